@@ -1,0 +1,148 @@
+/**
+ * The account book's own aggregate: how many sender IDs an account may hold, and its requests to
+ * raise that limit. The limit counts every sender ID in the book, whatever its status: a slot is
+ * freed only by deleting a number (or by the sweep removing a lapsed registration), so the book a
+ * customer sees never holds more rows than its limit.
+ */
+import { Effect, Schema } from "effect"
+import { AuditEntry, type Actor } from "./AuditEntry.ts"
+import { type Decision, ReviewStatus } from "./SenderId.ts"
+import {
+  LimitationRequestNotFound,
+  LimitationRequestPending,
+  LimitBelowHeld,
+  LimitNotIncreased,
+  ReasonRequired,
+  ReviewAlreadyDecided
+} from "./SenderIdError.ts"
+
+export const LimitationRequest = Schema.Struct({
+  limitationId: Schema.String,
+  documents: Schema.Array(Schema.String),
+  limitRequested: Schema.Number,
+  limitBeforeRequest: Schema.Number,
+  status: ReviewStatus,
+  reason: Schema.NullOr(Schema.String),
+  dateCreated: Schema.Number,
+  dateUpdated: Schema.Number
+})
+export type LimitationRequest = typeof LimitationRequest.Type
+
+export const Account = Schema.Struct({
+  accountId: Schema.String,
+  limit: Schema.Number,
+  limitationRequests: Schema.Array(LimitationRequest),
+  log: Schema.Array(AuditEntry),
+  dateCreated: Schema.Number,
+  dateUpdated: Schema.Number,
+  version: Schema.Number
+})
+export type Account = typeof Account.Type
+
+interface At {
+  readonly now: number
+  readonly actor: Actor
+}
+
+const appendLog = (self: Account, at: At, message: string, patch: Partial<Account>): Account => ({
+  ...self,
+  ...patch,
+  dateUpdated: at.now,
+  log: [...self.log, { createAt: at.now, message, actor: at.actor, statusBefore: null, statusAfter: null }]
+})
+
+export const open = (accountId: string, limit: number, at: At): Account => ({
+  accountId,
+  limit,
+  limitationRequests: [],
+  log: [{ createAt: at.now, message: `account opened with limit ${limit}`, actor: at.actor, statusBefore: null, statusAfter: null }],
+  dateCreated: at.now,
+  dateUpdated: at.now,
+  version: 0
+})
+
+export const requestLimitation = (
+  self: Account,
+  request: {
+    readonly limitationId: string
+    readonly documents: ReadonlyArray<string>
+    readonly limitRequested: number
+    readonly maxLimit: number
+  },
+  at: At
+): Effect.Effect<Account, LimitNotIncreased | LimitationRequestPending> =>
+  Effect.gen(function* () {
+    const { limitRequested, maxLimit } = request
+    if (!Number.isInteger(limitRequested) || limitRequested <= self.limit || limitRequested > maxLimit) {
+      return yield* new LimitNotIncreased({
+        accountId: self.accountId,
+        requested: limitRequested,
+        current: self.limit,
+        max: maxLimit
+      })
+    }
+    const pending = self.limitationRequests.find((r) => r.status === "PENDING")
+    if (pending) {
+      return yield* new LimitationRequestPending({ accountId: self.accountId, limitationId: pending.limitationId })
+    }
+    return appendLog(self, at, `limit increase to ${limitRequested} requested (${request.limitationId})`, {
+      limitationRequests: [
+        ...self.limitationRequests,
+        {
+          limitationId: request.limitationId,
+          documents: [...request.documents],
+          limitRequested,
+          limitBeforeRequest: self.limit,
+          status: "PENDING",
+          reason: null,
+          dateCreated: at.now,
+          dateUpdated: at.now
+        }
+      ]
+    })
+  })
+
+/** A limit raise takes effect only here, when an operator approves the request. */
+export const decideLimitation = (
+  self: Account,
+  limitationId: string,
+  decision: Decision,
+  at: At
+): Effect.Effect<Account, LimitationRequestNotFound | ReviewAlreadyDecided | ReasonRequired> =>
+  Effect.gen(function* () {
+    const request = self.limitationRequests.find((r) => r.limitationId === limitationId)
+    if (!request) return yield* new LimitationRequestNotFound({ accountId: self.accountId, limitationId })
+    if (request.status !== "PENDING") {
+      return yield* new ReviewAlreadyDecided({ reviewId: limitationId, status: request.status })
+    }
+    if (!decision.approve && decision.reason.trim() === "") return yield* new ReasonRequired({ reviewId: limitationId })
+    const requests = self.limitationRequests.map((r) =>
+      r.limitationId === limitationId
+        ? {
+            ...r,
+            status: decision.approve ? ("APPROVED" as const) : ("REJECTED" as const),
+            reason: decision.approve ? null : decision.reason,
+            dateUpdated: at.now
+          }
+        : r
+    )
+    return decision.approve
+      ? appendLog(self, at, `limit increase ${limitationId} approved: ${self.limit} → ${request.limitRequested}`, {
+          limitationRequests: requests,
+          limit: request.limitRequested
+        })
+      : appendLog(self, at, `limit increase ${limitationId} rejected: ${decision.reason}`, {
+          limitationRequests: requests
+        })
+  })
+
+/** An operator sets the limit directly; never below what the account already holds. */
+export const setLimit = (
+  self: Account,
+  limit: number,
+  held: number,
+  at: At
+): Effect.Effect<Account, LimitBelowHeld> =>
+  !Number.isInteger(limit) || limit < held || limit < 0
+    ? Effect.fail(new LimitBelowHeld({ accountId: self.accountId, limit, held }))
+    : Effect.succeed(appendLog(self, at, `limit set to ${limit} (was ${self.limit})`, { limit }))

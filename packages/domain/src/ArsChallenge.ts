@@ -1,0 +1,106 @@
+/**
+ * An ARS ownership challenge: the registry places a call to the number that reads a short PIN, and
+ * whoever answered types it back. A challenge expires, allows a few wrong PINs, and can be used
+ * once; its state is kept so that the attempt count survives between requests.
+ */
+import { Effect, Random, Schema } from "effect"
+import {
+  ChallengeAlreadyUsed,
+  ChallengeAttemptsExceeded,
+  ChallengeExpired,
+  ChallengeTokenMismatch
+} from "./SenderIdError.ts"
+
+export const ChallengeStatus = Schema.Literals(["OPEN", "COMPLETED", "FAILED"])
+
+export const ArsChallenge = Schema.Struct({
+  transactionId: Schema.String,
+  accountId: Schema.String,
+  phoneNumber: Schema.String,
+  handleKey: Schema.String,
+  pin: Schema.String,
+  status: ChallengeStatus,
+  attempts: Schema.Number,
+  maxAttempts: Schema.Number,
+  expireAt: Schema.Number,
+  dateCreated: Schema.Number,
+  dateUpdated: Schema.Number,
+  version: Schema.Number
+})
+export type ArsChallenge = typeof ArsChallenge.Type
+
+/** A PIN of `length` decimal digits from `Random` (leading zeros allowed). */
+export const makePin = Effect.fn("ArsChallenge.makePin")(function* (length: number) {
+  let pin = ""
+  for (let i = 0; i < length; i++) pin += String(yield* Random.nextIntBetween(0, 10, { halfOpen: true }))
+  return pin
+})
+
+export const open = (input: {
+  readonly transactionId: string
+  readonly accountId: string
+  readonly phoneNumber: string
+  readonly handleKey: string
+  readonly pin: string
+  readonly maxAttempts: number
+  readonly now: number
+  readonly ttlMillis: number
+}): ArsChallenge => ({
+  transactionId: input.transactionId,
+  accountId: input.accountId,
+  phoneNumber: input.phoneNumber,
+  handleKey: input.handleKey,
+  pin: input.pin,
+  status: "OPEN",
+  attempts: 0,
+  maxAttempts: input.maxAttempts,
+  expireAt: input.now + input.ttlMillis,
+  dateCreated: input.now,
+  dateUpdated: input.now,
+  version: 0
+})
+
+/** Compares without an early exit, so response time does not reveal how many digits matched.
+ * The PIN's length is public (policy), so a length mismatch may return at once. */
+const samePin = (a: string, b: string): boolean => {
+  if (a.length !== b.length) return false
+  let diff = 0
+  for (let i = 0; i < a.length; i++) diff |= a.charCodeAt(i) ^ b.charCodeAt(i)
+  return diff === 0
+}
+
+export type Attempt =
+  | { readonly _tag: "Verified"; readonly challenge: ArsChallenge }
+  /** A wrong PIN: the challenge with its attempt counted (to be saved) and the error to report. */
+  | {
+      readonly _tag: "Mismatch"
+      readonly challenge: ArsChallenge
+      readonly error: ChallengeTokenMismatch | ChallengeAttemptsExceeded
+    }
+
+/** Checks a PIN against an open challenge. A wrong PIN is not a failure of this function: the
+ * counted attempt must be stored before the error reaches the caller. */
+export const attempt = (
+  self: ArsChallenge,
+  token: string,
+  now: number
+): Effect.Effect<Attempt, ChallengeAlreadyUsed | ChallengeExpired | ChallengeAttemptsExceeded> => {
+  const { transactionId } = self
+  if (self.status === "COMPLETED") return Effect.fail(new ChallengeAlreadyUsed({ transactionId }))
+  if (self.status === "FAILED" || self.attempts >= self.maxAttempts) {
+    return Effect.fail(new ChallengeAttemptsExceeded({ transactionId, maxAttempts: self.maxAttempts }))
+  }
+  if (now >= self.expireAt) return Effect.fail(new ChallengeExpired({ transactionId }))
+  if (samePin(token, self.pin)) {
+    return Effect.succeed({ _tag: "Verified", challenge: { ...self, status: "COMPLETED", dateUpdated: now } })
+  }
+  const attempts = self.attempts + 1
+  const spent = attempts >= self.maxAttempts
+  return Effect.succeed({
+    _tag: "Mismatch",
+    challenge: { ...self, attempts, status: spent ? "FAILED" : "OPEN", dateUpdated: now },
+    error: spent
+      ? new ChallengeAttemptsExceeded({ transactionId, maxAttempts: self.maxAttempts })
+      : new ChallengeTokenMismatch({ transactionId, attemptsLeft: self.maxAttempts - attempts })
+  })
+}

@@ -1,0 +1,397 @@
+/**
+ * The sender-ID aggregate: one number registered by one account, its verification state machine
+ * (PENDING, ACTIVE, INACTIVE, DUPLICATED, EXPIRED, REJECTED), its evidence submissions, its
+ * duplicate-unlock request and its audit log. Every transition here is a pure function that
+ * either returns the next state with one audit entry appended or fails with a typed error.
+ */
+import { Duration, Effect, Schema } from "effect"
+import { type Actor, AuditEntry } from "./AuditEntry.ts"
+import { Category, type ProofMethod, proofMethodsOf } from "./PhoneNumber.ts"
+import {
+  ApprovalNotFound,
+  ArsNotAllowed,
+  DeleteNotAllowed,
+  EvidenceReviewPending,
+  ReasonRequired,
+  ReviewAlreadyDecided,
+  StatusChangeNotAllowed,
+  UnlockAlreadyApproved,
+  UnlockAlreadyRequested,
+  UnlockNotAllowed,
+  UnlockRequestNotFound,
+  VerificationNotAllowed
+} from "./SenderIdError.ts"
+
+export const SenderIdStatus = Schema.Literals(["PENDING", "ACTIVE", "INACTIVE", "DUPLICATED", "EXPIRED", "REJECTED"])
+export type SenderIdStatus = typeof SenderIdStatus.Type
+
+/** How ownership was proven: an ARS call, operator-approved documents, or an operator registering
+ * a special number for the public body that owns it. */
+export const VerificationMethod = Schema.Literals(["ARS", "DOCUMENT", "OPERATOR"])
+export type VerificationMethod = typeof VerificationMethod.Type
+
+export const ReviewStatus = Schema.Literals(["PENDING", "APPROVED", "REJECTED"])
+export type ReviewStatus = typeof ReviewStatus.Type
+
+export const ApprovalSubmission = Schema.Struct({
+  approvalId: Schema.String,
+  documents: Schema.Array(Schema.String),
+  status: ReviewStatus,
+  reason: Schema.NullOr(Schema.String),
+  dateCreated: Schema.Number,
+  dateUpdated: Schema.Number
+})
+export type ApprovalSubmission = typeof ApprovalSubmission.Type
+
+export const UnlockRequest = Schema.Struct({
+  duplicateId: Schema.String,
+  reasonForRequested: Schema.String,
+  name: Schema.NullOr(Schema.String),
+  status: ReviewStatus,
+  reason: Schema.NullOr(Schema.String),
+  dateCreated: Schema.Number,
+  dateUpdated: Schema.Number
+})
+export type UnlockRequest = typeof UnlockRequest.Type
+
+/** Timestamps are epoch milliseconds; the wire layer renders them as ISO 8601. `version` is the
+ * optimistic-concurrency counter the repository checks on every write. */
+export const SenderId = Schema.Struct({
+  handleKey: Schema.String,
+  accountId: Schema.String,
+  phoneNumber: Schema.String,
+  category: Category,
+  status: SenderIdStatus,
+  method: Schema.NullOr(VerificationMethod),
+  expireAt: Schema.NullOr(Schema.Number),
+  log: Schema.Array(AuditEntry),
+  approvalDocuments: Schema.Array(ApprovalSubmission),
+  unlockDuplicate: Schema.NullOr(UnlockRequest),
+  autoExtension: Schema.Boolean,
+  dateCreated: Schema.Number,
+  dateUpdated: Schema.Number,
+  version: Schema.Number
+})
+export type SenderId = typeof SenderId.Type
+
+/** The moment and the author of a change. */
+export interface At {
+  readonly now: number
+  readonly actor: Actor
+}
+
+export type Decision = { readonly approve: true } | { readonly approve: false; readonly reason: string }
+
+/** A number is *held* while its owner may send from it or switch it back on. At most one account
+ * holds a number; a registration by any other account becomes DUPLICATED. */
+export const holds = (self: SenderId): boolean => self.status === "ACTIVE" || self.status === "INACTIVE"
+
+/** Usable for sending right now. */
+export const isUsable = (self: SenderId, now: number): boolean =>
+  self.status === "ACTIVE" && (self.expireAt === null || self.expireAt > now)
+
+export const proofMethods = (self: SenderId): ReadonlyArray<ProofMethod> => proofMethodsOf(self.category)
+
+const VERIFIABLE: ReadonlyArray<SenderIdStatus> = ["PENDING", "EXPIRED", "REJECTED"]
+
+/** What the owner must do next, in SOLAPI's `necessaryMeasures` vocabulary. */
+export const necessaryMeasures = (self: SenderId): ReadonlyArray<string> => {
+  switch (self.status) {
+    case "DUPLICATED":
+      return ["DUPLICATED"]
+    case "PENDING":
+    case "EXPIRED":
+    case "REJECTED":
+      if (self.approvalDocuments.some((s) => s.status === "PENDING")) return ["WAIT_FOR_REVIEW"]
+      return proofMethods(self).includes("ARS") ? ["ARS", "BUSINESS_DOCUMENTS"] : ["BUSINESS_DOCUMENTS"]
+    default:
+      return []
+  }
+}
+
+const appendLog = (
+  self: SenderId,
+  at: At,
+  message: string,
+  patch: Partial<Omit<SenderId, "log" | "dateUpdated">>
+): SenderId => {
+  const next = { ...self, ...patch }
+  return {
+    ...next,
+    dateUpdated: at.now,
+    log: [
+      ...self.log,
+      { createAt: at.now, message, actor: at.actor, statusBefore: self.status, statusAfter: next.status }
+    ]
+  }
+}
+
+const plus = (now: number, ttl: Duration.Duration) => now + Duration.toMillis(ttl)
+
+/** A new registration: PENDING, or DUPLICATED when another account already holds the number. */
+export const register = (input: {
+  readonly handleKey: string
+  readonly accountId: string
+  readonly phoneNumber: string
+  readonly category: Category
+  readonly heldByAnotherAccount: boolean
+  readonly pendingTtl: Duration.Duration
+  readonly at: At
+}): SenderId => {
+  const status: SenderIdStatus = input.heldByAnotherAccount ? "DUPLICATED" : "PENDING"
+  return {
+    handleKey: input.handleKey,
+    accountId: input.accountId,
+    phoneNumber: input.phoneNumber,
+    category: input.category,
+    status,
+    method: null,
+    expireAt: plus(input.at.now, input.pendingTtl),
+    log: [
+      {
+        createAt: input.at.now,
+        message: input.heldByAnotherAccount
+          ? "sender ID created; the number is held by another account (DUPLICATED)"
+          : "sender ID created",
+        actor: input.at.actor,
+        statusBefore: null,
+        statusAfter: status
+      }
+    ],
+    approvalDocuments: [],
+    unlockDuplicate: null,
+    autoExtension: false,
+    dateCreated: input.at.now,
+    dateUpdated: input.at.now,
+    version: 0
+  }
+}
+
+/** A number registered directly by an operator (special short numbers for the public body that
+ * owns them): ACTIVE at once, proven by the operator's decision. */
+export const registerByOperator = (input: {
+  readonly handleKey: string
+  readonly accountId: string
+  readonly phoneNumber: string
+  readonly category: Category
+  readonly activeTtl: Duration.Duration
+  readonly at: At
+}): SenderId => ({
+  ...register({ ...input, heldByAnotherAccount: false, pendingTtl: input.activeTtl }),
+  status: "ACTIVE",
+  method: "OPERATOR",
+  log: [
+    {
+      createAt: input.at.now,
+      message: "sender ID registered and verified by an operator",
+      actor: input.at.actor,
+      statusBefore: null,
+      statusAfter: "ACTIVE"
+    }
+  ]
+})
+
+/** Ownership proof may start only from PENDING, EXPIRED or REJECTED. A DUPLICATED number must
+ * first have its duplicate-unlock request approved (which moves it to PENDING). */
+export const assertVerifiable = (self: SenderId): Effect.Effect<void, VerificationNotAllowed> =>
+  VERIFIABLE.includes(self.status)
+    ? Effect.void
+    : Effect.fail(new VerificationNotAllowed({ phoneNumber: self.phoneNumber, status: self.status }))
+
+export const assertArsAllowed = (self: SenderId): Effect.Effect<void, VerificationNotAllowed | ArsNotAllowed> =>
+  proofMethods(self).includes("ARS")
+    ? assertVerifiable(self)
+    : Effect.fail(new ArsNotAllowed({ phoneNumber: self.phoneNumber, category: self.category }))
+
+/** The only way into ACTIVE from a verification: callers pass the proof (a completed ARS challenge
+ * or an approved evidence submission), never a bare status. */
+const activate = (self: SenderId, method: VerificationMethod, activeTtl: Duration.Duration, at: At, message: string) =>
+  appendLog(self, at, message, { status: "ACTIVE", method, expireAt: plus(at.now, activeTtl) })
+
+/** Completes an ARS verification; the caller has checked the challenge's PIN. */
+export const verifyByArs = (
+  self: SenderId,
+  activeTtl: Duration.Duration,
+  at: At
+): Effect.Effect<SenderId, VerificationNotAllowed | ArsNotAllowed> =>
+  assertArsAllowed(self).pipe(Effect.as(activate(self, "ARS", activeTtl, at, "verified by ARS call")))
+
+export const submitEvidence = (
+  self: SenderId,
+  submission: { readonly approvalId: string; readonly documents: ReadonlyArray<string> },
+  at: At
+): Effect.Effect<SenderId, VerificationNotAllowed | EvidenceReviewPending> =>
+  Effect.gen(function* () {
+    yield* assertVerifiable(self)
+    const pending = self.approvalDocuments.find((s) => s.status === "PENDING")
+    if (pending) {
+      return yield* new EvidenceReviewPending({ phoneNumber: self.phoneNumber, approvalId: pending.approvalId })
+    }
+    return appendLog(self, at, `evidence submitted for review (${submission.approvalId})`, {
+      approvalDocuments: [
+        ...self.approvalDocuments,
+        {
+          approvalId: submission.approvalId,
+          documents: [...submission.documents],
+          status: "PENDING",
+          reason: null,
+          dateCreated: at.now,
+          dateUpdated: at.now
+        }
+      ]
+    })
+  })
+
+const requireReason = (reviewId: string, decision: Decision) =>
+  !decision.approve && decision.reason.trim() === ""
+    ? Effect.fail(new ReasonRequired({ reviewId }))
+    : Effect.void
+
+/** An operator's decision on an evidence submission: approval activates with `method: DOCUMENT`,
+ * rejection moves the number to REJECTED with the reason (the owner may resubmit). */
+export const decideEvidence = (
+  self: SenderId,
+  approvalId: string,
+  decision: Decision,
+  ttl: { readonly activeTtl: Duration.Duration; readonly pendingTtl: Duration.Duration },
+  at: At
+): Effect.Effect<SenderId, ApprovalNotFound | ReviewAlreadyDecided | ReasonRequired | VerificationNotAllowed> =>
+  Effect.gen(function* () {
+    const submission = self.approvalDocuments.find((s) => s.approvalId === approvalId)
+    if (!submission) return yield* new ApprovalNotFound({ phoneNumber: self.phoneNumber, approvalId })
+    if (submission.status !== "PENDING") {
+      return yield* new ReviewAlreadyDecided({ reviewId: approvalId, status: submission.status })
+    }
+    yield* requireReason(approvalId, decision)
+    yield* assertVerifiable(self)
+    const decided = self.approvalDocuments.map((s) =>
+      s.approvalId === approvalId
+        ? {
+            ...s,
+            status: decision.approve ? ("APPROVED" as const) : ("REJECTED" as const),
+            reason: decision.approve ? null : decision.reason,
+            dateUpdated: at.now
+          }
+        : s
+    )
+    const withDecision = { ...self, approvalDocuments: decided }
+    return decision.approve
+      ? activate(withDecision, "DOCUMENT", ttl.activeTtl, at, `evidence ${approvalId} approved; verified by documents`)
+      : appendLog(withDecision, at, `evidence ${approvalId} rejected: ${decision.reason}`, {
+          status: "REJECTED",
+          expireAt: plus(at.now, ttl.pendingTtl)
+        })
+  })
+
+/** The owner's switch: ACTIVE ⇄ INACTIVE only, and back to ACTIVE only before the expiry. */
+export const setStatus = (
+  self: SenderId,
+  to: SenderIdStatus,
+  at: At
+): Effect.Effect<SenderId, StatusChangeNotAllowed> => {
+  const allowed =
+    (self.status === "ACTIVE" && to === "INACTIVE") ||
+    (self.status === "INACTIVE" && to === "ACTIVE" && (self.expireAt === null || self.expireAt > at.now))
+  return allowed
+    ? Effect.succeed(appendLog(self, at, `status changed to ${to}`, { status: to }))
+    : Effect.fail(new StatusChangeNotAllowed({ phoneNumber: self.phoneNumber, from: self.status, to }))
+}
+
+/** An ACTIVE number must be switched off before it can be deleted, so a number in use never
+ * vanishes by one mistaken call. Returns the final audit entry kept after the deletion. */
+export const markDeleted = (self: SenderId, at: At): Effect.Effect<SenderId, DeleteNotAllowed> =>
+  self.status === "ACTIVE"
+    ? Effect.fail(new DeleteNotAllowed({ phoneNumber: self.phoneNumber, status: self.status }))
+    : Effect.succeed(appendLog(self, at, "sender ID deleted", {}))
+
+export const requestUnlock = (
+  self: SenderId,
+  request: { readonly duplicateId: string; readonly reasonForRequested: string; readonly name: string | null },
+  at: At
+): Effect.Effect<SenderId, UnlockNotAllowed | UnlockAlreadyApproved | UnlockAlreadyRequested> =>
+  Effect.gen(function* () {
+    const current = self.unlockDuplicate
+    if (current?.status === "APPROVED") {
+      return yield* new UnlockAlreadyApproved({ phoneNumber: self.phoneNumber, duplicateId: current.duplicateId })
+    }
+    if (self.status !== "DUPLICATED") {
+      return yield* new UnlockNotAllowed({ phoneNumber: self.phoneNumber, status: self.status })
+    }
+    if (current?.status === "PENDING") {
+      return yield* new UnlockAlreadyRequested({ phoneNumber: self.phoneNumber, duplicateId: current.duplicateId })
+    }
+    return appendLog(self, at, `duplicate-unlock requested: ${request.reasonForRequested}`, {
+      unlockDuplicate: {
+        duplicateId: request.duplicateId,
+        reasonForRequested: request.reasonForRequested,
+        name: request.name,
+        status: "PENDING",
+        reason: null,
+        dateCreated: at.now,
+        dateUpdated: at.now
+      }
+    })
+  })
+
+/** Approval lets the number proceed to verification (PENDING); the current holder keeps it until
+ * this account actually proves ownership. Rejection leaves it DUPLICATED with the reason. */
+export const decideUnlock = (
+  self: SenderId,
+  decision: Decision,
+  pendingTtl: Duration.Duration,
+  at: At
+): Effect.Effect<SenderId, UnlockRequestNotFound | ReviewAlreadyDecided | ReasonRequired> =>
+  Effect.gen(function* () {
+    const request = self.unlockDuplicate
+    if (request === null) return yield* new UnlockRequestNotFound({ phoneNumber: self.phoneNumber })
+    if (request.status !== "PENDING") {
+      return yield* new ReviewAlreadyDecided({ reviewId: request.duplicateId, status: request.status })
+    }
+    yield* requireReason(request.duplicateId, decision)
+    const decided: UnlockRequest = {
+      ...request,
+      status: decision.approve ? "APPROVED" : "REJECTED",
+      reason: decision.approve ? null : decision.reason,
+      dateUpdated: at.now
+    }
+    return decision.approve
+      ? appendLog(self, at, "duplicate-unlock approved; the number may now be verified", {
+          unlockDuplicate: decided,
+          status: "PENDING",
+          expireAt: plus(at.now, pendingTtl)
+        })
+      : appendLog(self, at, `duplicate-unlock rejected: ${decision.reason}`, { unlockDuplicate: decided })
+  })
+
+/** Whether this registration may take the number over from its current holder on activation. */
+export const mayTakeOver = (self: SenderId): boolean => self.unlockDuplicate?.status === "APPROVED"
+
+/** The previous holder's side of a take-over: it loses the number to the account whose
+ * duplicate-unlock was approved and which then proved ownership. */
+export const displace = (self: SenderId, pendingTtl: Duration.Duration, at: At): SenderId =>
+  appendLog(self, at, "number verified by another account after an approved duplicate-unlock review", {
+    status: "DUPLICATED",
+    method: null,
+    expireAt: plus(at.now, pendingTtl),
+    unlockDuplicate: null
+  })
+
+/** Whether the sweep has something to do with this sender ID at `now`. */
+export const isLapsed = (self: SenderId, now: number): boolean =>
+  self.expireAt !== null && self.expireAt <= now && self.status !== "EXPIRED"
+
+/** A lapsed verification: ACTIVE or INACTIVE → EXPIRED (verify again to come back). */
+export const expire = (self: SenderId, at: At): SenderId =>
+  appendLog(self, at, "verification expired", { status: "EXPIRED" })
+
+/** Auto-extension: renews an ACTIVE number's verification for another period from its expiry. */
+export const extend = (self: SenderId, activeTtl: Duration.Duration, at: At): SenderId =>
+  appendLog(self, at, "verification extended automatically", {
+    expireAt: plus(Math.max(self.expireAt ?? at.now, at.now), activeTtl)
+  })
+
+/** The final entry of a registration that was never verified in time (the sweep removes it). */
+export const lapse = (self: SenderId, at: At): SenderId => appendLog(self, at, "registration lapsed unverified", {})
+
+export const setAutoExtension = (self: SenderId, enabled: boolean, at: At): SenderId =>
+  appendLog(self, at, `auto-extension ${enabled ? "enabled" : "disabled"}`, { autoExtension: enabled })

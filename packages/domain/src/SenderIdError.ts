@@ -1,0 +1,184 @@
+/**
+ * The registry's expected failures: every refused transition and every broken precondition is a
+ * `Schema.TaggedError` named after the fact, carrying the fields that identify what was refused.
+ * The wire layer owns the one table from these tags to SOLAPI error codes and HTTP statuses.
+ */
+import { Schema } from "effect"
+
+const SenderIdStatusName = Schema.String
+
+export class AccountNotFound extends Schema.TaggedError<AccountNotFound>()("AccountNotFound", {
+  accountId: Schema.String
+}) {}
+
+export class AccountAlreadyExists extends Schema.TaggedError<AccountAlreadyExists>()("AccountAlreadyExists", {
+  accountId: Schema.String
+}) {}
+
+export class SenderIdNotFound extends Schema.TaggedError<SenderIdNotFound>()("SenderIdNotFound", {
+  accountId: Schema.String,
+  phoneNumber: Schema.String
+}) {}
+
+export class SenderIdAlreadyRegistered extends Schema.TaggedError<SenderIdAlreadyRegistered>()(
+  "SenderIdAlreadyRegistered",
+  { accountId: Schema.String, phoneNumber: Schema.String }
+) {}
+
+export class SenderIdLimitReached extends Schema.TaggedError<SenderIdLimitReached>()("SenderIdLimitReached", {
+  accountId: Schema.String,
+  limit: Schema.Number
+}) {}
+
+/** Activation refused: another account holds the number ACTIVE or INACTIVE and no unlock was approved. */
+export class NumberHeldByAnotherAccount extends Schema.TaggedError<NumberHeldByAnotherAccount>()(
+  "NumberHeldByAnotherAccount",
+  { phoneNumber: Schema.String }
+) {}
+
+/** Only ACTIVE ⇄ INACTIVE may be asked for, and INACTIVE → ACTIVE only before the expiry. */
+export class StatusChangeNotAllowed extends Schema.TaggedError<StatusChangeNotAllowed>()(
+  "StatusChangeNotAllowed",
+  { phoneNumber: Schema.String, from: SenderIdStatusName, to: SenderIdStatusName }
+) {}
+
+export class DeleteNotAllowed extends Schema.TaggedError<DeleteNotAllowed>()("DeleteNotAllowed", {
+  phoneNumber: Schema.String,
+  status: SenderIdStatusName
+}) {}
+
+/** Ownership proof (ARS or evidence) was asked for in a status that cannot be verified. */
+export class VerificationNotAllowed extends Schema.TaggedError<VerificationNotAllowed>()(
+  "VerificationNotAllowed",
+  { phoneNumber: Schema.String, status: SenderIdStatusName }
+) {}
+
+/** The number's category may not prove ownership by an ARS call (representative numbers, 050, 080…). */
+export class ArsNotAllowed extends Schema.TaggedError<ArsNotAllowed>()("ArsNotAllowed", {
+  phoneNumber: Schema.String,
+  category: Schema.String
+}) {}
+
+export class ChallengeNotFound extends Schema.TaggedError<ChallengeNotFound>()("ChallengeNotFound", {
+  transactionId: Schema.String
+}) {}
+
+export class ChallengeExpired extends Schema.TaggedError<ChallengeExpired>()("ChallengeExpired", {
+  transactionId: Schema.String
+}) {}
+
+export class ChallengeAlreadyUsed extends Schema.TaggedError<ChallengeAlreadyUsed>()("ChallengeAlreadyUsed", {
+  transactionId: Schema.String
+}) {}
+
+export class ChallengeAttemptsExceeded extends Schema.TaggedError<ChallengeAttemptsExceeded>()(
+  "ChallengeAttemptsExceeded",
+  { transactionId: Schema.String, maxAttempts: Schema.Number }
+) {}
+
+export class ChallengeTokenMismatch extends Schema.TaggedError<ChallengeTokenMismatch>()(
+  "ChallengeTokenMismatch",
+  { transactionId: Schema.String, attemptsLeft: Schema.Number }
+) {}
+
+export class EvidenceReviewPending extends Schema.TaggedError<EvidenceReviewPending>()("EvidenceReviewPending", {
+  phoneNumber: Schema.String,
+  approvalId: Schema.String
+}) {}
+
+export class ApprovalNotFound extends Schema.TaggedError<ApprovalNotFound>()("ApprovalNotFound", {
+  phoneNumber: Schema.String,
+  approvalId: Schema.String
+}) {}
+
+/** A review (evidence, unlock or limitation) that was already approved or rejected. */
+export class ReviewAlreadyDecided extends Schema.TaggedError<ReviewAlreadyDecided>()("ReviewAlreadyDecided", {
+  reviewId: Schema.String,
+  status: Schema.String
+}) {}
+
+export class ReasonRequired extends Schema.TaggedError<ReasonRequired>()("ReasonRequired", {
+  reviewId: Schema.String
+}) {}
+
+export class UnlockNotAllowed extends Schema.TaggedError<UnlockNotAllowed>()("UnlockNotAllowed", {
+  phoneNumber: Schema.String,
+  status: SenderIdStatusName
+}) {}
+
+export class UnlockAlreadyApproved extends Schema.TaggedError<UnlockAlreadyApproved>()("UnlockAlreadyApproved", {
+  phoneNumber: Schema.String,
+  duplicateId: Schema.String
+}) {}
+
+export class UnlockAlreadyRequested extends Schema.TaggedError<UnlockAlreadyRequested>()(
+  "UnlockAlreadyRequested",
+  { phoneNumber: Schema.String, duplicateId: Schema.String }
+) {}
+
+export class UnlockRequestNotFound extends Schema.TaggedError<UnlockRequestNotFound>()("UnlockRequestNotFound", {
+  phoneNumber: Schema.String
+}) {}
+
+export class LimitNotIncreased extends Schema.TaggedError<LimitNotIncreased>()("LimitNotIncreased", {
+  accountId: Schema.String,
+  requested: Schema.Number,
+  current: Schema.Number,
+  max: Schema.Number
+}) {}
+
+export class LimitationRequestPending extends Schema.TaggedError<LimitationRequestPending>()(
+  "LimitationRequestPending",
+  { accountId: Schema.String, limitationId: Schema.String }
+) {}
+
+export class LimitationRequestNotFound extends Schema.TaggedError<LimitationRequestNotFound>()(
+  "LimitationRequestNotFound",
+  { accountId: Schema.String, limitationId: Schema.String }
+) {}
+
+export class LimitBelowHeld extends Schema.TaggedError<LimitBelowHeld>()("LimitBelowHeld", {
+  accountId: Schema.String,
+  limit: Schema.Number,
+  held: Schema.Number
+}) {}
+
+/** Unknown, deleted, or uploaded by another account: all look the same so ids do not leak. */
+export class DocumentNotFound extends Schema.TaggedError<DocumentNotFound>()("DocumentNotFound", {
+  documentId: Schema.String
+}) {}
+
+export class DocumentCategoryMismatch extends Schema.TaggedError<DocumentCategoryMismatch>()(
+  "DocumentCategoryMismatch",
+  { documentId: Schema.String, category: Schema.String, expected: Schema.Array(Schema.String) }
+) {}
+
+export class DocumentInUse extends Schema.TaggedError<DocumentInUse>()("DocumentInUse", {
+  documentId: Schema.String,
+  reviewId: Schema.String
+}) {}
+
+/** Evidence submissions and limitation requests need at least one document. */
+export class DocumentsRequired extends Schema.TaggedError<DocumentsRequired>()("DocumentsRequired", {}) {}
+
+/** Optimistic concurrency: the record changed between read and write. Use cases retry on it. */
+export class ConcurrentModification extends Schema.TaggedError<ConcurrentModification>()(
+  "ConcurrentModification",
+  { entity: Schema.String, id: Schema.String }
+) {}
+
+/** The storage behind a port failed (connection, disk, corruption). */
+export class RepositoryError extends Schema.TaggedError<RepositoryError>()("RepositoryError", {
+  operation: Schema.String,
+  cause: Schema.Defect()
+}) {}
+
+export class VoiceCallFailed extends Schema.TaggedError<VoiceCallFailed>()("VoiceCallFailed", {
+  phoneNumber: Schema.String,
+  cause: Schema.Defect()
+}) {}
+
+export class DocumentBlobError extends Schema.TaggedError<DocumentBlobError>()("DocumentBlobError", {
+  documentId: Schema.String,
+  cause: Schema.Defect()
+}) {}

@@ -1,0 +1,106 @@
+/**
+ * The registry's storage port. Reads return aggregates; every write goes through `commit`, which
+ * applies a batch of changes all-or-nothing and enforces the invariants no single request can see:
+ * the account limit, one registration of a number per account, at most one account holding a
+ * number, optimistic versions, and an append-only audit trail. Adapters (memory here; SQLite,
+ * PostgreSQL and D1 in `@senderid/storage`) must pass the conformance suite in `testing`.
+ */
+import { Context, type Effect, Layer, type Option } from "effect"
+import type { Account } from "./Account.ts"
+import * as memory from "./internal/memoryRepository.ts"
+import type { ArsChallenge } from "./ArsChallenge.ts"
+import type { AuditEntry } from "./AuditEntry.ts"
+import type { Document, DocumentCategory } from "./Document.ts"
+import type { RegistryEvent } from "./RegistryEvent.ts"
+import type { SenderId } from "./SenderId.ts"
+import type {
+  AccountAlreadyExists,
+  AccountNotFound,
+  ConcurrentModification,
+  LimitBelowHeld,
+  NumberHeldByAnotherAccount,
+  RepositoryError,
+  SenderIdAlreadyRegistered,
+  SenderIdLimitReached
+} from "./SenderIdError.ts"
+
+/**
+ * One write in a commit. Inserts store the aggregate as given (version 0). Updates and deletes
+ * carry the aggregate as it was read plus the change: the stored version must equal the given
+ * `version` (else `ConcurrentModification`) and becomes `version + 1`. A sender ID's `log` must
+ * extend the stored log: entries are appended, never rewritten, and outlive a deletion.
+ */
+export type Change =
+  | { readonly _tag: "InsertAccount"; readonly account: Account }
+  | { readonly _tag: "UpdateAccount"; readonly account: Account }
+  | { readonly _tag: "InsertSenderId"; readonly senderId: SenderId }
+  | { readonly _tag: "UpdateSenderId"; readonly senderId: SenderId }
+  | { readonly _tag: "DeleteSenderId"; readonly senderId: SenderId }
+  | { readonly _tag: "InsertDocument"; readonly document: Document }
+  | { readonly _tag: "UpdateDocument"; readonly document: Document }
+  | { readonly _tag: "DeleteDocument"; readonly documentId: string }
+  | { readonly _tag: "InsertChallenge"; readonly challenge: ArsChallenge }
+  | { readonly _tag: "UpdateChallenge"; readonly challenge: ArsChallenge }
+  | { readonly _tag: "AppendEvent"; readonly event: RegistryEvent }
+  | { readonly _tag: "MarkEventsPublished"; readonly eventIds: ReadonlyArray<string> }
+
+export type CommitError =
+  | AccountAlreadyExists
+  | AccountNotFound
+  | SenderIdAlreadyRegistered
+  | SenderIdLimitReached
+  | NumberHeldByAnotherAccount
+  | LimitBelowHeld
+  | ConcurrentModification
+  | RepositoryError
+
+export interface DocumentQuery {
+  readonly documentId?: string
+  readonly category?: DocumentCategory
+  readonly use?: boolean
+  /** Inclusive bounds on `dateCreated` (epoch ms). */
+  readonly from?: number
+  readonly to?: number
+  /** The first document id of the page (SOLAPI's `startKey`); documents are ordered by id, which
+   * starts with the creation time. */
+  readonly startKey?: string
+  readonly limit: number
+}
+
+export interface Page<A> {
+  readonly items: ReadonlyArray<A>
+  /** The `startKey` of the following page, `null` on the last one. */
+  readonly nextKey: string | null
+}
+
+export interface SenderIdRepositoryShape {
+  readonly findAccount: (accountId: string) => Effect.Effect<Option.Option<Account>, RepositoryError>
+  readonly findSenderId: (
+    accountId: string,
+    phoneNumber: string
+  ) => Effect.Effect<Option.Option<SenderId>, RepositoryError>
+  /** The account's book, oldest registration first. */
+  readonly listSenderIds: (accountId: string) => Effect.Effect<ReadonlyArray<SenderId>, RepositoryError>
+  /** Registrations of the number, in any account, that hold it (ACTIVE or INACTIVE). */
+  readonly findHolders: (phoneNumber: string) => Effect.Effect<ReadonlyArray<SenderId>, RepositoryError>
+  /** Sender IDs whose `expireAt` is at or before `now` and that are not EXPIRED yet, oldest expiry first. */
+  readonly listLapsed: (now: number, limit: number) => Effect.Effect<ReadonlyArray<SenderId>, RepositoryError>
+  /** Every audit entry ever written for a sender ID, including after its deletion. */
+  readonly auditTrail: (handleKey: string) => Effect.Effect<ReadonlyArray<AuditEntry>, RepositoryError>
+  readonly findDocument: (documentId: string) => Effect.Effect<Option.Option<Document>, RepositoryError>
+  readonly listDocuments: (
+    accountId: string,
+    query: DocumentQuery
+  ) => Effect.Effect<Page<Document>, RepositoryError>
+  readonly findChallenge: (transactionId: string) => Effect.Effect<Option.Option<ArsChallenge>, RepositoryError>
+  /** Events not yet marked published, in commit order. */
+  readonly unpublishedEvents: (limit: number) => Effect.Effect<ReadonlyArray<RegistryEvent>, RepositoryError>
+  readonly commit: (changes: ReadonlyArray<Change>) => Effect.Effect<void, CommitError>
+}
+
+export class SenderIdRepository extends Context.Service<SenderIdRepository, SenderIdRepositoryShape>()(
+  "@senderid/domain/SenderIdRepository"
+) {
+  /** A fresh, empty in-memory registry: for tests and local development. */
+  static readonly layerMemory = Layer.effect(SenderIdRepository, memory.make)
+}

@@ -1,0 +1,358 @@
+/**
+ * The customer's use cases for the sender IDs in its own account book: register, list, switch on
+ * and off, delete, prove ownership by ARS or evidence, ask to unlock a duplicated number, ask for
+ * a higher limit. Each runs read–decide–commit over the repository and retries on conflicts.
+ */
+import { Context, Duration, Effect, Layer, Option, Result } from "effect"
+import * as Account from "./Account.ts"
+import * as ArsChallenge from "./ArsChallenge.ts"
+import { accountActor } from "./AuditEntry.ts"
+import {
+  APPROVAL_CATEGORIES,
+  assertUsable,
+  type Document,
+  type DocumentCategory,
+  LIMITATION_CATEGORIES
+} from "./Document.ts"
+import * as Identifier from "./Identifier.ts"
+import { activationChanges } from "./internal/activation.ts"
+import { eventOf, requireAccount, requireSenderId, retryOnConflict, stamp } from "./internal/unitOfWork.ts"
+import { InvalidPhoneNumber, normalize, validate } from "./PhoneNumber.ts"
+import { RegistryPolicy } from "./RegistryPolicy.ts"
+import * as SenderId from "./SenderId.ts"
+import {
+  ChallengeNotFound,
+  DocumentsRequired,
+  NumberHeldByAnotherAccount,
+  SenderIdAlreadyRegistered
+} from "./SenderIdError.ts"
+import { type Change, SenderIdRepository } from "./SenderIdRepository.ts"
+import { VoiceCallProvider } from "./VoiceCallProvider.ts"
+
+/** What every SOLAPI sender-ID endpoint returns: the account and all its sender IDs. */
+export interface AccountBook {
+  readonly account: Account.Account
+  readonly senderIds: ReadonlyArray<SenderId.SenderId>
+}
+
+export interface ArsCallPlaced {
+  readonly transactionId: string
+  readonly phoneNumber: string
+  readonly expireAt: number
+  readonly attemptsLeft: number
+}
+
+/** A path parameter or lookup key in any human form; an unparseable one is reported as the
+ * number it is, so lookups fail with the wire's `InvalidSenderId`, not a format error. */
+const lookupKey = (phoneNumber: string): string => {
+  const normalised = normalize(phoneNumber)
+  return Result.isSuccess(normalised) ? normalised.success : phoneNumber
+}
+
+export class SenderIds extends Context.Service<SenderIds>()("@senderid/domain/SenderIds", {
+  make: Effect.gen(function* () {
+    const repository = yield* SenderIdRepository
+    const voice = yield* VoiceCallProvider
+    const policy = yield* RegistryPolicy
+
+    const book = Effect.fn("SenderIds.book")(function* (accountId: string) {
+      const account = yield* requireAccount(repository, accountId)
+      const senderIds = yield* repository.listSenderIds(accountId)
+      return { account, senderIds } satisfies AccountBook
+    })
+
+    /** Checks documents for a request: uploaded by this account, in a category the request accepts. */
+    const usableDocuments = Effect.fn("SenderIds.usableDocuments")(function* (
+      accountId: string,
+      documentIds: ReadonlyArray<string>,
+      accepted: ReadonlyArray<DocumentCategory>
+    ) {
+      if (documentIds.length === 0) return yield* new DocumentsRequired({})
+      const unique = [...new Set(documentIds)]
+      const documents = []
+      for (const documentId of unique) {
+        const found = yield* repository.findDocument(documentId)
+        documents.push(yield* assertUsable(Option.getOrUndefined(found), documentId, accountId, accepted))
+      }
+      return documents
+    })
+
+    const markUsed = (documents: ReadonlyArray<Document>) =>
+      documents.filter((d) => !d.use).map((d): Change => ({ _tag: "UpdateDocument", document: { ...d, use: true } }))
+
+    const register = Effect.fn("SenderIds.register")(function* (
+      accountId: string,
+      input: { readonly phoneNumber: string; readonly documents?: ReadonlyArray<string> | undefined }
+    ) {
+      const verdict = validate(input.phoneNumber, { allowPremiumRate: policy.allowPremiumRate })
+      if (Result.isFailure(verdict)) return yield* new InvalidPhoneNumber(verdict.failure)
+      const { phoneNumber, category } = verdict.success
+      yield* retryOnConflict(
+        Effect.gen(function* () {
+          yield* requireAccount(repository, accountId)
+          if (Option.isSome(yield* repository.findSenderId(accountId, phoneNumber))) {
+            return yield* new SenderIdAlreadyRegistered({ accountId, phoneNumber })
+          }
+          const documents =
+            input.documents && input.documents.length > 0
+              ? yield* usableDocuments(accountId, input.documents, APPROVAL_CATEGORIES)
+              : []
+          const holders = yield* repository.findHolders(phoneNumber)
+          const at = yield* stamp(accountActor(accountId))
+          let senderId = SenderId.register({
+            handleKey: yield* Identifier.make("SED"),
+            accountId,
+            phoneNumber,
+            category,
+            heldByAnotherAccount: holders.some((h) => h.accountId !== accountId),
+            pendingTtl: policy.pendingTtl,
+            at
+          })
+          // Evidence sent with the registration starts a review at once; a DUPLICATED number must
+          // have its duplicate-unlock approved first, so its documents are not attached.
+          const attach = documents.length > 0 && senderId.status === "PENDING"
+          if (attach) {
+            senderId = yield* SenderId.submitEvidence(
+              senderId,
+              { approvalId: yield* Identifier.make("APD"), documents: documents.map((d) => d.documentId) },
+              at
+            )
+          }
+          yield* repository.commit([
+            { _tag: "InsertSenderId", senderId },
+            ...(attach ? markUsed(documents) : []),
+            yield* eventOf(senderId.status === "DUPLICATED" ? "senderid.duplicated" : "senderid.registered", accountId, at, {
+              phoneNumber,
+              status: senderId.status
+            }),
+            ...(attach
+              ? [yield* eventOf("review.requested", accountId, at, { phoneNumber, kind: "EVIDENCE" })]
+              : [])
+          ])
+        })
+      )
+      return yield* book(accountId)
+    })
+
+    /** Numbers the account may send from right now. */
+    const activeNumbers = Effect.fn("SenderIds.activeNumbers")(function* (accountId: string) {
+      const { now } = yield* stamp(accountActor(accountId))
+      const senderIds = yield* repository.listSenderIds(accountId)
+      return senderIds.filter((s) => SenderId.isUsable(s, now)).map((s) => s.phoneNumber)
+    })
+
+    /** The question the message sender asks before every send. */
+    const maySendFrom = Effect.fn("SenderIds.maySendFrom")(function* (accountId: string, phoneNumber: string) {
+      const { now } = yield* stamp(accountActor(accountId))
+      const found = yield* repository.findSenderId(accountId, lookupKey(phoneNumber))
+      return Option.isSome(found) && SenderId.isUsable(found.value, now)
+    })
+
+    const get = Effect.fn("SenderIds.get")(function* (accountId: string, phoneNumber: string) {
+      return yield* requireSenderId(repository, accountId, lookupKey(phoneNumber))
+    })
+
+    /** Runs one transition on one sender ID and commits it with its event. */
+    const transition = <E extends { readonly _tag: string }>(
+      name: string,
+      accountId: string,
+      phoneNumber: string,
+      decide: (
+        senderId: SenderId.SenderId,
+        at: SenderId.At
+      ) => Effect.Effect<readonly [SenderId.SenderId, ReadonlyArray<Change>], E>
+    ) =>
+      retryOnConflict(
+        Effect.gen(function* () {
+          const current = yield* requireSenderId(repository, accountId, lookupKey(phoneNumber))
+          const at = yield* stamp(accountActor(accountId))
+          const [next, extra] = yield* decide(current, at)
+          yield* repository.commit([{ _tag: "UpdateSenderId", senderId: next }, ...extra])
+        })
+      ).pipe(Effect.andThen(book(accountId)), Effect.withSpan(name))
+
+    const setStatus = (accountId: string, phoneNumber: string, status: SenderId.SenderIdStatus) =>
+      transition("SenderIds.setStatus", accountId, phoneNumber, (current, at) =>
+        Effect.gen(function* () {
+          const next = yield* SenderId.setStatus(current, status, at)
+          const event = yield* eventOf("senderid.status_changed", accountId, at, {
+            phoneNumber: current.phoneNumber,
+            statusBefore: current.status,
+            status: next.status
+          })
+          return [next, [event]] as const
+        })
+      )
+
+    const setAutoExtension = (accountId: string, phoneNumber: string, enabled: boolean) =>
+      transition("SenderIds.setAutoExtension", accountId, phoneNumber, (current, at) =>
+        Effect.succeed([SenderId.setAutoExtension(current, enabled, at), []] as const)
+      )
+
+    const remove = Effect.fn("SenderIds.remove")(function* (accountId: string, phoneNumber: string) {
+      yield* retryOnConflict(
+        Effect.gen(function* () {
+          const current = yield* requireSenderId(repository, accountId, lookupKey(phoneNumber))
+          const at = yield* stamp(accountActor(accountId))
+          const deleted = yield* SenderId.markDeleted(current, at)
+          yield* repository.commit([
+            { _tag: "DeleteSenderId", senderId: deleted },
+            yield* eventOf("senderid.deleted", accountId, at, {
+              phoneNumber: current.phoneNumber,
+              statusBefore: current.status
+            })
+          ])
+        })
+      )
+      return yield* book(accountId)
+    })
+
+    /** Step one of ARS: open a challenge and have the provider call the number with its PIN. */
+    const startArs = Effect.fn("SenderIds.startArs")(function* (accountId: string, phoneNumber: string) {
+      const senderId = yield* requireSenderId(repository, accountId, lookupKey(phoneNumber))
+      yield* SenderId.assertArsAllowed(senderId)
+      const holders = yield* repository.findHolders(senderId.phoneNumber)
+      if (holders.some((h) => h.accountId !== accountId) && !SenderId.mayTakeOver(senderId)) {
+        return yield* new NumberHeldByAnotherAccount({ phoneNumber: senderId.phoneNumber })
+      }
+      const { now } = yield* stamp(accountActor(accountId))
+      const challenge = ArsChallenge.open({
+        transactionId: yield* Identifier.make("ARS"),
+        accountId,
+        phoneNumber: senderId.phoneNumber,
+        handleKey: senderId.handleKey,
+        pin: yield* ArsChallenge.makePin(policy.pinLength),
+        maxAttempts: policy.challengeMaxAttempts,
+        now,
+        ttlMillis: Duration.toMillis(policy.challengeTtl)
+      })
+      // Stored before the call, so the PIN the callee hears can always be checked.
+      yield* repository.commit([{ _tag: "InsertChallenge", challenge }])
+      yield* voice.placeCall({
+        transactionId: challenge.transactionId,
+        phoneNumber: challenge.phoneNumber,
+        pin: challenge.pin
+      })
+      return {
+        transactionId: challenge.transactionId,
+        phoneNumber: challenge.phoneNumber,
+        expireAt: challenge.expireAt,
+        attemptsLeft: challenge.maxAttempts
+      } satisfies ArsCallPlaced
+    })
+
+    /** Step two of ARS: the PIN heard on the call. A wrong PIN is counted before it is reported. */
+    const completeArs = Effect.fn("SenderIds.completeArs")(function* (
+      accountId: string,
+      phoneNumber: string,
+      input: { readonly transactionId: string; readonly token: string }
+    ) {
+      const key = lookupKey(phoneNumber)
+      yield* retryOnConflict(
+        Effect.gen(function* () {
+          const found = yield* repository.findChallenge(input.transactionId)
+          if (Option.isNone(found) || found.value.accountId !== accountId || found.value.phoneNumber !== key) {
+            return yield* new ChallengeNotFound({ transactionId: input.transactionId })
+          }
+          const at = yield* stamp(accountActor(accountId))
+          const outcome = yield* ArsChallenge.attempt(found.value, input.token, at.now)
+          if (outcome._tag === "Mismatch") {
+            yield* repository.commit([{ _tag: "UpdateChallenge", challenge: outcome.challenge }])
+            return yield* outcome.error
+          }
+          const current = yield* requireSenderId(repository, accountId, key)
+          const verified = yield* SenderId.verifyByArs(current, policy.activeTtl, at)
+          yield* repository.commit([
+            { _tag: "UpdateChallenge", challenge: outcome.challenge },
+            ...(yield* activationChanges(repository, policy, verified, at))
+          ])
+        })
+      )
+      return yield* book(accountId)
+    })
+
+    const submitEvidence = (accountId: string, phoneNumber: string, documentIds: ReadonlyArray<string>) =>
+      transition("SenderIds.submitEvidence", accountId, phoneNumber, (current, at) =>
+        Effect.gen(function* () {
+          const documents = yield* usableDocuments(accountId, documentIds, APPROVAL_CATEGORIES)
+          const next = yield* SenderId.submitEvidence(
+            current,
+            { approvalId: yield* Identifier.make("APD"), documents: documents.map((d) => d.documentId) },
+            at
+          )
+          const event = yield* eventOf("review.requested", accountId, at, {
+            phoneNumber: current.phoneNumber,
+            kind: "EVIDENCE"
+          })
+          return [next, [...markUsed(documents), event]] as const
+        })
+      )
+
+    const requestUnlock = (
+      accountId: string,
+      phoneNumber: string,
+      input: { readonly reason: string; readonly name?: string | undefined }
+    ) =>
+      transition("SenderIds.requestUnlock", accountId, phoneNumber, (current, at) =>
+        Effect.gen(function* () {
+          const next = yield* SenderId.requestUnlock(
+            current,
+            { duplicateId: yield* Identifier.make("DUP"), reasonForRequested: input.reason, name: input.name ?? null },
+            at
+          )
+          const event = yield* eventOf("review.requested", accountId, at, {
+            phoneNumber: current.phoneNumber,
+            kind: "DUPLICATE_UNLOCK"
+          })
+          return [next, [event]] as const
+        })
+      )
+
+    const requestLimitation = Effect.fn("SenderIds.requestLimitation")(function* (
+      accountId: string,
+      input: { readonly documents: ReadonlyArray<string>; readonly limit: number }
+    ) {
+      yield* retryOnConflict(
+        Effect.gen(function* () {
+          const account = yield* requireAccount(repository, accountId)
+          const documents = yield* usableDocuments(accountId, input.documents, LIMITATION_CATEGORIES)
+          const at = yield* stamp(accountActor(accountId))
+          const next = yield* Account.requestLimitation(
+            account,
+            {
+              limitationId: yield* Identifier.make("LID"),
+              documents: documents.map((d) => d.documentId),
+              limitRequested: input.limit,
+              maxLimit: policy.maxLimit
+            },
+            at
+          )
+          yield* repository.commit([
+            { _tag: "UpdateAccount", account: next },
+            ...markUsed(documents),
+            yield* eventOf("review.requested", accountId, at, { kind: "LIMITATION", limitRequested: input.limit })
+          ])
+        })
+      )
+      return yield* book(accountId)
+    })
+
+    return {
+      book,
+      register,
+      activeNumbers,
+      maySendFrom,
+      get,
+      setStatus,
+      setAutoExtension,
+      remove,
+      startArs,
+      completeArs,
+      submitEvidence,
+      requestUnlock,
+      requestLimitation
+    }
+  })
+}) {
+  static readonly layer = Layer.effect(SenderIds, SenderIds.make)
+}

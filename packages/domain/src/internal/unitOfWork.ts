@@ -1,0 +1,64 @@
+/**
+ * The read–decide–commit loop every use case follows: stamp the change with the clock and its
+ * actor, build events for the outbox, and run the whole loop again when the repository reports
+ * that another request changed the same records in between (optimistic concurrency).
+ */
+import { Clock, Effect, Option, Schedule } from "effect"
+import type { Account } from "../Account.ts"
+import type { Actor } from "../AuditEntry.ts"
+import * as Identifier from "../Identifier.ts"
+import type { RegistryEventType } from "../RegistryEvent.ts"
+import type { At, SenderId } from "../SenderId.ts"
+import { AccountNotFound, SenderIdNotFound } from "../SenderIdError.ts"
+import type { Change, SenderIdRepositoryShape } from "../SenderIdRepository.ts"
+
+/** Retries the whole read–decide–commit effect on `ConcurrentModification`, with a little jitter
+ * so that racing requests do not collide again in lockstep. */
+export const retryOnConflict = <A, E extends { readonly _tag: string }, R>(
+  effect: Effect.Effect<A, E, R>
+): Effect.Effect<A, E, R> =>
+  Effect.retry(effect, {
+    while: (error) => error._tag === "ConcurrentModification",
+    times: 24,
+    schedule: Schedule.exponential("1 millis", 1.5).pipe(Schedule.jittered)
+  })
+
+export const stamp = (actor: Actor): Effect.Effect<At> =>
+  Clock.currentTimeMillis.pipe(Effect.map((now) => ({ now, actor })))
+
+export const eventOf = (
+  type: RegistryEventType,
+  accountId: string,
+  at: At,
+  data: Record<string, string | number | boolean | null>
+): Effect.Effect<Change> =>
+  Identifier.make("EVT").pipe(
+    Effect.map((eventId) => ({ _tag: "AppendEvent", event: { eventId, type, accountId, occurredAt: at.now, data } }))
+  )
+
+export const requireAccount = (
+  repository: SenderIdRepositoryShape,
+  accountId: string
+) =>
+  repository
+    .findAccount(accountId)
+    .pipe(
+      Effect.flatMap(
+        Option.match({
+          onNone: () => Effect.fail(new AccountNotFound({ accountId })),
+          onSome: (account: Account) => Effect.succeed(account)
+        })
+      )
+    )
+
+export const requireSenderId = (repository: SenderIdRepositoryShape, accountId: string, phoneNumber: string) =>
+  repository
+    .findSenderId(accountId, phoneNumber)
+    .pipe(
+      Effect.flatMap(
+        Option.match({
+          onNone: () => Effect.fail(new SenderIdNotFound({ accountId, phoneNumber })),
+          onSome: (senderId: SenderId) => Effect.succeed(senderId)
+        })
+      )
+    )
