@@ -134,6 +134,13 @@ export const normalize = (input: string): Result.Result<string, PhoneNumberRejec
   return Result.succeed(digits)
 }
 
+/** The key a stored number is found by: the normalised digits when the input normalises, else
+ * the input itself (which then matches nothing), so lookups report "not found", not a format error. */
+export const lookupKey = (input: string): string => {
+  const normalised = normalize(input)
+  return Result.isSuccess(normalised) ? normalised.success : input
+}
+
 const notDigitsReason = (found: string) =>
   `a phone number may contain only digits, hyphens, spaces, dots, parentheses and a leading +82; remove "${found}"`
 

@@ -17,7 +17,7 @@ import {
 import * as Identifier from "./Identifier.ts"
 import { activationChanges } from "./internal/activation.ts"
 import { eventOf, requireAccount, requireSenderId, retryOnConflict, stamp } from "./internal/unitOfWork.ts"
-import { InvalidPhoneNumber, normalize, validate } from "./PhoneNumber.ts"
+import { InvalidPhoneNumber, lookupKey, validate } from "./PhoneNumber.ts"
 import { RegistryPolicy } from "./RegistryPolicy.ts"
 import * as SenderId from "./SenderId.ts"
 import {
@@ -40,13 +40,6 @@ export interface ArsCallPlaced {
   readonly phoneNumber: string
   readonly expireAt: number
   readonly attemptsLeft: number
-}
-
-/** A path parameter or lookup key in any human form; an unparseable one is reported as the
- * number it is, so lookups fail with the wire's `InvalidSenderId`, not a format error. */
-const lookupKey = (phoneNumber: string): string => {
-  const normalised = normalize(phoneNumber)
-  return Result.isSuccess(normalised) ? normalised.success : phoneNumber
 }
 
 export class SenderIds extends Context.Service<SenderIds>()("@senderid/domain/SenderIds", {

@@ -1,0 +1,20 @@
+/**
+ * All the registry's use-case services as one layer over the ports they need. Composition roots
+ * (apps, tests) provide the ports — storage, blobs, telephony, events — and get every use case.
+ */
+import { Layer } from "effect"
+import { Accounts } from "./Accounts.ts"
+import { Documents } from "./Documents.ts"
+import { EventRelay } from "./EventRelay.ts"
+import { Expiry } from "./Expiry.ts"
+import { Reviews } from "./Reviews.ts"
+import { SenderIds } from "./SenderIds.ts"
+
+export const layer = Layer.mergeAll(
+  SenderIds.layer,
+  Documents.layer,
+  Reviews.layer,
+  Accounts.layer,
+  Expiry.layer,
+  EventRelay.layer
+)

@@ -1,0 +1,30 @@
+/**
+ * `@senderid/domain`: the sender-number registry's pure core. Number rules, identifiers, the
+ * sender-ID and account aggregates, documents, typed errors, ports and use cases — no I/O, so it
+ * runs in Node, browsers and Workers alike. Model modules are namespaces (`SenderId.SenderId`,
+ * `PhoneNumber.validate`); services and errors are exported by name.
+ */
+export * as Account from "./Account.ts"
+export { Accounts } from "./Accounts.ts"
+export * as ArsChallenge from "./ArsChallenge.ts"
+export * as AuditEntry from "./AuditEntry.ts"
+export * as Document from "./Document.ts"
+export * from "./DocumentBlobStore.ts"
+export * as DocumentFile from "./DocumentFile.ts"
+export { FileSizeTooLarge, InvalidFileEncoding, InvalidFileType } from "./DocumentFile.ts"
+export { Documents } from "./Documents.ts"
+export * from "./EventPublisher.ts"
+export { EventRelay } from "./EventRelay.ts"
+export { Expiry, type SweepReport } from "./Expiry.ts"
+export * as Identifier from "./Identifier.ts"
+export * as PhoneNumber from "./PhoneNumber.ts"
+export { InvalidPhoneNumber } from "./PhoneNumber.ts"
+export * as Registry from "./Registry.ts"
+export * as RegistryEvent from "./RegistryEvent.ts"
+export * from "./RegistryPolicy.ts"
+export { Reviews } from "./Reviews.ts"
+export * as SenderId from "./SenderId.ts"
+export * from "./SenderIdError.ts"
+export * from "./SenderIdRepository.ts"
+export * from "./SenderIds.ts"
+export * from "./VoiceCallProvider.ts"
