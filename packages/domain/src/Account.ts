@@ -5,7 +5,7 @@
  * customer sees never holds more rows than its limit.
  */
 import { Effect, Schema } from "effect"
-import { AuditEntry, type Actor } from "./AuditEntry.ts"
+import { type Actor, AuditEntry } from "./AuditEntry.ts"
 import { type Decision, ReviewStatus } from "./SenderId.ts"
 import {
   LimitationRequestNotFound,
@@ -55,7 +55,15 @@ export const open = (accountId: string, limit: number, at: At): Account => ({
   accountId,
   limit,
   limitationRequests: [],
-  log: [{ createAt: at.now, message: `account opened with limit ${limit}`, actor: at.actor, statusBefore: null, statusAfter: null }],
+  log: [
+    {
+      createAt: at.now,
+      message: `account opened with limit ${limit}`,
+      actor: at.actor,
+      statusBefore: null,
+      statusAfter: null
+    }
+  ],
   dateCreated: at.now,
   dateUpdated: at.now,
   version: 0
@@ -83,7 +91,10 @@ export const requestLimitation = (
     }
     const pending = self.limitationRequests.find((r) => r.status === "PENDING")
     if (pending) {
-      return yield* new LimitationRequestPending({ accountId: self.accountId, limitationId: pending.limitationId })
+      return yield* new LimitationRequestPending({
+        accountId: self.accountId,
+        limitationId: pending.limitationId
+      })
     }
     return appendLog(self, at, `limit increase to ${limitRequested} requested (${request.limitationId})`, {
       limitationRequests: [
@@ -115,7 +126,8 @@ export const decideLimitation = (
     if (request.status !== "PENDING") {
       return yield* new ReviewAlreadyDecided({ reviewId: limitationId, status: request.status })
     }
-    if (!decision.approve && decision.reason.trim() === "") return yield* new ReasonRequired({ reviewId: limitationId })
+    if (!decision.approve && decision.reason.trim() === "")
+      return yield* new ReasonRequired({ reviewId: limitationId })
     const requests = self.limitationRequests.map((r) =>
       r.limitationId === limitationId
         ? {
@@ -127,10 +139,15 @@ export const decideLimitation = (
         : r
     )
     return decision.approve
-      ? appendLog(self, at, `limit increase ${limitationId} approved: ${self.limit} → ${request.limitRequested}`, {
-          limitationRequests: requests,
-          limit: request.limitRequested
-        })
+      ? appendLog(
+          self,
+          at,
+          `limit increase ${limitationId} approved: ${self.limit} → ${request.limitRequested}`,
+          {
+            limitationRequests: requests,
+            limit: request.limitRequested
+          }
+        )
       : appendLog(self, at, `limit increase ${limitationId} rejected: ${decision.reason}`, {
           limitationRequests: requests
         })

@@ -36,7 +36,11 @@ export class Accounts extends Context.Service<Accounts>()("@senderid/domain/Acco
       return Option.isSome(found) ? found.value : yield* open(actor, accountId)
     })
 
-    const setLimit = Effect.fn("Accounts.setLimit")(function* (operatorId: string, accountId: string, limit: number) {
+    const setLimit = Effect.fn("Accounts.setLimit")(function* (
+      operatorId: string,
+      accountId: string,
+      limit: number
+    ) {
       return yield* retryOnConflict(
         Effect.gen(function* () {
           const account = yield* requireAccount(repository, accountId)

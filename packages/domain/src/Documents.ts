@@ -5,7 +5,7 @@
  */
 import { Context, Effect, Layer, Option } from "effect"
 import { accountActor } from "./AuditEntry.ts"
-import { type Document, type DocumentCategory, assertUsable } from "./Document.ts"
+import { assertUsable, type Document, type DocumentCategory } from "./Document.ts"
 import { DocumentBlobStore } from "./DocumentBlobStore.ts"
 import { decodeUpload } from "./DocumentFile.ts"
 import * as Identifier from "./Identifier.ts"
@@ -34,7 +34,11 @@ export class Documents extends Context.Service<Documents>()("@senderid/domain/Do
 
     const upload = Effect.fn("Documents.upload")(function* (
       accountId: string,
-      input: { readonly file: string; readonly category: DocumentCategory; readonly name?: string | undefined }
+      input: {
+        readonly file: string
+        readonly category: DocumentCategory
+        readonly name?: string | undefined
+      }
     ) {
       yield* requireAccount(repository, accountId)
       const file = yield* decodeUpload(input.file, {
@@ -79,14 +83,19 @@ export class Documents extends Context.Service<Documents>()("@senderid/domain/Do
     })
 
     /** Deletes documents that no pending review needs; all or none. */
-    const remove = Effect.fn("Documents.remove")(function* (accountId: string, documentIds: ReadonlyArray<string>) {
+    const remove = Effect.fn("Documents.remove")(function* (
+      accountId: string,
+      documentIds: ReadonlyArray<string>
+    ) {
       const documents: Array<Document> = []
       for (const documentId of new Set(documentIds)) documents.push(yield* owned(accountId, documentId))
       const account = yield* requireAccount(repository, accountId)
       const senderIds = yield* repository.listSenderIds(accountId)
       const pendingReviews = [
         ...senderIds.flatMap((s) =>
-          s.approvalDocuments.filter((a) => a.status === "PENDING").map((a) => [a.approvalId, a.documents] as const)
+          s.approvalDocuments
+            .filter((a) => a.status === "PENDING")
+            .map((a) => [a.approvalId, a.documents] as const)
         ),
         ...account.limitationRequests
           .filter((r) => r.status === "PENDING")
@@ -96,7 +105,9 @@ export class Documents extends Context.Service<Documents>()("@senderid/domain/Do
         const review = pendingReviews.find(([, ids]) => ids.includes(document.documentId))
         if (review) return yield* new DocumentInUse({ documentId: document.documentId, reviewId: review[0] })
       }
-      yield* repository.commit(documents.map((d) => ({ _tag: "DeleteDocument", documentId: d.documentId }) as const))
+      yield* repository.commit(
+        documents.map((d) => ({ _tag: "DeleteDocument", documentId: d.documentId }) as const)
+      )
       // Metadata first: a failure here leaves an unreachable file, never a listed document without bytes.
       yield* Effect.forEach(documents, (d) => blobs.remove(d.documentId), { discard: true })
       return documents

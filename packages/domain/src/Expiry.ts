@@ -28,12 +28,18 @@ export class Expiry extends Context.Service<Expiry>()("@senderid/domain/Expiry",
       const data = { phoneNumber: senderId.phoneNumber, statusBefore: senderId.status }
       if (senderId.status === "ACTIVE" && senderId.autoExtension) {
         const next = SenderId.extend(senderId, policy.activeTtl, at)
-        const event = yield* eventOf("senderid.extended", senderId.accountId, at, { ...data, expireAt: next.expireAt })
+        const event = yield* eventOf("senderid.extended", senderId.accountId, at, {
+          ...data,
+          expireAt: next.expireAt
+        })
         return ["extended", [{ _tag: "UpdateSenderId", senderId: next }, event]] as const
       }
       if (SenderId.holds(senderId)) {
         const event = yield* eventOf("senderid.expired", senderId.accountId, at, data)
-        return ["expired", [{ _tag: "UpdateSenderId", senderId: SenderId.expire(senderId, at) }, event]] as const
+        return [
+          "expired",
+          [{ _tag: "UpdateSenderId", senderId: SenderId.expire(senderId, at) }, event]
+        ] as const
       }
       const event = yield* eventOf("senderid.deleted", senderId.accountId, at, { ...data, lapsed: true })
       return ["removed", [{ _tag: "DeleteSenderId", senderId: SenderId.lapse(senderId, at) }, event]] as const

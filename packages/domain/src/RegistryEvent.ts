@@ -26,6 +26,9 @@ export const RegistryEvent = Schema.Struct({
   accountId: Schema.String,
   occurredAt: Schema.Number,
   /** Small, flat facts: the number, statuses, the review id and decision, the new limit. */
-  data: Schema.Record(Schema.String, Schema.Union([Schema.String, Schema.Number, Schema.Boolean, Schema.Null]))
+  data: Schema.Record(
+    Schema.String,
+    Schema.Union([Schema.String, Schema.Number, Schema.Boolean, Schema.Null])
+  )
 })
 export type RegistryEvent = typeof RegistryEvent.Type

@@ -25,16 +25,19 @@ export interface RegistryPolicyShape {
   readonly allowPremiumRate: boolean
 }
 
-export class RegistryPolicy extends Context.Reference<RegistryPolicyShape>("@senderid/domain/RegistryPolicy", {
-  defaultValue: () => ({
-    pendingTtl: Duration.days(12),
-    activeTtl: Duration.days(180),
-    challengeTtl: Duration.minutes(5),
-    challengeMaxAttempts: 5,
-    pinLength: 6,
-    defaultLimit: 5,
-    maxLimit: 1000,
-    maxDocumentBytes: 700 * 1024,
-    allowPremiumRate: false
-  })
-}) {}
+export class RegistryPolicy extends Context.Reference<RegistryPolicyShape>(
+  "@senderid/domain/RegistryPolicy",
+  {
+    defaultValue: () => ({
+      pendingTtl: Duration.days(12),
+      activeTtl: Duration.days(180),
+      challengeTtl: Duration.minutes(5),
+      challengeMaxAttempts: 5,
+      pinLength: 6,
+      defaultLimit: 5,
+      maxLimit: 1000,
+      maxDocumentBytes: 700 * 1024,
+      allowPremiumRate: false
+    })
+  }
+) {}

@@ -88,7 +88,12 @@ export class Reviews extends Context.Service<Reviews>()("@senderid/domain/Review
               reason: decision.approve ? null : decision.reason
             }),
             ...(decision.approve
-              ? [yield* eventOf("account.limit_changed", target.accountId, at, { before: account.limit, limit: next.limit })]
+              ? [
+                  yield* eventOf("account.limit_changed", target.accountId, at, {
+                    before: account.limit,
+                    limit: next.limit
+                  })
+                ]
               : [])
           ])
           return next

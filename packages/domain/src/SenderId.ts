@@ -22,7 +22,14 @@ import {
   VerificationNotAllowed
 } from "./SenderIdError.ts"
 
-export const SenderIdStatus = Schema.Literals(["PENDING", "ACTIVE", "INACTIVE", "DUPLICATED", "EXPIRED", "REJECTED"])
+export const SenderIdStatus = Schema.Literals([
+  "PENDING",
+  "ACTIVE",
+  "INACTIVE",
+  "DUPLICATED",
+  "EXPIRED",
+  "REJECTED"
+])
 export type SenderIdStatus = typeof SenderIdStatus.Type
 
 /** How ownership was proven: an ARS call, operator-approved documents, or an operator registering
@@ -198,15 +205,22 @@ export const assertVerifiable = (self: SenderId): Effect.Effect<void, Verificati
     ? Effect.void
     : Effect.fail(new VerificationNotAllowed({ phoneNumber: self.phoneNumber, status: self.status }))
 
-export const assertArsAllowed = (self: SenderId): Effect.Effect<void, VerificationNotAllowed | ArsNotAllowed> =>
+export const assertArsAllowed = (
+  self: SenderId
+): Effect.Effect<void, VerificationNotAllowed | ArsNotAllowed> =>
   proofMethods(self).includes("ARS")
     ? assertVerifiable(self)
     : Effect.fail(new ArsNotAllowed({ phoneNumber: self.phoneNumber, category: self.category }))
 
 /** The only way into ACTIVE from a verification: callers pass the proof (a completed ARS challenge
  * or an approved evidence submission), never a bare status. */
-const activate = (self: SenderId, method: VerificationMethod, activeTtl: Duration.Duration, at: At, message: string) =>
-  appendLog(self, at, message, { status: "ACTIVE", method, expireAt: plus(at.now, activeTtl) })
+const activate = (
+  self: SenderId,
+  method: VerificationMethod,
+  activeTtl: Duration.Duration,
+  at: At,
+  message: string
+) => appendLog(self, at, message, { status: "ACTIVE", method, expireAt: plus(at.now, activeTtl) })
 
 /** Completes an ARS verification; the caller has checked the challenge's PIN. */
 export const verifyByArs = (
@@ -225,7 +239,10 @@ export const submitEvidence = (
     yield* assertVerifiable(self)
     const pending = self.approvalDocuments.find((s) => s.status === "PENDING")
     if (pending) {
-      return yield* new EvidenceReviewPending({ phoneNumber: self.phoneNumber, approvalId: pending.approvalId })
+      return yield* new EvidenceReviewPending({
+        phoneNumber: self.phoneNumber,
+        approvalId: pending.approvalId
+      })
     }
     return appendLog(self, at, `evidence submitted for review (${submission.approvalId})`, {
       approvalDocuments: [
@@ -255,7 +272,10 @@ export const decideEvidence = (
   decision: Decision,
   ttl: { readonly activeTtl: Duration.Duration; readonly pendingTtl: Duration.Duration },
   at: At
-): Effect.Effect<SenderId, ApprovalNotFound | ReviewAlreadyDecided | ReasonRequired | VerificationNotAllowed> =>
+): Effect.Effect<
+  SenderId,
+  ApprovalNotFound | ReviewAlreadyDecided | ReasonRequired | VerificationNotAllowed
+> =>
   Effect.gen(function* () {
     const submission = self.approvalDocuments.find((s) => s.approvalId === approvalId)
     if (!submission) return yield* new ApprovalNotFound({ phoneNumber: self.phoneNumber, approvalId })
@@ -276,7 +296,13 @@ export const decideEvidence = (
     )
     const withDecision = { ...self, approvalDocuments: decided }
     return decision.approve
-      ? activate(withDecision, "DOCUMENT", ttl.activeTtl, at, `evidence ${approvalId} approved; verified by documents`)
+      ? activate(
+          withDecision,
+          "DOCUMENT",
+          ttl.activeTtl,
+          at,
+          `evidence ${approvalId} approved; verified by documents`
+        )
       : appendLog(withDecision, at, `evidence ${approvalId} rejected: ${decision.reason}`, {
           status: "REJECTED",
           expireAt: plus(at.now, ttl.pendingTtl)
@@ -306,19 +332,29 @@ export const markDeleted = (self: SenderId, at: At): Effect.Effect<SenderId, Del
 
 export const requestUnlock = (
   self: SenderId,
-  request: { readonly duplicateId: string; readonly reasonForRequested: string; readonly name: string | null },
+  request: {
+    readonly duplicateId: string
+    readonly reasonForRequested: string
+    readonly name: string | null
+  },
   at: At
 ): Effect.Effect<SenderId, UnlockNotAllowed | UnlockAlreadyApproved | UnlockAlreadyRequested> =>
   Effect.gen(function* () {
     const current = self.unlockDuplicate
     if (current?.status === "APPROVED") {
-      return yield* new UnlockAlreadyApproved({ phoneNumber: self.phoneNumber, duplicateId: current.duplicateId })
+      return yield* new UnlockAlreadyApproved({
+        phoneNumber: self.phoneNumber,
+        duplicateId: current.duplicateId
+      })
     }
     if (self.status !== "DUPLICATED") {
       return yield* new UnlockNotAllowed({ phoneNumber: self.phoneNumber, status: self.status })
     }
     if (current?.status === "PENDING") {
-      return yield* new UnlockAlreadyRequested({ phoneNumber: self.phoneNumber, duplicateId: current.duplicateId })
+      return yield* new UnlockAlreadyRequested({
+        phoneNumber: self.phoneNumber,
+        duplicateId: current.duplicateId
+      })
     }
     return appendLog(self, at, `duplicate-unlock requested: ${request.reasonForRequested}`, {
       unlockDuplicate: {
@@ -391,7 +427,8 @@ export const extend = (self: SenderId, activeTtl: Duration.Duration, at: At): Se
   })
 
 /** The final entry of a registration that was never verified in time (the sweep removes it). */
-export const lapse = (self: SenderId, at: At): SenderId => appendLog(self, at, "registration lapsed unverified", {})
+export const lapse = (self: SenderId, at: At): SenderId =>
+  appendLog(self, at, "registration lapsed unverified", {})
 
 export const setAutoExtension = (self: SenderId, enabled: boolean, at: At): SenderId =>
   appendLog(self, at, `auto-extension ${enabled ? "enabled" : "disabled"}`, { autoExtension: enabled })

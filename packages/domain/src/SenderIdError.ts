@@ -81,10 +81,13 @@ export class ChallengeTokenMismatch extends Schema.TaggedError<ChallengeTokenMis
   { transactionId: Schema.String, attemptsLeft: Schema.Number }
 ) {}
 
-export class EvidenceReviewPending extends Schema.TaggedError<EvidenceReviewPending>()("EvidenceReviewPending", {
-  phoneNumber: Schema.String,
-  approvalId: Schema.String
-}) {}
+export class EvidenceReviewPending extends Schema.TaggedError<EvidenceReviewPending>()(
+  "EvidenceReviewPending",
+  {
+    phoneNumber: Schema.String,
+    approvalId: Schema.String
+  }
+) {}
 
 export class ApprovalNotFound extends Schema.TaggedError<ApprovalNotFound>()("ApprovalNotFound", {
   phoneNumber: Schema.String,
@@ -106,19 +109,25 @@ export class UnlockNotAllowed extends Schema.TaggedError<UnlockNotAllowed>()("Un
   status: SenderIdStatusName
 }) {}
 
-export class UnlockAlreadyApproved extends Schema.TaggedError<UnlockAlreadyApproved>()("UnlockAlreadyApproved", {
-  phoneNumber: Schema.String,
-  duplicateId: Schema.String
-}) {}
+export class UnlockAlreadyApproved extends Schema.TaggedError<UnlockAlreadyApproved>()(
+  "UnlockAlreadyApproved",
+  {
+    phoneNumber: Schema.String,
+    duplicateId: Schema.String
+  }
+) {}
 
 export class UnlockAlreadyRequested extends Schema.TaggedError<UnlockAlreadyRequested>()(
   "UnlockAlreadyRequested",
   { phoneNumber: Schema.String, duplicateId: Schema.String }
 ) {}
 
-export class UnlockRequestNotFound extends Schema.TaggedError<UnlockRequestNotFound>()("UnlockRequestNotFound", {
-  phoneNumber: Schema.String
-}) {}
+export class UnlockRequestNotFound extends Schema.TaggedError<UnlockRequestNotFound>()(
+  "UnlockRequestNotFound",
+  {
+    phoneNumber: Schema.String
+  }
+) {}
 
 export class LimitNotIncreased extends Schema.TaggedError<LimitNotIncreased>()("LimitNotIncreased", {
   accountId: Schema.String,

@@ -7,10 +7,10 @@
  */
 import { Context, type Effect, Layer, type Option } from "effect"
 import type { Account } from "./Account.ts"
-import * as memory from "./internal/memoryRepository.ts"
 import type { ArsChallenge } from "./ArsChallenge.ts"
 import type { AuditEntry } from "./AuditEntry.ts"
 import type { Document, DocumentCategory } from "./Document.ts"
+import * as memory from "./internal/memoryRepository.ts"
 import type { RegistryEvent } from "./RegistryEvent.ts"
 import type { SenderId } from "./SenderId.ts"
 import type {
@@ -92,7 +92,9 @@ export interface SenderIdRepositoryShape {
     accountId: string,
     query: DocumentQuery
   ) => Effect.Effect<Page<Document>, RepositoryError>
-  readonly findChallenge: (transactionId: string) => Effect.Effect<Option.Option<ArsChallenge>, RepositoryError>
+  readonly findChallenge: (
+    transactionId: string
+  ) => Effect.Effect<Option.Option<ArsChallenge>, RepositoryError>
   /** Events not yet marked published, in commit order. */
   readonly unpublishedEvents: (limit: number) => Effect.Effect<ReadonlyArray<RegistryEvent>, RepositoryError>
   readonly commit: (changes: ReadonlyArray<Change>) => Effect.Effect<void, CommitError>

@@ -71,7 +71,9 @@ export class SenderIds extends Context.Service<SenderIds>()("@senderid/domain/Se
     })
 
     const markUsed = (documents: ReadonlyArray<Document>) =>
-      documents.filter((d) => !d.use).map((d): Change => ({ _tag: "UpdateDocument", document: { ...d, use: true } }))
+      documents
+        .filter((d) => !d.use)
+        .map((d): Change => ({ _tag: "UpdateDocument", document: { ...d, use: true } }))
 
     const register = Effect.fn("SenderIds.register")(function* (
       accountId: string,
@@ -114,10 +116,15 @@ export class SenderIds extends Context.Service<SenderIds>()("@senderid/domain/Se
           yield* repository.commit([
             { _tag: "InsertSenderId", senderId },
             ...(attach ? markUsed(documents) : []),
-            yield* eventOf(senderId.status === "DUPLICATED" ? "senderid.duplicated" : "senderid.registered", accountId, at, {
-              phoneNumber,
-              status: senderId.status
-            }),
+            yield* eventOf(
+              senderId.status === "DUPLICATED" ? "senderid.duplicated" : "senderid.registered",
+              accountId,
+              at,
+              {
+                phoneNumber,
+                status: senderId.status
+              }
+            ),
             ...(attach
               ? [yield* eventOf("review.requested", accountId, at, { phoneNumber, kind: "EVIDENCE" })]
               : [])
@@ -135,7 +142,10 @@ export class SenderIds extends Context.Service<SenderIds>()("@senderid/domain/Se
     })
 
     /** The question the message sender asks before every send. */
-    const maySendFrom = Effect.fn("SenderIds.maySendFrom")(function* (accountId: string, phoneNumber: string) {
+    const maySendFrom = Effect.fn("SenderIds.maySendFrom")(function* (
+      accountId: string,
+      phoneNumber: string
+    ) {
       const { now } = yield* stamp(accountActor(accountId))
       const found = yield* repository.findSenderId(accountId, lookupKey(phoneNumber))
       return Option.isSome(found) && SenderId.isUsable(found.value, now)
@@ -244,7 +254,11 @@ export class SenderIds extends Context.Service<SenderIds>()("@senderid/domain/Se
       yield* retryOnConflict(
         Effect.gen(function* () {
           const found = yield* repository.findChallenge(input.transactionId)
-          if (Option.isNone(found) || found.value.accountId !== accountId || found.value.phoneNumber !== key) {
+          if (
+            Option.isNone(found) ||
+            found.value.accountId !== accountId ||
+            found.value.phoneNumber !== key
+          ) {
             return yield* new ChallengeNotFound({ transactionId: input.transactionId })
           }
           const at = yield* stamp(accountActor(accountId))
@@ -290,7 +304,11 @@ export class SenderIds extends Context.Service<SenderIds>()("@senderid/domain/Se
         Effect.gen(function* () {
           const next = yield* SenderId.requestUnlock(
             current,
-            { duplicateId: yield* Identifier.make("DUP"), reasonForRequested: input.reason, name: input.name ?? null },
+            {
+              duplicateId: yield* Identifier.make("DUP"),
+              reasonForRequested: input.reason,
+              name: input.name ?? null
+            },
             at
           )
           const event = yield* eventOf("review.requested", accountId, at, {
@@ -323,7 +341,10 @@ export class SenderIds extends Context.Service<SenderIds>()("@senderid/domain/Se
           yield* repository.commit([
             { _tag: "UpdateAccount", account: next },
             ...markUsed(documents),
-            yield* eventOf("review.requested", accountId, at, { kind: "LIMITATION", limitRequested: input.limit })
+            yield* eventOf("review.requested", accountId, at, {
+              kind: "LIMITATION",
+              limitRequested: input.limit
+            })
           ])
         })
       )

@@ -38,7 +38,11 @@ export const layerDevelopment: Layer.Layer<VoiceCallProvider | DevelopmentCalls>
         Ref.update(placed, (calls) => [...calls, call]).pipe(
           Effect.andThen(
             Effect.logInfo("development ARS call placed").pipe(
-              Effect.annotateLogs({ phoneNumber: call.phoneNumber, transactionId: call.transactionId, pin: call.pin })
+              Effect.annotateLogs({
+                phoneNumber: call.phoneNumber,
+                transactionId: call.transactionId,
+                pin: call.pin
+              })
             )
           )
         )
@@ -46,7 +50,9 @@ export const layerDevelopment: Layer.Layer<VoiceCallProvider | DevelopmentCalls>
     const heard = DevelopmentCalls.of({
       lastPin: (phoneNumber) =>
         Ref.get(placed).pipe(
-          Effect.map((calls) => Option.fromNullishOr(calls.findLast((c) => c.phoneNumber === phoneNumber)?.pin))
+          Effect.map((calls) =>
+            Option.fromNullishOr(calls.findLast((c) => c.phoneNumber === phoneNumber)?.pin)
+          )
         ),
       calls: Ref.get(placed)
     })

@@ -1,12 +1,11 @@
 import { assert, describe, it } from "@effect/vitest"
-import { Effect } from "effect"
+import { Effect, Schema } from "effect"
 import { TestClock } from "effect/testing"
 import { Accounts } from "../src/Accounts.ts"
 import { Identifier } from "../src/Identifier.ts"
 import { Reviews } from "../src/Reviews.ts"
 import { SenderIdRepository } from "../src/SenderIdRepository.ts"
 import { SenderIds } from "../src/SenderIds.ts"
-import { Schema } from "effect"
 import {
   callNumber,
   DAY,
@@ -135,7 +134,10 @@ describe("registering a number", () => {
         const foreign = yield* upload("B")
         assert.strictEqual(yield* tagOf(register("A", MOBILE, [foreign.documentId])), "DocumentNotFound")
         const limitation = yield* upload("A", "SENDERID_LIMITATION")
-        assert.strictEqual(yield* tagOf(register("A", MOBILE, [limitation.documentId])), "DocumentCategoryMismatch")
+        assert.strictEqual(
+          yield* tagOf(register("A", MOBILE, [limitation.documentId])),
+          "DocumentCategoryMismatch"
+        )
         assert.strictEqual((yield* SenderIds.use((s) => s.book("A"))).senderIds.length, 0)
       })
     )
@@ -167,7 +169,9 @@ describe("ARS verification", () => {
         yield* register("A", MOBILE)
         const { transactionId, pin } = yield* callNumber("A", MOBILE)
         yield* SenderIds.use((s) => s.completeArs("A", MOBILE, { transactionId, token: pin }))
-        const again = yield* tagOf(SenderIds.use((s) => s.completeArs("A", MOBILE, { transactionId, token: pin })))
+        const again = yield* tagOf(
+          SenderIds.use((s) => s.completeArs("A", MOBILE, { transactionId, token: pin }))
+        )
         assert.strictEqual(again, "ChallengeAlreadyUsed")
       })
     )
@@ -180,15 +184,23 @@ describe("ARS verification", () => {
         yield* register("A", MOBILE)
         const { transactionId, pin } = yield* callNumber("A", MOBILE)
         const wrong = pin === "000000" ? "111111" : "000000"
-        const first = yield* Effect.flip(SenderIds.use((s) => s.completeArs("A", MOBILE, { transactionId, token: wrong })))
+        const first = yield* Effect.flip(
+          SenderIds.use((s) => s.completeArs("A", MOBILE, { transactionId, token: wrong }))
+        )
         assert.strictEqual(first._tag, "ChallengeTokenMismatch")
         assert.strictEqual(first._tag === "ChallengeTokenMismatch" && first.attemptsLeft, 4)
         for (let i = 0; i < 3; i++) {
-          yield* Effect.flip(SenderIds.use((s) => s.completeArs("A", MOBILE, { transactionId, token: wrong })))
+          yield* Effect.flip(
+            SenderIds.use((s) => s.completeArs("A", MOBILE, { transactionId, token: wrong }))
+          )
         }
-        const fifth = yield* tagOf(SenderIds.use((s) => s.completeArs("A", MOBILE, { transactionId, token: wrong })))
+        const fifth = yield* tagOf(
+          SenderIds.use((s) => s.completeArs("A", MOBILE, { transactionId, token: wrong }))
+        )
         assert.strictEqual(fifth, "ChallengeAttemptsExceeded")
-        const right = yield* tagOf(SenderIds.use((s) => s.completeArs("A", MOBILE, { transactionId, token: pin })))
+        const right = yield* tagOf(
+          SenderIds.use((s) => s.completeArs("A", MOBILE, { transactionId, token: pin }))
+        )
         assert.strictEqual(right, "ChallengeAttemptsExceeded")
         assert.strictEqual((yield* senderIdOf("A", MOBILE)).status, "PENDING")
       })
@@ -202,7 +214,9 @@ describe("ARS verification", () => {
         yield* register("A", MOBILE)
         const { transactionId, pin } = yield* callNumber("A", MOBILE)
         yield* TestClock.adjust("5 minutes")
-        const late = yield* tagOf(SenderIds.use((s) => s.completeArs("A", MOBILE, { transactionId, token: pin })))
+        const late = yield* tagOf(
+          SenderIds.use((s) => s.completeArs("A", MOBILE, { transactionId, token: pin }))
+        )
         assert.strictEqual(late, "ChallengeExpired")
       })
     )
@@ -229,7 +243,9 @@ describe("ARS verification", () => {
         yield* register("A", MOBILE)
         yield* register("B", OTHER_MOBILE)
         const { transactionId, pin } = yield* callNumber("A", MOBILE)
-        const stolen = yield* tagOf(SenderIds.use((s) => s.completeArs("B", OTHER_MOBILE, { transactionId, token: pin })))
+        const stolen = yield* tagOf(
+          SenderIds.use((s) => s.completeArs("B", OTHER_MOBILE, { transactionId, token: pin }))
+        )
         assert.strictEqual(stolen, "ChallengeNotFound")
       })
     )
@@ -240,7 +256,10 @@ describe("ARS verification", () => {
       Effect.gen(function* () {
         yield* openAccount("A")
         yield* register("A", REPRESENTATIVE)
-        assert.strictEqual(yield* tagOf(SenderIds.use((s) => s.startArs("A", REPRESENTATIVE))), "ArsNotAllowed")
+        assert.strictEqual(
+          yield* tagOf(SenderIds.use((s) => s.startArs("A", REPRESENTATIVE))),
+          "ArsNotAllowed"
+        )
       })
     )
   )
@@ -251,7 +270,10 @@ describe("ARS verification", () => {
         yield* openAccount("A")
         yield* register("A", MOBILE)
         yield* verifyByArs("A", MOBILE)
-        assert.strictEqual(yield* tagOf(SenderIds.use((s) => s.startArs("A", MOBILE))), "VerificationNotAllowed")
+        assert.strictEqual(
+          yield* tagOf(SenderIds.use((s) => s.startArs("A", MOBILE))),
+          "VerificationNotAllowed"
+        )
       })
     )
   )
@@ -265,7 +287,9 @@ describe("ARS verification", () => {
         yield* register("B", MOBILE)
         const { transactionId, pin } = yield* callNumber("B", MOBILE)
         yield* verifyByArs("A", MOBILE)
-        const late = yield* tagOf(SenderIds.use((s) => s.completeArs("B", MOBILE, { transactionId, token: pin })))
+        const late = yield* tagOf(
+          SenderIds.use((s) => s.completeArs("B", MOBILE, { transactionId, token: pin }))
+        )
         assert.strictEqual(late, "NumberHeldByAnotherAccount")
         assert.strictEqual((yield* senderIdOf("B", MOBILE)).status, "PENDING")
       })
@@ -284,7 +308,11 @@ describe("evidence review", () => {
         const approvalId = book.senderIds[0]?.approvalDocuments[0]?.approvalId as string
         assert.isTrue(Schema.is(Identifier)(approvalId))
         const decided = yield* Reviews.use((r) =>
-          r.decideEvidence("op-1", { accountId: "A", phoneNumber: REPRESENTATIVE, approvalId }, { approve: true })
+          r.decideEvidence(
+            "op-1",
+            { accountId: "A", phoneNumber: REPRESENTATIVE, approvalId },
+            { approve: true }
+          )
         )
         assert.strictEqual(decided.status, "ACTIVE")
         assert.strictEqual(decided.method, "DOCUMENT")
@@ -292,7 +320,11 @@ describe("evidence review", () => {
         assert.deepStrictEqual(decided.log.at(-1)?.actor, { type: "OPERATOR", id: "op-1" })
         const twice = yield* tagOf(
           Reviews.use((r) =>
-            r.decideEvidence("op-1", { accountId: "A", phoneNumber: REPRESENTATIVE, approvalId }, { approve: true })
+            r.decideEvidence(
+              "op-1",
+              { accountId: "A", phoneNumber: REPRESENTATIVE, approvalId },
+              { approve: true }
+            )
           )
         )
         assert.strictEqual(twice, "ReviewAlreadyDecided")
@@ -308,14 +340,18 @@ describe("evidence review", () => {
         const book = yield* register("A", REPRESENTATIVE, [document.documentId])
         const approvalId = book.senderIds[0]?.approvalDocuments[0]?.approvalId as string
         const target = { accountId: "A", phoneNumber: REPRESENTATIVE, approvalId }
-        const noReason = yield* tagOf(Reviews.use((r) => r.decideEvidence("op", target, { approve: false, reason: " " })))
+        const noReason = yield* tagOf(
+          Reviews.use((r) => r.decideEvidence("op", target, { approve: false, reason: " " }))
+        )
         assert.strictEqual(noReason, "ReasonRequired")
         const rejected = yield* Reviews.use((r) =>
           r.decideEvidence("op", target, { approve: false, reason: "사업자등록증 사본이 필요합니다" })
         )
         assert.strictEqual(rejected.status, "REJECTED")
         assert.strictEqual(rejected.approvalDocuments[0]?.reason, "사업자등록증 사본이 필요합니다")
-        const again = yield* SenderIds.use((s) => s.submitEvidence("A", REPRESENTATIVE, [document.documentId]))
+        const again = yield* SenderIds.use((s) =>
+          s.submitEvidence("A", REPRESENTATIVE, [document.documentId])
+        )
         assert.strictEqual(again.senderIds[0]?.approvalDocuments.length, 2)
       })
     )
@@ -327,7 +363,9 @@ describe("evidence review", () => {
         yield* openAccount("A")
         const document = yield* upload("A")
         yield* register("A", REPRESENTATIVE, [document.documentId])
-        const second = yield* tagOf(SenderIds.use((s) => s.submitEvidence("A", REPRESENTATIVE, [document.documentId])))
+        const second = yield* tagOf(
+          SenderIds.use((s) => s.submitEvidence("A", REPRESENTATIVE, [document.documentId]))
+        )
         assert.strictEqual(second, "EvidenceReviewPending")
       })
     )
@@ -338,7 +376,10 @@ describe("evidence review", () => {
       Effect.gen(function* () {
         yield* openAccount("A")
         yield* register("A", REPRESENTATIVE)
-        assert.strictEqual(yield* tagOf(SenderIds.use((s) => s.submitEvidence("A", REPRESENTATIVE, []))), "DocumentsRequired")
+        assert.strictEqual(
+          yield* tagOf(SenderIds.use((s) => s.submitEvidence("A", REPRESENTATIVE, []))),
+          "DocumentsRequired"
+        )
       })
     )
   )
@@ -366,7 +407,10 @@ describe("switching on and off, deleting", () => {
         yield* openAccount("A")
         yield* register("A", MOBILE)
         for (const to of ["ACTIVE", "INACTIVE", "EXPIRED", "DUPLICATED", "REJECTED", "PENDING"] as const) {
-          assert.strictEqual(yield* tagOf(SenderIds.use((s) => s.setStatus("A", MOBILE, to))), "StatusChangeNotAllowed")
+          assert.strictEqual(
+            yield* tagOf(SenderIds.use((s) => s.setStatus("A", MOBILE, to))),
+            "StatusChangeNotAllowed"
+          )
         }
         yield* verifyByArs("A", MOBILE)
         assert.strictEqual(
@@ -427,7 +471,9 @@ describe("duplicate unlock", () => {
           yield* tagOf(SenderIds.use((s) => s.startArs("B", MOBILE))),
           "VerificationNotAllowed"
         )
-        const requested = yield* SenderIds.use((s) => s.requestUnlock("B", MOBILE, { reason: "번호를 이전받았습니다" }))
+        const requested = yield* SenderIds.use((s) =>
+          s.requestUnlock("B", MOBILE, { reason: "번호를 이전받았습니다" })
+        )
         assert.strictEqual(requested.senderIds[0]?.unlockDuplicate?.status, "PENDING")
         assert.strictEqual(
           yield* tagOf(SenderIds.use((s) => s.requestUnlock("B", MOBILE, { reason: "again" }))),
@@ -447,7 +493,12 @@ describe("duplicate unlock", () => {
         assert.strictEqual((yield* senderIdOf("B", MOBILE)).status, "ACTIVE")
         const displaced = yield* senderIdOf("A", MOBILE)
         assert.strictEqual(displaced.status, "DUPLICATED")
-        assert.deepStrictEqual(yield* SenderIdRepository.use((r) => r.findHolders(MOBILE)).pipe(Effect.map((h) => h.map((s) => s.accountId))), ["B"])
+        assert.deepStrictEqual(
+          yield* SenderIdRepository.use((r) => r.findHolders(MOBILE)).pipe(
+            Effect.map((h) => h.map((s) => s.accountId))
+          ),
+          ["B"]
+        )
       })
     )
   )
@@ -462,7 +513,11 @@ describe("duplicate unlock", () => {
         yield* register("B", MOBILE)
         yield* SenderIds.use((s) => s.requestUnlock("B", MOBILE, { reason: "제 번호입니다", name: "홍길동" }))
         const rejected = yield* Reviews.use((r) =>
-          r.decideUnlock("op-1", { accountId: "B", phoneNumber: MOBILE }, { approve: false, reason: "증빙 부족" })
+          r.decideUnlock(
+            "op-1",
+            { accountId: "B", phoneNumber: MOBILE },
+            { approve: false, reason: "증빙 부족" }
+          )
         )
         assert.strictEqual(rejected.status, "DUPLICATED")
         assert.strictEqual(rejected.unlockDuplicate?.status, "REJECTED")
@@ -492,17 +547,25 @@ describe("limit increase", () => {
       Effect.gen(function* () {
         yield* openAccount("A", 2)
         const document = yield* upload("A", "SENDERID_LIMITATION")
-        const requested = yield* SenderIds.use((s) => s.requestLimitation("A", { documents: [document.documentId], limit: 10 }))
+        const requested = yield* SenderIds.use((s) =>
+          s.requestLimitation("A", { documents: [document.documentId], limit: 10 })
+        )
         assert.strictEqual(requested.account.limit, 2)
         const request = requested.account.limitationRequests[0]
         assert.strictEqual(request?.status, "PENDING")
         assert.strictEqual(request?.limitBeforeRequest, 2)
         assert.strictEqual(
-          yield* tagOf(SenderIds.use((s) => s.requestLimitation("A", { documents: [document.documentId], limit: 20 }))),
+          yield* tagOf(
+            SenderIds.use((s) => s.requestLimitation("A", { documents: [document.documentId], limit: 20 }))
+          ),
           "LimitationRequestPending"
         )
         const approved = yield* Reviews.use((r) =>
-          r.decideLimitation("op-1", { accountId: "A", limitationId: request?.limitationId as string }, { approve: true })
+          r.decideLimitation(
+            "op-1",
+            { accountId: "A", limitationId: request?.limitationId as string },
+            { approve: true }
+          )
         )
         assert.strictEqual(approved.limit, 10)
       })
@@ -514,10 +577,16 @@ describe("limit increase", () => {
       Effect.gen(function* () {
         yield* openAccount("A", 2)
         const document = yield* upload("A", "SENDERID_LIMITATION")
-        const requested = yield* SenderIds.use((s) => s.requestLimitation("A", { documents: [document.documentId], limit: 10 }))
+        const requested = yield* SenderIds.use((s) =>
+          s.requestLimitation("A", { documents: [document.documentId], limit: 10 })
+        )
         const limitationId = requested.account.limitationRequests[0]?.limitationId as string
         const rejected = yield* Reviews.use((r) =>
-          r.decideLimitation("op-1", { accountId: "A", limitationId }, { approve: false, reason: "사용 이력 부족" })
+          r.decideLimitation(
+            "op-1",
+            { accountId: "A", limitationId },
+            { approve: false, reason: "사용 이력 부족" }
+          )
         )
         assert.strictEqual(rejected.limit, 2)
         assert.strictEqual(rejected.limitationRequests[0]?.reason, "사용 이력 부족")
@@ -532,11 +601,15 @@ describe("limit increase", () => {
         const limitation = yield* upload("A", "SENDERID_LIMITATION")
         const approval = yield* upload("A", "SENDERID_APPROVAL")
         assert.strictEqual(
-          yield* tagOf(SenderIds.use((s) => s.requestLimitation("A", { documents: [limitation.documentId], limit: 5 }))),
+          yield* tagOf(
+            SenderIds.use((s) => s.requestLimitation("A", { documents: [limitation.documentId], limit: 5 }))
+          ),
           "LimitNotIncreased"
         )
         assert.strictEqual(
-          yield* tagOf(SenderIds.use((s) => s.requestLimitation("A", { documents: [approval.documentId], limit: 8 }))),
+          yield* tagOf(
+            SenderIds.use((s) => s.requestLimitation("A", { documents: [approval.documentId], limit: 8 }))
+          ),
           "DocumentCategoryMismatch"
         )
       })

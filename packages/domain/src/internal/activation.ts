@@ -4,11 +4,11 @@
  * holder to DUPLICATED in the same commit, so at most one account ever holds a number.
  */
 import { Effect } from "effect"
+import type { RegistryPolicyShape } from "../RegistryPolicy.ts"
 import { type At, displace, mayTakeOver, type SenderId } from "../SenderId.ts"
 import { NumberHeldByAnotherAccount } from "../SenderIdError.ts"
 import type { Change, SenderIdRepositoryShape } from "../SenderIdRepository.ts"
 import { eventOf } from "./unitOfWork.ts"
-import type { RegistryPolicyShape } from "../RegistryPolicy.ts"
 
 export const activationChanges = Effect.fn("activationChanges")(function* (
   repository: SenderIdRepositoryShape,

@@ -43,7 +43,11 @@ const empty: Snapshot = {
 
 const keyOf = (accountId: string, phoneNumber: string) => `${accountId}/${phoneNumber}`
 
-type Draft = { -readonly [K in keyof Snapshot]: Snapshot[K] extends ReadonlyMap<infer K2, infer V> ? Map<K2, V> : Snapshot[K] }
+type Draft = {
+  -readonly [K in keyof Snapshot]: Snapshot[K] extends ReadonlyMap<infer K2, infer V>
+    ? Map<K2, V>
+    : Snapshot[K]
+}
 
 const conflict = (entity: string, id: string) => new ConcurrentModification({ entity, id })
 
@@ -51,7 +55,10 @@ const conflict = (entity: string, id: string) => new ConcurrentModification({ en
 const appendAudit = (draft: Draft, stored: SenderId | undefined, next: SenderId) => {
   const before = stored?.log.length ?? 0
   if (next.log.length < before) {
-    throw new RepositoryError({ operation: "commit", cause: new Error("audit log entries cannot be removed") })
+    throw new RepositoryError({
+      operation: "commit",
+      cause: new Error("audit log entries cannot be removed")
+    })
   }
   const trail = draft.audit.get(next.handleKey) ?? []
   draft.audit.set(next.handleKey, [...trail, ...next.log.slice(before)])
@@ -59,7 +66,8 @@ const appendAudit = (draft: Draft, stored: SenderId | undefined, next: SenderId)
 
 const otherHolder = (draft: Draft, self: SenderId) => {
   for (const other of draft.senderIds.values()) {
-    if (other.phoneNumber === self.phoneNumber && other.accountId !== self.accountId && holds(other)) return other
+    if (other.phoneNumber === self.phoneNumber && other.accountId !== self.accountId && holds(other))
+      return other
   }
   return undefined
 }
@@ -75,7 +83,8 @@ const apply = (draft: Draft, change: Change): CommitError | undefined => {
   switch (change._tag) {
     case "InsertAccount": {
       const { account } = change
-      if (draft.accounts.has(account.accountId)) return new AccountAlreadyExists({ accountId: account.accountId })
+      if (draft.accounts.has(account.accountId))
+        return new AccountAlreadyExists({ accountId: account.accountId })
       draft.accounts.set(account.accountId, account)
       return
     }
@@ -84,7 +93,8 @@ const apply = (draft: Draft, change: Change): CommitError | undefined => {
       const stored = draft.accounts.get(account.accountId)
       if (!stored || stored.version !== account.version) return conflict("account", account.accountId)
       const held = countBook(draft, account.accountId)
-      if (account.limit < held) return new LimitBelowHeld({ accountId: account.accountId, limit: account.limit, held })
+      if (account.limit < held)
+        return new LimitBelowHeld({ accountId: account.accountId, limit: account.limit, held })
       draft.accounts.set(account.accountId, { ...account, version: account.version + 1 })
       return
     }
@@ -94,7 +104,10 @@ const apply = (draft: Draft, change: Change): CommitError | undefined => {
       if (!account) return new AccountNotFound({ accountId: senderId.accountId })
       const key = keyOf(senderId.accountId, senderId.phoneNumber)
       if (draft.senderIds.has(key)) {
-        return new SenderIdAlreadyRegistered({ accountId: senderId.accountId, phoneNumber: senderId.phoneNumber })
+        return new SenderIdAlreadyRegistered({
+          accountId: senderId.accountId,
+          phoneNumber: senderId.phoneNumber
+        })
       }
       if (countBook(draft, senderId.accountId) >= account.limit) {
         return new SenderIdLimitReached({ accountId: senderId.accountId, limit: account.limit })
@@ -123,11 +136,13 @@ const apply = (draft: Draft, change: Change): CommitError | undefined => {
       return
     }
     case "InsertDocument":
-      if (draft.documents.has(change.document.documentId)) return conflict("document", change.document.documentId)
+      if (draft.documents.has(change.document.documentId))
+        return conflict("document", change.document.documentId)
       draft.documents.set(change.document.documentId, change.document)
       return
     case "UpdateDocument":
-      if (!draft.documents.has(change.document.documentId)) return conflict("document", change.document.documentId)
+      if (!draft.documents.has(change.document.documentId))
+        return conflict("document", change.document.documentId)
       draft.documents.set(change.document.documentId, change.document)
       return
     case "DeleteDocument":
@@ -142,7 +157,8 @@ const apply = (draft: Draft, change: Change): CommitError | undefined => {
     case "UpdateChallenge": {
       const { challenge } = change
       const stored = draft.challenges.get(challenge.transactionId)
-      if (!stored || stored.version !== challenge.version) return conflict("challenge", challenge.transactionId)
+      if (!stored || stored.version !== challenge.version)
+        return conflict("challenge", challenge.transactionId)
       draft.challenges.set(challenge.transactionId, { ...challenge, version: challenge.version + 1 })
       return
     }
@@ -157,7 +173,10 @@ const apply = (draft: Draft, change: Change): CommitError | undefined => {
   }
 }
 
-const applyAll = (snapshot: Snapshot, changes: ReadonlyArray<Change>): readonly [CommitError | undefined, Snapshot] => {
+const applyAll = (
+  snapshot: Snapshot,
+  changes: ReadonlyArray<Change>
+): readonly [CommitError | undefined, Snapshot] => {
   const draft: Draft = {
     accounts: new Map(snapshot.accounts),
     senderIds: new Map(snapshot.senderIds),
@@ -172,7 +191,10 @@ const applyAll = (snapshot: Snapshot, changes: ReadonlyArray<Change>): readonly 
       if (error) return [error, snapshot]
     }
   } catch (error) {
-    return [error instanceof RepositoryError ? error : new RepositoryError({ operation: "commit", cause: error }), snapshot]
+    return [
+      error instanceof RepositoryError ? error : new RepositoryError({ operation: "commit", cause: error }),
+      snapshot
+    ]
   }
   return [undefined, draft]
 }

@@ -33,32 +33,32 @@ export const eventOf = (
   data: Record<string, string | number | boolean | null>
 ): Effect.Effect<Change> =>
   Identifier.make("EVT").pipe(
-    Effect.map((eventId) => ({ _tag: "AppendEvent", event: { eventId, type, accountId, occurredAt: at.now, data } }))
+    Effect.map((eventId) => ({
+      _tag: "AppendEvent",
+      event: { eventId, type, accountId, occurredAt: at.now, data }
+    }))
   )
 
-export const requireAccount = (
-  repository: SenderIdRepositoryShape,
-  accountId: string
-) =>
-  repository
-    .findAccount(accountId)
-    .pipe(
-      Effect.flatMap(
-        Option.match({
-          onNone: () => Effect.fail(new AccountNotFound({ accountId })),
-          onSome: (account: Account) => Effect.succeed(account)
-        })
-      )
+export const requireAccount = (repository: SenderIdRepositoryShape, accountId: string) =>
+  repository.findAccount(accountId).pipe(
+    Effect.flatMap(
+      Option.match({
+        onNone: () => Effect.fail(new AccountNotFound({ accountId })),
+        onSome: (account: Account) => Effect.succeed(account)
+      })
     )
+  )
 
-export const requireSenderId = (repository: SenderIdRepositoryShape, accountId: string, phoneNumber: string) =>
-  repository
-    .findSenderId(accountId, phoneNumber)
-    .pipe(
-      Effect.flatMap(
-        Option.match({
-          onNone: () => Effect.fail(new SenderIdNotFound({ accountId, phoneNumber })),
-          onSome: (senderId: SenderId) => Effect.succeed(senderId)
-        })
-      )
+export const requireSenderId = (
+  repository: SenderIdRepositoryShape,
+  accountId: string,
+  phoneNumber: string
+) =>
+  repository.findSenderId(accountId, phoneNumber).pipe(
+    Effect.flatMap(
+      Option.match({
+        onNone: () => Effect.fail(new SenderIdNotFound({ accountId, phoneNumber })),
+        onSome: (senderId: SenderId) => Effect.succeed(senderId)
+      })
     )
+  )

@@ -3,6 +3,8 @@
  * events, with identifiers unique within a run (and very unlikely to meet another run's), so the
  * suite can share one database across its tests.
  */
+
+import { Duration } from "effect"
 import type { Account } from "../Account.ts"
 import * as AccountModel from "../Account.ts"
 import type { ArsChallenge } from "../ArsChallenge.ts"
@@ -11,7 +13,6 @@ import type { Document } from "../Document.ts"
 import type { RegistryEvent } from "../RegistryEvent.ts"
 import type { SenderId, SenderIdStatus } from "../SenderId.ts"
 import * as SenderIdModel from "../SenderId.ts"
-import { Duration } from "effect"
 
 const runId = `${Date.now().toString(36)}${Math.random().toString(36).slice(2, 8)}`.toUpperCase()
 let counter = Math.floor(Math.random() * 9_000_000)
@@ -24,10 +25,14 @@ export const accountId = (): string => `acct-${runId}-${next()}`
 /** A valid, run-unique mobile number `0102xxxxxxx`. */
 export const phoneNumber = (): string => `0102${String(next() % 10_000_000).padStart(7, "0")}`
 
-const id = (preamble: string) => `${preamble}20270115080000${`${runId}${next()}`.slice(-15).padStart(15, "X")}`
+const id = (preamble: string) =>
+  `${preamble}20270115080000${`${runId}${next()}`.slice(-15).padStart(15, "X")}`
 
 export const account = (options: { readonly accountId?: string; readonly limit?: number } = {}): Account =>
-  AccountModel.open(options.accountId ?? accountId(), options.limit ?? 5, { now: NOW, actor: accountActor("test") })
+  AccountModel.open(options.accountId ?? accountId(), options.limit ?? 5, {
+    now: NOW,
+    actor: accountActor("test")
+  })
 
 export const senderId = (
   owner: string,

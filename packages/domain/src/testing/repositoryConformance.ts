@@ -29,9 +29,7 @@ const openAccount = (limit = 5) =>
   })
 
 const failureTag = <A, E extends { readonly _tag: string }, R>(effect: Effect.Effect<A, E, R>) =>
-  effect.pipe(
-    Effect.match({ onFailure: (error) => error._tag, onSuccess: () => "success" as const })
-  )
+  effect.pipe(Effect.match({ onFailure: (error) => error._tag, onSuccess: () => "success" as const }))
 
 export const repositoryConformance = (
   name: string,
@@ -60,7 +58,10 @@ export const repositoryConformance = (
       it.effect("refuses to open the same account twice", () =>
         Effect.gen(function* () {
           const account = yield* openAccount()
-          assert.strictEqual(yield* failureTag(commit({ _tag: "InsertAccount", account })), "AccountAlreadyExists")
+          assert.strictEqual(
+            yield* failureTag(commit({ _tag: "InsertAccount", account })),
+            "AccountAlreadyExists"
+          )
         })
       )
 
@@ -71,7 +72,9 @@ export const repositoryConformance = (
           const stored = Option.getOrThrow(yield* withRepository((r) => r.findAccount(account.accountId)))
           assert.strictEqual(stored.limit, 3)
           assert.strictEqual(stored.version, account.version + 1)
-          const stale = yield* failureTag(commit({ _tag: "UpdateAccount", account: { ...account, limit: 9 } }))
+          const stale = yield* failureTag(
+            commit({ _tag: "UpdateAccount", account: { ...account, limit: 9 } })
+          )
           assert.strictEqual(stale, "ConcurrentModification")
         })
       )
@@ -83,7 +86,9 @@ export const repositoryConformance = (
             { _tag: "InsertSenderId", senderId: Fixture.senderId(account.accountId) },
             { _tag: "InsertSenderId", senderId: Fixture.senderId(account.accountId) }
           )
-          const lowered = yield* failureTag(commit({ _tag: "UpdateAccount", account: { ...account, limit: 1 } }))
+          const lowered = yield* failureTag(
+            commit({ _tag: "UpdateAccount", account: { ...account, limit: 1 } })
+          )
           assert.strictEqual(lowered, "LimitBelowHeld")
         })
       )
@@ -129,7 +134,10 @@ export const repositoryConformance = (
           const other = yield* openAccount()
           const first = { ...Fixture.senderId(account.accountId), dateCreated: Fixture.NOW }
           const second = { ...Fixture.senderId(account.accountId), dateCreated: Fixture.NOW + 10 }
-          yield* commit({ _tag: "InsertSenderId", senderId: second }, { _tag: "InsertSenderId", senderId: first })
+          yield* commit(
+            { _tag: "InsertSenderId", senderId: second },
+            { _tag: "InsertSenderId", senderId: first }
+          )
           yield* commit({ _tag: "InsertSenderId", senderId: Fixture.senderId(other.accountId) })
           const book = yield* withRepository((r) => r.listSenderIds(account.accountId))
           assert.deepStrictEqual(
@@ -192,7 +200,10 @@ export const repositoryConformance = (
           const account = yield* openAccount()
           const original = Fixture.senderId(account.accountId)
           yield* commit({ _tag: "InsertSenderId", senderId: original })
-          yield* commit({ _tag: "UpdateSenderId", senderId: Fixture.changed(original, { autoExtension: true }) })
+          yield* commit({
+            _tag: "UpdateSenderId",
+            senderId: Fixture.changed(original, { autoExtension: true })
+          })
           const stored = Option.getOrThrow(
             yield* withRepository((r) => r.findSenderId(account.accountId, original.phoneNumber))
           )
@@ -243,10 +254,19 @@ export const repositoryConformance = (
           const number = Fixture.phoneNumber()
           const held = Fixture.senderId(holder.accountId, { phoneNumber: number, status: "ACTIVE" })
           const claim = Fixture.senderId(claimant.accountId, { phoneNumber: number, status: "PENDING" })
-          yield* commit({ _tag: "InsertSenderId", senderId: held }, { _tag: "InsertSenderId", senderId: claim })
           yield* commit(
-            { _tag: "UpdateSenderId", senderId: Fixture.changed(held, { status: "DUPLICATED", method: null }) },
-            { _tag: "UpdateSenderId", senderId: Fixture.changed(claim, { status: "ACTIVE", method: "DOCUMENT" }) }
+            { _tag: "InsertSenderId", senderId: held },
+            { _tag: "InsertSenderId", senderId: claim }
+          )
+          yield* commit(
+            {
+              _tag: "UpdateSenderId",
+              senderId: Fixture.changed(held, { status: "DUPLICATED", method: null })
+            },
+            {
+              _tag: "UpdateSenderId",
+              senderId: Fixture.changed(claim, { status: "ACTIVE", method: "DOCUMENT" })
+            }
           )
           const holders = yield* withRepository((r) => r.findHolders(number))
           assert.deepStrictEqual(
@@ -334,14 +354,19 @@ export const repositoryConformance = (
       it.effect("stores, updates and deletes document metadata", () =>
         Effect.gen(function* () {
           const account = yield* openAccount()
-          const document = Fixture.document(account.accountId, { category: "SENDERID_LIMITATION", fileType: "png" })
+          const document = Fixture.document(account.accountId, {
+            category: "SENDERID_LIMITATION",
+            fileType: "png"
+          })
           yield* commit({ _tag: "InsertDocument", document })
           assert.deepStrictEqual(
             Option.getOrThrow(yield* withRepository((r) => r.findDocument(document.documentId))),
             document
           )
           yield* commit({ _tag: "UpdateDocument", document: { ...document, use: true } })
-          assert.isTrue(Option.getOrThrow(yield* withRepository((r) => r.findDocument(document.documentId))).use)
+          assert.isTrue(
+            Option.getOrThrow(yield* withRepository((r) => r.findDocument(document.documentId))).use
+          )
           yield* commit({ _tag: "DeleteDocument", documentId: document.documentId })
           assert.isTrue(Option.isNone(yield* withRepository((r) => r.findDocument(document.documentId))))
         })
@@ -358,10 +383,10 @@ export const repositoryConformance = (
               use: i === 4
             })
           )
-          yield* commit(
-            ...documents.map((document) => ({ _tag: "InsertDocument" as const, document })),
-            { _tag: "InsertDocument", document: Fixture.document(other.accountId) }
-          )
+          yield* commit(...documents.map((document) => ({ _tag: "InsertDocument" as const, document })), {
+            _tag: "InsertDocument",
+            document: Fixture.document(other.accountId)
+          })
           const ids = documents.map((d) => d.documentId).sort()
           const first = yield* withRepository((r) => r.listDocuments(account.accountId, { limit: 2 }))
           assert.deepStrictEqual(
@@ -381,7 +406,9 @@ export const repositoryConformance = (
             r.listDocuments(account.accountId, { limit: 10, category: "SENDERID_LIMITATION" })
           )
           assert.strictEqual(limitation.items.length, 2)
-          const used = yield* withRepository((r) => r.listDocuments(account.accountId, { limit: 10, use: true }))
+          const used = yield* withRepository((r) =>
+            r.listDocuments(account.accountId, { limit: 10, use: true })
+          )
           assert.deepStrictEqual(
             used.items.map((d) => d.documentId),
             [documents[4]?.documentId]
@@ -414,7 +441,9 @@ export const repositoryConformance = (
             commit({ _tag: "UpdateChallenge", challenge: { ...challenge, attempts: 1 } })
           )
           assert.strictEqual(stale, "ConcurrentModification")
-          const stored = Option.getOrThrow(yield* withRepository((r) => r.findChallenge(challenge.transactionId)))
+          const stored = Option.getOrThrow(
+            yield* withRepository((r) => r.findChallenge(challenge.transactionId))
+          )
           assert.strictEqual(stored.status, "COMPLETED")
           assert.strictEqual(stored.version, 1)
         })
@@ -449,7 +478,10 @@ export const repositoryConformance = (
           const valid = Fixture.senderId(account.accountId, { status: "ACTIVE", expireAt: 30 })
           const never = Fixture.senderId(account.accountId, { status: "ACTIVE", expireAt: null })
           yield* commit(
-            ...[lapsed, expired, valid, never].map((senderId) => ({ _tag: "InsertSenderId" as const, senderId }))
+            ...[lapsed, expired, valid, never].map((senderId) => ({
+              _tag: "InsertSenderId" as const,
+              senderId
+            }))
           )
           const found = yield* withRepository((r) => r.listLapsed(20, 100_000))
           const mine = found.filter((s) => s.accountId === account.accountId).map((s) => s.handleKey)
@@ -478,12 +510,17 @@ export const repositoryConformance = (
           const account = yield* openAccount(concurrency)
           const number = Fixture.phoneNumber()
           const outcomes = yield* Effect.forEach(
-            Array.from({ length: concurrency }, () => Fixture.senderId(account.accountId, { phoneNumber: number })),
+            Array.from({ length: concurrency }, () =>
+              Fixture.senderId(account.accountId, { phoneNumber: number })
+            ),
             (senderId) => failureTag(commit({ _tag: "InsertSenderId", senderId })),
             { concurrency: "unbounded" }
           )
           assert.strictEqual(outcomes.filter((o) => o === "success").length, 1)
-          assert.strictEqual(outcomes.filter((o) => o === "SenderIdAlreadyRegistered").length, concurrency - 1)
+          assert.strictEqual(
+            outcomes.filter((o) => o === "SenderIdAlreadyRegistered").length,
+            concurrency - 1
+          )
         })
       )
 
@@ -502,7 +539,10 @@ export const repositoryConformance = (
             claims,
             (claim) =>
               failureTag(
-                commit({ _tag: "UpdateSenderId", senderId: Fixture.changed(claim, { status: "ACTIVE", method: "ARS" }) })
+                commit({
+                  _tag: "UpdateSenderId",
+                  senderId: Fixture.changed(claim, { status: "ACTIVE", method: "ARS" })
+                })
               ),
             { concurrency: "unbounded" }
           )
