@@ -17,6 +17,7 @@ import {
   PhoneNumber,
   PublishedEvents,
   Reviews,
+  type SenderId,
   SenderIds
 } from "../src/index.ts"
 import { layerMemoryRegistry } from "../src/testing/index.ts"
@@ -26,6 +27,22 @@ const OPERATOR = "operator-kim"
 
 const show = (title: string, value: unknown) =>
   Console.log(`\n== ${title}\n${JSON.stringify(value, null, 2)}`)
+
+const iso = (epochMillis: number | null) =>
+  epochMillis === null ? null : new Date(epochMillis).toISOString()
+
+/** One line per sender ID and its audit trail, instead of the whole aggregate. */
+const summary = (senderIds: ReadonlyArray<SenderId.SenderId>) =>
+  senderIds.map((s) => ({
+    phoneNumber: s.phoneNumber,
+    status: s.status,
+    method: s.method,
+    expireAt: iso(s.expireAt),
+    log: s.log.map(
+      (entry) =>
+        `${iso(entry.createAt)} ${entry.actor.type.toLowerCase()} ${entry.actor.id}: ${entry.message}`
+    )
+  }))
 
 const tour = Effect.gen(function* () {
   const accounts = yield* Accounts
@@ -62,13 +79,17 @@ const tour = Effect.gen(function* () {
     phoneNumber: "1588-1234",
     documents: [evidence.documentId]
   })
-  const approvalId = pending.senderIds[1]?.approvalDocuments[0]?.approvalId ?? ""
+  const approvalId =
+    pending.senderIds.find((s) => s.phoneNumber === "15881234")?.approvalDocuments[0]?.approvalId ?? ""
   yield* reviews.decideEvidence(
     OPERATOR,
     { accountId: "12925149", phoneNumber: "15881234", approvalId },
     { approve: true }
   )
-  yield* show("Account 12925149 after ARS and an approved evidence review", yield* senderIds.book("12925149"))
+  yield* show(
+    "Account 12925149 after ARS and an approved evidence review",
+    summary((yield* senderIds.book("12925149")).senderIds)
+  )
 
   // The limit is 2 and both slots are used; a raise needs an operator's approval.
   const refused = yield* Effect.flip(senderIds.register("12925149", { phoneNumber: "02-345-6789" }))
@@ -88,7 +109,7 @@ const tour = Effect.gen(function* () {
   )
   yield* show(
     "Account 30000001 after its unlock request was rejected",
-    (yield* senderIds.book("30000001")).senderIds
+    summary((yield* senderIds.book("30000001")).senderIds)
   )
 
   // Six months later the ARS verification lapses; the approved representative number too.
