@@ -6,10 +6,6 @@
 import { Effect, Option, Result, Schema } from "effect"
 import { Base64 } from "effect/encoding"
 
-// ---------------------------------------------------------------------------------------------
-// File types
-// ---------------------------------------------------------------------------------------------
-
 /** The types SOLAPI accepts as evidence; `jpg`/`tif` are only extension spellings of these. */
 export const FileType = Schema.Literals(["png", "gif", "jpeg", "pdf", "tiff"])
 export type FileType = typeof FileType.Type
@@ -95,10 +91,6 @@ const describeRefused = (bytes: Uint8Array): string | null => {
   return null
 }
 
-// ---------------------------------------------------------------------------------------------
-// Errors
-// ---------------------------------------------------------------------------------------------
-
 /**
  * The file is not one of the accepted types (HTTP 400). `detected` names what the bytes look
  * like when recognisable (`"exe"`, `"zip"`, `"empty"`, …), and is `null` when unknown or when
@@ -133,10 +125,6 @@ export type InvalidFileEncodingReason = typeof InvalidFileEncodingReason.Type
 export class InvalidFileEncoding extends Schema.TaggedError<InvalidFileEncoding>()("InvalidFileEncoding", {
   reason: InvalidFileEncodingReason
 }) {}
-
-// ---------------------------------------------------------------------------------------------
-// Decoding an upload
-// ---------------------------------------------------------------------------------------------
 
 /** 700 KB, the 2019 contract's cap; KB means 1024 bytes (the larger reading, so never stricter). */
 export const DEFAULT_MAX_BYTES = 700 * 1024

@@ -90,9 +90,6 @@ export class InvalidPhoneNumber extends Schema.TaggedError<InvalidPhoneNumber>()
   reason: Schema.String
 }) {}
 
-// ---------------------------------------------------------------------------------------------
-// Normalisation
-
 const SEPARATORS = /[\s\-.()]/gu
 
 /**
@@ -143,9 +140,6 @@ export const lookupKey = (input: string): string => {
 
 const notDigitsReason = (found: string) =>
   `a phone number may contain only digits, hyphens, spaces, dots, parentheses and a leading +82; remove "${found}"`
-
-// ---------------------------------------------------------------------------------------------
-// The table
 
 const ARS_OR_DOCUMENT: ReadonlyArray<ProofMethod> = ["ARS", "DOCUMENT"]
 const DOCUMENT_ONLY: ReadonlyArray<ProofMethod> = ["DOCUMENT"]
@@ -374,9 +368,6 @@ const hintFor = (d: string): string => {
 }
 
 const classify = (d: string): Verdict => (d.startsWith("0") ? classifyFromZero(d) : classifyOther(d))
-
-// ---------------------------------------------------------------------------------------------
-// The validator
 
 /**
  * Normalises and classifies a sender number. The shape is judged first and the operator policy

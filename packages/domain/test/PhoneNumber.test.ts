@@ -467,9 +467,6 @@ describe("schemas", () => {
   })
 })
 
-// ---------------------------------------------------------------------------------------------
-// Properties
-
 /** The table written again as independent regular expressions. */
 const ORACLE: ReadonlyArray<readonly [RegExp, Category]> = [
   [/^010[2-9]\d{7}$/u, "mobile"],
