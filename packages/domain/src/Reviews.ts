@@ -23,7 +23,7 @@ export class Reviews extends Context.Service<Reviews>()("@senderid/domain/Review
       target: { readonly accountId: string; readonly phoneNumber: string; readonly approvalId: string },
       decision: SenderId.Decision
     ) {
-      return yield* retryOnConflict(
+      yield* retryOnConflict(
         Effect.gen(function* () {
           const current = yield* requireSenderId(repository, target.accountId, lookupKey(target.phoneNumber))
           const at = yield* stamp(operatorActor(operatorId))
@@ -39,9 +39,9 @@ export class Reviews extends Context.Service<Reviews>()("@senderid/domain/Review
             ? yield* activationChanges(repository, policy, next, at)
             : [{ _tag: "UpdateSenderId" as const, senderId: next }]
           yield* repository.commit([...changes, decided])
-          return next
         })
       )
+      return yield* requireSenderId(repository, target.accountId, lookupKey(target.phoneNumber))
     })
 
     const decideUnlock = Effect.fn("Reviews.decideUnlock")(function* (
@@ -49,7 +49,7 @@ export class Reviews extends Context.Service<Reviews>()("@senderid/domain/Review
       target: { readonly accountId: string; readonly phoneNumber: string },
       decision: SenderId.Decision
     ) {
-      return yield* retryOnConflict(
+      yield* retryOnConflict(
         Effect.gen(function* () {
           const current = yield* requireSenderId(repository, target.accountId, lookupKey(target.phoneNumber))
           const at = yield* stamp(operatorActor(operatorId))
@@ -64,9 +64,9 @@ export class Reviews extends Context.Service<Reviews>()("@senderid/domain/Review
               reason: decision.approve ? null : decision.reason
             })
           ])
-          return next
         })
       )
+      return yield* requireSenderId(repository, target.accountId, lookupKey(target.phoneNumber))
     })
 
     const decideLimitation = Effect.fn("Reviews.decideLimitation")(function* (
@@ -74,7 +74,7 @@ export class Reviews extends Context.Service<Reviews>()("@senderid/domain/Review
       target: { readonly accountId: string; readonly limitationId: string },
       decision: SenderId.Decision
     ) {
-      return yield* retryOnConflict(
+      yield* retryOnConflict(
         Effect.gen(function* () {
           const account = yield* requireAccount(repository, target.accountId)
           const at = yield* stamp(operatorActor(operatorId))
@@ -96,9 +96,9 @@ export class Reviews extends Context.Service<Reviews>()("@senderid/domain/Review
                 ]
               : [])
           ])
-          return next
         })
       )
+      return yield* requireAccount(repository, target.accountId)
     })
 
     return { decideEvidence, decideUnlock, decideLimitation }

@@ -57,7 +57,9 @@ export const UnlockRequest = Schema.Struct({
   status: ReviewStatus,
   reason: Schema.NullOr(Schema.String),
   dateCreated: Schema.Number,
-  dateUpdated: Schema.Number
+  dateUpdated: Schema.Number,
+  /** When an approved unlock was spent by an activation: it lets one take-over, not every later one. */
+  consumedAt: Schema.NullOr(Schema.Number)
 })
 export type UnlockRequest = typeof UnlockRequest.Type
 
@@ -341,7 +343,7 @@ export const requestUnlock = (
 ): Effect.Effect<SenderId, UnlockNotAllowed | UnlockAlreadyApproved | UnlockAlreadyRequested> =>
   Effect.gen(function* () {
     const current = self.unlockDuplicate
-    if (current?.status === "APPROVED") {
+    if (current?.status === "APPROVED" && current.consumedAt === null) {
       return yield* new UnlockAlreadyApproved({
         phoneNumber: self.phoneNumber,
         duplicateId: current.duplicateId
@@ -364,7 +366,8 @@ export const requestUnlock = (
         status: "PENDING",
         reason: null,
         dateCreated: at.now,
-        dateUpdated: at.now
+        dateUpdated: at.now,
+        consumedAt: null
       }
     })
   })
@@ -400,7 +403,15 @@ export const decideUnlock = (
   })
 
 /** Whether this registration may take the number over from its current holder on activation. */
-export const mayTakeOver = (self: SenderId): boolean => self.unlockDuplicate?.status === "APPROVED"
+export const mayTakeOver = (self: SenderId): boolean =>
+  self.unlockDuplicate?.status === "APPROVED" && self.unlockDuplicate.consumedAt === null
+
+/** An activation spends an approved unlock (within the activation's own audit entry): the approval
+ * allowed this take-over, not every later one. */
+export const spendUnlock = (self: SenderId, at: At): SenderId =>
+  mayTakeOver(self) && self.unlockDuplicate !== null
+    ? { ...self, unlockDuplicate: { ...self.unlockDuplicate, consumedAt: at.now } }
+    : self
 
 /** The previous holder's side of a take-over: it loses the number to the account whose
  * duplicate-unlock was approved and which then proved ownership. */

@@ -22,9 +22,11 @@ import { RegistryPolicy } from "./RegistryPolicy.ts"
 import * as SenderId from "./SenderId.ts"
 import {
   ChallengeNotFound,
+  ConcurrentModification,
   DocumentsRequired,
   NumberHeldByAnotherAccount,
-  SenderIdAlreadyRegistered
+  SenderIdAlreadyRegistered,
+  type VerificationNotAllowed
 } from "./SenderIdError.ts"
 import { type Change, SenderIdRepository } from "./SenderIdRepository.ts"
 import { VoiceCallProvider } from "./VoiceCallProvider.ts"
@@ -268,7 +270,19 @@ export class SenderIds extends Context.Service<SenderIds>()("@senderid/domain/Se
             return yield* outcome.error
           }
           const current = yield* requireSenderId(repository, accountId, key)
-          const verified = yield* SenderId.verifyByArs(current, policy.activeTtl, at)
+          // A racing request may have used this challenge between our two reads: report that (via a
+          // retry that re-reads the challenge), not the number's new status.
+          const challengeUsedMeanwhile = (error: VerificationNotAllowed) =>
+            Effect.gen(function* () {
+              const latest = yield* repository.findChallenge(input.transactionId)
+              if (Option.isSome(latest) && latest.value.version !== found.value.version) {
+                return yield* new ConcurrentModification({ entity: "challenge", id: input.transactionId })
+              }
+              return yield* error
+            })
+          const verified = yield* SenderId.verifyByArs(current, policy.activeTtl, at).pipe(
+            Effect.catchTag("VerificationNotAllowed", challengeUsedMeanwhile)
+          )
           yield* repository.commit([
             { _tag: "UpdateChallenge", challenge: outcome.challenge },
             ...(yield* activationChanges(repository, policy, verified, at))

@@ -2,6 +2,7 @@ import { assert, describe, it } from "@effect/vitest"
 import { Effect, Schema } from "effect"
 import { TestClock } from "effect/testing"
 import { Accounts } from "../src/Accounts.ts"
+import { Expiry } from "../src/Expiry.ts"
 import { Identifier } from "../src/Identifier.ts"
 import { Reviews } from "../src/Reviews.ts"
 import { SenderIdRepository } from "../src/SenderIdRepository.ts"
@@ -499,6 +500,29 @@ describe("duplicate unlock", () => {
           ),
           ["B"]
         )
+      })
+    )
+  )
+
+  it.effect("spends an approved unlock on the take-over it allowed, not on later ones", () =>
+    inRegistry(
+      Effect.gen(function* () {
+        for (const id of ["A", "B", "C"]) yield* openAccount(id)
+        yield* register("A", MOBILE)
+        yield* verifyByArs("A", MOBILE)
+        yield* register("B", MOBILE)
+        yield* SenderIds.use((s) => s.requestUnlock("B", MOBILE, { reason: "번호를 이전받았습니다" }))
+        yield* Reviews.use((r) =>
+          r.decideUnlock("op-1", { accountId: "B", phoneNumber: MOBILE }, { approve: true })
+        )
+        yield* verifyByArs("B", MOBILE)
+        yield* TestClock.adjust(`${181 * DAY} millis`)
+        yield* Expiry.use((e) => e.sweep())
+        assert.strictEqual((yield* senderIdOf("B", MOBILE)).status, "EXPIRED")
+        yield* register("C", MOBILE)
+        yield* verifyByArs("C", MOBILE)
+        assert.strictEqual(yield* tagOf(verifyByArs("B", MOBILE)), "NumberHeldByAnotherAccount")
+        assert.strictEqual((yield* senderIdOf("C", MOBILE)).status, "ACTIVE")
       })
     )
   )

@@ -5,7 +5,7 @@
  */
 import { Effect } from "effect"
 import type { RegistryPolicyShape } from "../RegistryPolicy.ts"
-import { type At, displace, mayTakeOver, type SenderId } from "../SenderId.ts"
+import { type At, displace, mayTakeOver, type SenderId, spendUnlock } from "../SenderId.ts"
 import { NumberHeldByAnotherAccount } from "../SenderIdError.ts"
 import type { Change, SenderIdRepositoryShape } from "../SenderIdRepository.ts"
 import { eventOf } from "./unitOfWork.ts"
@@ -33,7 +33,7 @@ export const activationChanges = Effect.fn("activationChanges")(function* (
       })
     )
   }
-  changes.push({ _tag: "UpdateSenderId", senderId: activated })
+  changes.push({ _tag: "UpdateSenderId", senderId: spendUnlock(activated, at) })
   changes.push(
     yield* eventOf("senderid.activated", activated.accountId, at, {
       phoneNumber: activated.phoneNumber,

@@ -119,7 +119,8 @@ export const repositoryConformance = (
               status: "PENDING" as const,
               reason: null,
               dateCreated: Fixture.NOW,
-              dateUpdated: Fixture.NOW
+              dateUpdated: Fixture.NOW,
+              consumedAt: null
             }
           }
           yield* commit({ _tag: "InsertSenderId", senderId: rich })
