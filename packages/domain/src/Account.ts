@@ -6,14 +6,14 @@
  */
 import { Effect, Schema } from "effect"
 import { type Actor, AuditEntry } from "./AuditEntry.ts"
-import { type Decision, ReviewStatus } from "./SenderId.ts"
+import * as Review from "./Review.ts"
 import {
   LimitationRequestNotFound,
   LimitationRequestPending,
   LimitBelowHeld,
   LimitNotIncreased,
-  ReasonRequired,
-  ReviewAlreadyDecided
+  type ReasonRequired,
+  type ReviewAlreadyDecided
 } from "./SenderIdError.ts"
 
 export const LimitationRequest = Schema.Struct({
@@ -21,10 +21,7 @@ export const LimitationRequest = Schema.Struct({
   documents: Schema.Array(Schema.String),
   limitRequested: Schema.Number,
   limitBeforeRequest: Schema.Number,
-  status: ReviewStatus,
-  reason: Schema.NullOr(Schema.String),
-  dateCreated: Schema.Number,
-  dateUpdated: Schema.Number
+  ...Review.reviewFields
 })
 export type LimitationRequest = typeof LimitationRequest.Type
 
@@ -104,10 +101,7 @@ export const requestLimitation = (
           documents: [...request.documents],
           limitRequested,
           limitBeforeRequest: self.limit,
-          status: "PENDING",
-          reason: null,
-          dateCreated: at.now,
-          dateUpdated: at.now
+          ...Review.pending(at.now)
         }
       ]
     })
@@ -117,27 +111,14 @@ export const requestLimitation = (
 export const decideLimitation = (
   self: Account,
   limitationId: string,
-  decision: Decision,
+  decision: Review.Decision,
   at: At
 ): Effect.Effect<Account, LimitationRequestNotFound | ReviewAlreadyDecided | ReasonRequired> =>
   Effect.gen(function* () {
     const request = self.limitationRequests.find((r) => r.limitationId === limitationId)
     if (!request) return yield* new LimitationRequestNotFound({ accountId: self.accountId, limitationId })
-    if (request.status !== "PENDING") {
-      return yield* new ReviewAlreadyDecided({ reviewId: limitationId, status: request.status })
-    }
-    if (!decision.approve && decision.reason.trim() === "")
-      return yield* new ReasonRequired({ reviewId: limitationId })
-    const requests = self.limitationRequests.map((r) =>
-      r.limitationId === limitationId
-        ? {
-            ...r,
-            status: decision.approve ? ("APPROVED" as const) : ("REJECTED" as const),
-            reason: decision.approve ? null : decision.reason,
-            dateUpdated: at.now
-          }
-        : r
-    )
+    const decided = yield* Review.decide(request, limitationId, decision, at.now)
+    const requests = self.limitationRequests.map((r) => (r.limitationId === limitationId ? decided : r))
     return decision.approve
       ? appendLog(
           self,

@@ -10,6 +10,7 @@ import { activationChanges } from "./internal/activation.ts"
 import { eventOf, requireAccount, requireSenderId, retryOnConflict, stamp } from "./internal/unitOfWork.ts"
 import { lookupKey } from "./PhoneNumber.ts"
 import { RegistryPolicy } from "./RegistryPolicy.ts"
+import type * as Review from "./Review.ts"
 import * as SenderId from "./SenderId.ts"
 import { SenderIdRepository } from "./SenderIdRepository.ts"
 
@@ -21,7 +22,7 @@ export class Reviews extends Context.Service<Reviews>()("@senderid/domain/Review
     const decideEvidence = Effect.fn("Reviews.decideEvidence")(function* (
       operatorId: string,
       target: { readonly accountId: string; readonly phoneNumber: string; readonly approvalId: string },
-      decision: SenderId.Decision
+      decision: Review.Decision
     ) {
       yield* retryOnConflict(
         Effect.gen(function* () {
@@ -47,7 +48,7 @@ export class Reviews extends Context.Service<Reviews>()("@senderid/domain/Review
     const decideUnlock = Effect.fn("Reviews.decideUnlock")(function* (
       operatorId: string,
       target: { readonly accountId: string; readonly phoneNumber: string },
-      decision: SenderId.Decision
+      decision: Review.Decision
     ) {
       yield* retryOnConflict(
         Effect.gen(function* () {
@@ -72,7 +73,7 @@ export class Reviews extends Context.Service<Reviews>()("@senderid/domain/Review
     const decideLimitation = Effect.fn("Reviews.decideLimitation")(function* (
       operatorId: string,
       target: { readonly accountId: string; readonly limitationId: string },
-      decision: SenderId.Decision
+      decision: Review.Decision
     ) {
       yield* retryOnConflict(
         Effect.gen(function* () {

@@ -7,13 +7,14 @@
 import { Duration, Effect, Schema } from "effect"
 import { type Actor, AuditEntry } from "./AuditEntry.ts"
 import { Category, type ProofMethod, proofMethodsOf } from "./PhoneNumber.ts"
+import * as Review from "./Review.ts"
 import {
   ApprovalNotFound,
   ArsNotAllowed,
   DeleteNotAllowed,
   EvidenceReviewPending,
-  ReasonRequired,
-  ReviewAlreadyDecided,
+  type ReasonRequired,
+  type ReviewAlreadyDecided,
   StatusChangeNotAllowed,
   UnlockAlreadyApproved,
   UnlockAlreadyRequested,
@@ -37,16 +38,10 @@ export type SenderIdStatus = typeof SenderIdStatus.Type
 export const VerificationMethod = Schema.Literals(["ARS", "DOCUMENT", "OPERATOR"])
 export type VerificationMethod = typeof VerificationMethod.Type
 
-export const ReviewStatus = Schema.Literals(["PENDING", "APPROVED", "REJECTED"])
-export type ReviewStatus = typeof ReviewStatus.Type
-
 export const ApprovalSubmission = Schema.Struct({
   approvalId: Schema.String,
   documents: Schema.Array(Schema.String),
-  status: ReviewStatus,
-  reason: Schema.NullOr(Schema.String),
-  dateCreated: Schema.Number,
-  dateUpdated: Schema.Number
+  ...Review.reviewFields
 })
 export type ApprovalSubmission = typeof ApprovalSubmission.Type
 
@@ -54,10 +49,7 @@ export const UnlockRequest = Schema.Struct({
   duplicateId: Schema.String,
   reasonForRequested: Schema.String,
   name: Schema.NullOr(Schema.String),
-  status: ReviewStatus,
-  reason: Schema.NullOr(Schema.String),
-  dateCreated: Schema.Number,
-  dateUpdated: Schema.Number,
+  ...Review.reviewFields,
   /** When an approved unlock was spent by an activation: it lets one take-over, not every later one. */
   consumedAt: Schema.NullOr(Schema.Number)
 })
@@ -88,8 +80,6 @@ export interface At {
   readonly now: number
   readonly actor: Actor
 }
-
-export type Decision = { readonly approve: true } | { readonly approve: false; readonly reason: string }
 
 /** A number is *held* while its owner may send from it or switch it back on. At most one account
  * holds a number; a registration by any other account becomes DUPLICATED. */
@@ -252,26 +242,18 @@ export const submitEvidence = (
         {
           approvalId: submission.approvalId,
           documents: [...submission.documents],
-          status: "PENDING",
-          reason: null,
-          dateCreated: at.now,
-          dateUpdated: at.now
+          ...Review.pending(at.now)
         }
       ]
     })
   })
-
-const requireReason = (reviewId: string, decision: Decision) =>
-  !decision.approve && decision.reason.trim() === ""
-    ? Effect.fail(new ReasonRequired({ reviewId }))
-    : Effect.void
 
 /** An operator's decision on an evidence submission: approval activates with `method: DOCUMENT`,
  * rejection moves the number to REJECTED with the reason (the owner may resubmit). */
 export const decideEvidence = (
   self: SenderId,
   approvalId: string,
-  decision: Decision,
+  decision: Review.Decision,
   ttl: { readonly activeTtl: Duration.Duration; readonly pendingTtl: Duration.Duration },
   at: At
 ): Effect.Effect<
@@ -281,21 +263,9 @@ export const decideEvidence = (
   Effect.gen(function* () {
     const submission = self.approvalDocuments.find((s) => s.approvalId === approvalId)
     if (!submission) return yield* new ApprovalNotFound({ phoneNumber: self.phoneNumber, approvalId })
-    if (submission.status !== "PENDING") {
-      return yield* new ReviewAlreadyDecided({ reviewId: approvalId, status: submission.status })
-    }
-    yield* requireReason(approvalId, decision)
+    const decidedSubmission = yield* Review.decide(submission, approvalId, decision, at.now)
     yield* assertVerifiable(self)
-    const decided = self.approvalDocuments.map((s) =>
-      s.approvalId === approvalId
-        ? {
-            ...s,
-            status: decision.approve ? ("APPROVED" as const) : ("REJECTED" as const),
-            reason: decision.approve ? null : decision.reason,
-            dateUpdated: at.now
-          }
-        : s
-    )
+    const decided = self.approvalDocuments.map((s) => (s.approvalId === approvalId ? decidedSubmission : s))
     const withDecision = { ...self, approvalDocuments: decided }
     return decision.approve
       ? activate(
@@ -363,10 +333,7 @@ export const requestUnlock = (
         duplicateId: request.duplicateId,
         reasonForRequested: request.reasonForRequested,
         name: request.name,
-        status: "PENDING",
-        reason: null,
-        dateCreated: at.now,
-        dateUpdated: at.now,
+        ...Review.pending(at.now),
         consumedAt: null
       }
     })
@@ -376,23 +343,14 @@ export const requestUnlock = (
  * this account actually proves ownership. Rejection leaves it DUPLICATED with the reason. */
 export const decideUnlock = (
   self: SenderId,
-  decision: Decision,
+  decision: Review.Decision,
   pendingTtl: Duration.Duration,
   at: At
 ): Effect.Effect<SenderId, UnlockRequestNotFound | ReviewAlreadyDecided | ReasonRequired> =>
   Effect.gen(function* () {
     const request = self.unlockDuplicate
     if (request === null) return yield* new UnlockRequestNotFound({ phoneNumber: self.phoneNumber })
-    if (request.status !== "PENDING") {
-      return yield* new ReviewAlreadyDecided({ reviewId: request.duplicateId, status: request.status })
-    }
-    yield* requireReason(request.duplicateId, decision)
-    const decided: UnlockRequest = {
-      ...request,
-      status: decision.approve ? "APPROVED" : "REJECTED",
-      reason: decision.approve ? null : decision.reason,
-      dateUpdated: at.now
-    }
+    const decided = yield* Review.decide(request, request.duplicateId, decision, at.now)
     return decision.approve
       ? appendLog(self, at, "duplicate-unlock approved; the number may now be verified", {
           unlockDuplicate: decided,
