@@ -1,0 +1,87 @@
+/**
+ * The registry's schema, as versioned migrations run by Effect's SQL migrator. One definition
+ * serves SQLite, D1 and PostgreSQL; the few dialect differences (64-bit integers, the outbox's
+ * sequence) are spelled out where they occur. Invariants live in the schema itself — a CHECK keeps
+ * an account's book within its limit, unique indexes keep one registration per account and one
+ * holder per number — so no engine can be talked out of them.
+ */
+import { Effect } from "effect"
+import * as Migrator from "effect/sql/Migrator"
+import * as SqlClient from "effect/sql/SqlClient"
+
+/** The migration that creates the registry, kept as plain statements so D1 can apply it as a batch. */
+export const registryStatements = (dialect: "sqlite" | "pg"): ReadonlyArray<string> => {
+  const bigint = dialect === "pg" ? "BIGINT" : "INTEGER"
+  const sequence = dialect === "pg" ? "BIGSERIAL PRIMARY KEY" : "INTEGER PRIMARY KEY AUTOINCREMENT"
+  return [
+    `CREATE TABLE accounts (
+      account_id TEXT PRIMARY KEY,
+      lim INTEGER NOT NULL,
+      held INTEGER NOT NULL DEFAULT 0,
+      version INTEGER NOT NULL,
+      body TEXT NOT NULL,
+      CONSTRAINT held_within_limit CHECK (held >= 0 AND held <= lim)
+    )`,
+    `CREATE TABLE sender_ids (
+      handle_key TEXT PRIMARY KEY,
+      account_id TEXT NOT NULL REFERENCES accounts (account_id),
+      phone_number TEXT NOT NULL,
+      status TEXT NOT NULL,
+      expire_at ${bigint},
+      date_created ${bigint} NOT NULL,
+      version INTEGER NOT NULL,
+      log_length INTEGER NOT NULL,
+      body TEXT NOT NULL,
+      CONSTRAINT one_registration_per_account UNIQUE (account_id, phone_number)
+    )`,
+    // At most one account holds a number: the partial index makes a second holder impossible.
+    `CREATE UNIQUE INDEX sender_ids_one_holder ON sender_ids (phone_number) WHERE status IN ('ACTIVE', 'INACTIVE')`,
+    `CREATE INDEX sender_ids_lapsing ON sender_ids (expire_at) WHERE expire_at IS NOT NULL AND status <> 'EXPIRED'`,
+    // Append-only: rows are inserted, never updated or deleted, and outlive their sender ID.
+    `CREATE TABLE audit_entries (
+      subject TEXT NOT NULL,
+      seq INTEGER NOT NULL,
+      account_id TEXT NOT NULL,
+      create_at ${bigint} NOT NULL,
+      message TEXT NOT NULL,
+      actor_type TEXT NOT NULL,
+      actor_id TEXT NOT NULL,
+      status_before TEXT,
+      status_after TEXT,
+      PRIMARY KEY (subject, seq)
+    )`,
+    `CREATE TABLE documents (
+      document_id TEXT PRIMARY KEY,
+      account_id TEXT NOT NULL,
+      category TEXT NOT NULL,
+      in_use INTEGER NOT NULL,
+      date_created ${bigint} NOT NULL,
+      body TEXT NOT NULL
+    )`,
+    `CREATE INDEX documents_by_account ON documents (account_id, document_id)`,
+    `CREATE TABLE challenges (
+      transaction_id TEXT PRIMARY KEY,
+      version INTEGER NOT NULL,
+      body TEXT NOT NULL
+    )`,
+    `CREATE TABLE outbox (
+      seq ${sequence},
+      event_id TEXT NOT NULL UNIQUE,
+      account_id TEXT NOT NULL,
+      published INTEGER NOT NULL DEFAULT 0,
+      body TEXT NOT NULL
+    )`,
+    `CREATE INDEX outbox_unpublished ON outbox (published, seq)`
+  ]
+}
+
+const registry = Effect.gen(function* () {
+  const sql = yield* SqlClient.SqlClient
+  const dialect = sql.onDialectOrElse({ pg: () => "pg" as const, orElse: () => "sqlite" as const })
+  for (const statement of registryStatements(dialect)) yield* sql.unsafe(statement)
+})
+
+export const migrations = Migrator.fromRecord({ "1_registry": registry })
+
+/** Applies every migration not applied yet, each in its own transaction; safe to run at every start. */
+export const migrate = Migrator.make({})({ loader: migrations, table: "senderid_migrations" })

@@ -1,0 +1,157 @@
+/**
+ * Between rows and aggregates. Columns hold what queries filter and constraints check; the rest
+ * of an aggregate is a JSON body, decoded through the domain's schemas on every read so that a
+ * corrupt row surfaces as a typed error instead of travelling on as a half-valid object.
+ */
+import {
+  Account,
+  type ArsChallenge,
+  ArsChallenge as ArsChallengeModel,
+  AuditEntry,
+  Document,
+  RegistryEvent,
+  RepositoryError,
+  SenderId
+} from "@senderid/domain"
+import { Effect, Schema } from "effect"
+
+/** PostgreSQL returns BIGINT columns as strings; SQLite as numbers. */
+const int = (value: unknown): number => (typeof value === "number" ? value : Number(value))
+const intOrNull = (value: unknown): number | null =>
+  value === null || value === undefined ? null : int(value)
+
+export interface AuditRow {
+  readonly subject: string
+  readonly seq: unknown
+  readonly account_id: string
+  readonly create_at: unknown
+  readonly message: string
+  readonly actor_type: string
+  readonly actor_id: string
+  readonly status_before: string | null
+  readonly status_after: string | null
+}
+
+export const auditEntryOf = (row: AuditRow): unknown => ({
+  createAt: int(row.create_at),
+  message: row.message,
+  actor: { type: row.actor_type, id: row.actor_id },
+  statusBefore: row.status_before,
+  statusAfter: row.status_after
+})
+
+export const auditRowsOf = (
+  subject: string,
+  accountId: string,
+  log: ReadonlyArray<AuditEntry.AuditEntry>
+): ReadonlyArray<Record<string, unknown>> =>
+  log.map((entry, seq) => ({
+    subject,
+    seq,
+    account_id: accountId,
+    create_at: entry.createAt,
+    message: entry.message,
+    actor_type: entry.actor.type,
+    actor_id: entry.actor.id,
+    status_before: entry.statusBefore,
+    status_after: entry.statusAfter
+  }))
+
+export const auditTrailOf = (entries: ReadonlyArray<unknown>) =>
+  decode(Schema.Array(AuditEntry.AuditEntry), "audit trail")(entries)
+
+export const accountSubject = (accountId: string) => `account:${accountId}`
+
+const decode =
+  <S extends Schema.Top>(schema: S, what: string) =>
+  (value: unknown): Effect.Effect<S["Type"], RepositoryError, S["DecodingServices"]> =>
+    Schema.decodeUnknownEffect(schema)(value).pipe(
+      Effect.mapError((cause) => new RepositoryError({ operation: `decode ${what}`, cause }))
+    )
+
+const parse = (body: string, what: string) =>
+  Effect.try({
+    try: () => JSON.parse(body) as Record<string, unknown>,
+    catch: (cause) => new RepositoryError({ operation: `parse ${what}`, cause })
+  })
+
+export interface SenderIdRow {
+  readonly handle_key: string
+  readonly account_id: string
+  readonly phone_number: string
+  readonly status: string
+  readonly expire_at: unknown
+  readonly date_created: unknown
+  readonly version: unknown
+  readonly body: string
+}
+
+export const senderIdBody = (s: SenderId.SenderId) =>
+  JSON.stringify({
+    category: s.category,
+    method: s.method,
+    approvalDocuments: s.approvalDocuments,
+    unlockDuplicate: s.unlockDuplicate,
+    autoExtension: s.autoExtension,
+    dateUpdated: s.dateUpdated
+  })
+
+export const senderIdOf = (row: SenderIdRow, log: ReadonlyArray<unknown>) =>
+  parse(row.body, "sender ID").pipe(
+    Effect.flatMap((body) =>
+      decode(
+        SenderId.SenderId,
+        "sender ID"
+      )({
+        ...body,
+        handleKey: row.handle_key,
+        accountId: row.account_id,
+        phoneNumber: row.phone_number,
+        status: row.status,
+        expireAt: intOrNull(row.expire_at),
+        dateCreated: int(row.date_created),
+        version: int(row.version),
+        log
+      })
+    )
+  )
+
+export interface AccountRow {
+  readonly account_id: string
+  readonly lim: unknown
+  readonly version: unknown
+  readonly body: string
+}
+
+export const accountBody = (a: Account.Account) =>
+  JSON.stringify({
+    limitationRequests: a.limitationRequests,
+    dateCreated: a.dateCreated,
+    dateUpdated: a.dateUpdated
+  })
+
+export const accountOf = (row: AccountRow, log: ReadonlyArray<unknown>) =>
+  parse(row.body, "account").pipe(
+    Effect.flatMap((body) =>
+      decode(
+        Account.Account,
+        "account"
+      )({ ...body, accountId: row.account_id, limit: int(row.lim), version: int(row.version), log })
+    )
+  )
+
+export const documentOf = (row: { readonly body: string; readonly in_use: unknown }) =>
+  parse(row.body, "document").pipe(
+    Effect.flatMap((body) => decode(Document.Document, "document")({ ...body, use: int(row.in_use) === 1 }))
+  )
+
+export const challengeOf = (row: { readonly body: string; readonly version: unknown }) =>
+  parse(row.body, "challenge").pipe(
+    Effect.flatMap(
+      (body): Effect.Effect<ArsChallenge.ArsChallenge, RepositoryError> =>
+        decode(ArsChallengeModel.ArsChallenge, "challenge")({ ...body, version: int(row.version) })
+    )
+  )
+
+export const eventOf = (row: { readonly body: string }) =>
+  parse(row.body, "event").pipe(Effect.flatMap(decode(RegistryEvent.RegistryEvent, "event")))

@@ -1,0 +1,9 @@
+import { defineConfig } from "tsdown"
+
+export default defineConfig({
+  entry: ["src/index.ts", "src/sqlite.ts", "src/postgres.ts"],
+  format: "esm",
+  dts: true,
+  platform: "node",
+  external: [/^effect/, /^@effect\//, /^@senderid\//]
+})
