@@ -12,13 +12,20 @@ import * as VoiceCallProvider from "../VoiceCallProvider.ts"
 export * as Fixture from "./fixtures.ts"
 export { type ConformanceOptions, repositoryConformance } from "./repositoryConformance.ts"
 
-/** Every port in memory, with the development ARS provider and an in-memory event publisher. */
-export const layerMemoryPorts = Layer.mergeAll(
-  SenderIdRepository.layerMemory,
+/** Every port but the repository in memory: blobs, the development ARS provider, events. */
+export const layerMemoryAuxiliaryPorts = Layer.mergeAll(
   DocumentBlobStore.layerMemory,
   VoiceCallProvider.layerDevelopment,
   EventPublisher.layerMemory
 )
 
-/** The whole registry (every use case) over in-memory ports; the ports stay accessible too. */
-export const layerMemoryRegistry = Registry.layer.pipe(Layer.provideMerge(layerMemoryPorts))
+/** Every port in memory. */
+export const layerMemoryPorts = Layer.merge(SenderIdRepository.layerMemory, layerMemoryAuxiliaryPorts)
+
+/** The whole registry (every use case) on the given repository, the other ports in memory; the
+ * ports stay accessible too. Storage adapters use it to run use cases against real engines. */
+export const registryOn = <E, R>(repository: Layer.Layer<SenderIdRepository, E, R>) =>
+  Registry.layer.pipe(Layer.provideMerge(Layer.merge(repository, layerMemoryAuxiliaryPorts)))
+
+/** The whole registry over in-memory ports. */
+export const layerMemoryRegistry = registryOn(SenderIdRepository.layerMemory)
