@@ -176,11 +176,29 @@ export class ConcurrentModification extends Schema.TaggedError<ConcurrentModific
   { entity: Schema.String, id: Schema.String }
 ) {}
 
-/** The storage behind a port failed (connection, disk, corruption). */
+/** The innermost message of an error chain: drivers wrap the engine's own words in generic ones. */
+const rootMessage = (cause: unknown): string => {
+  let current: unknown = cause
+  let message = String(cause)
+  for (let depth = 0; depth < 10 && typeof current === "object" && current !== null; depth++) {
+    if ("message" in current && typeof current.message === "string" && current.message !== "") {
+      message = current.message
+    }
+    current = "cause" in current ? current.cause : undefined
+  }
+  return message
+}
+
+/** The storage behind a port failed (connection, disk, corruption). Its message names the
+ * operation and the engine's own reason, e.g. "commit: database or disk is full". */
 export class RepositoryError extends Schema.TaggedError<RepositoryError>()("RepositoryError", {
   operation: Schema.String,
   cause: Schema.Defect()
-}) {}
+}) {
+  override get message(): string {
+    return `${this.operation}: ${rootMessage(this.cause)}`
+  }
+}
 
 export class VoiceCallFailed extends Schema.TaggedError<VoiceCallFailed>()("VoiceCallFailed", {
   phoneNumber: Schema.String,

@@ -63,6 +63,10 @@ const asRepositoryError = (operation: string) => (error: SqlError) =>
 export const make = Effect.gen(function* () {
   const sql = yield* SqlClient.SqlClient
 
+  /** Engine hiccups worth another try: busy or locked files, deadlocks, serialization failures,
+   * dropped connections. The whole transaction is replayed, so a retry never half-applies. */
+  const transient = (error: unknown) => isSqlError(error) && error.isRetryable
+
   const auditFor = (subjects: ReadonlyArray<string>) =>
     subjects.length === 0
       ? Effect.succeed(new Map<string, Array<unknown>>())
@@ -83,8 +87,16 @@ export const make = Effect.gen(function* () {
       Effect.flatMap((logs) => Effect.forEach(rows, (row) => senderIdOf(row, logs.get(row.handle_key) ?? [])))
     )
 
+  /** Reads retry transient failures too (a dropped pooled connection is replaced on retry). */
   const read = <A, E>(operation: string, effect: Effect.Effect<A, E | SqlError>) =>
-    effect.pipe(Effect.mapError((e) => (isSqlError(e) ? asRepositoryError(operation)(e) : e)))
+    effect.pipe(
+      Effect.retry({
+        while: transient,
+        times: 5,
+        schedule: Schedule.spaced("20 millis").pipe(Schedule.jittered)
+      }),
+      Effect.mapError((e) => (isSqlError(e) ? asRepositoryError(operation)(e) : e))
+    )
 
   const appendAudit = (subject: string, accountId: string, log: SenderId.SenderId["log"]) => {
     const rows = auditRowsOf(subject, accountId, log)
@@ -307,10 +319,6 @@ export const make = Effect.gen(function* () {
     }
   }
 
-  /** Engine hiccups worth another try: busy or locked files, deadlocks, serialization failures,
-   * dropped connections. The whole transaction is replayed, so a retry never half-applies. */
-  const transient = (error: unknown) => isSqlError(error) && error.isRetryable
-
   const repository: SenderIdRepositoryShape = {
     findAccount: (accountId) =>
       read(
@@ -410,6 +418,10 @@ export const make = Effect.gen(function* () {
       ),
     commit: (changes) =>
       sql.withTransaction(Effect.forEach(changes, apply, { discard: true })).pipe(
+        // A COMMIT the engine refuses (SQLite: disk full) is raised by withTransaction as a defect,
+        // together with the failed ROLLBACK of a transaction SQLite already undid: still an
+        // engine failure of this commit, so a typed error.
+        Effect.catchDefect((defect) => (isSqlError(defect) ? Effect.fail(defect) : Effect.die(defect))),
         Effect.retry({
           while: transient,
           times: 100,

@@ -1,11 +1,13 @@
 /**
  * The registry on PostgreSQL, for several instances sharing one database. Configured by a
  * connection URL (`DATABASE_URL` in the apps). Registrations for one account serialise on the
- * account's row lock; the one-holder rule is a partial unique index; everything else retries.
+ * account's row lock; the one-holder rule is a partial unique index; transient failures retry.
  */
 import * as PgClient from "@effect/sql-pg/PgClient"
-import { SenderIdRepository } from "@senderid/domain"
-import { Layer, Redacted } from "effect"
+import { RepositoryError, SenderIdRepository } from "@senderid/domain"
+import { Context, Effect, Layer, Redacted } from "effect"
+import * as Reactivity from "effect/reactivity/Reactivity"
+import * as SqlClient from "effect/sql/SqlClient"
 import { migrate } from "./Migrations.ts"
 import * as SqlRepository from "./SqlRepository.ts"
 
@@ -14,17 +16,29 @@ export interface PostgresOptions {
   readonly maxConnections?: number
 }
 
-/** A pooled `SqlClient` on the database, migrated. */
+/** A pooled `SqlClient` on the database, migrated; connection or migration failures become a
+ * `RepositoryError` naming the database (never the password). */
 export const layerClient = (options: PostgresOptions) =>
-  Layer.effectDiscard(migrate).pipe(
-    Layer.provideMerge(
-      PgClient.layer({
+  Layer.effectContext(
+    Effect.gen(function* () {
+      const client = yield* PgClient.make({
         url: Redacted.make(options.url),
         maxConnections: options.maxConnections ?? 10,
         applicationName: "senderid"
       })
+      const context = Context.make(PgClient.PgClient, client).pipe(Context.add(SqlClient.SqlClient, client))
+      yield* migrate.pipe(Effect.provideContext(context))
+      return context
+    }).pipe(
+      Effect.mapError((cause) => {
+        const url = new URL(options.url)
+        return new RepositoryError({
+          operation: `open the PostgreSQL database ${url.host}${url.pathname}`,
+          cause
+        })
+      })
     )
-  )
+  ).pipe(Layer.provide(Reactivity.layer))
 
 /** The registry's repository on PostgreSQL. */
 export const layer = (options: PostgresOptions) =>

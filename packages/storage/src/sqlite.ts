@@ -1,14 +1,15 @@
 /**
  * The embedded default: the registry in one SQLite file through `node:sqlite`, in WAL mode.
  * `synchronous` NORMAL (default) keeps every committed transaction through a process crash and
- * may lose the last few commits on power failure or an OS crash; FULL survives those too, at the
- * cost of an fsync per commit.
+ * may lose the last few commits on power failure or an OS crash (the file stays consistent);
+ * FULL survives those too, at the cost of an fsync per commit.
  */
 import { mkdirSync } from "node:fs"
 import { dirname } from "node:path"
 import * as SqliteClient from "@effect/sql-sqlite-node/SqliteClient"
-import { SenderIdRepository } from "@senderid/domain"
-import { Effect, Layer } from "effect"
+import { RepositoryError, SenderIdRepository } from "@senderid/domain"
+import { Context, Effect, Layer } from "effect"
+import * as Reactivity from "effect/reactivity/Reactivity"
 import * as SqlClient from "effect/sql/SqlClient"
 import { migrate } from "./Migrations.ts"
 import * as SqlRepository from "./SqlRepository.ts"
@@ -21,7 +22,7 @@ export interface SqliteOptions {
   readonly busyTimeoutMillis?: number
 }
 
-/** Connection settings every connection needs before the first query. */
+/** Connection settings the single connection needs before the first query. */
 const configure = (options: SqliteOptions) =>
   Effect.gen(function* () {
     const sql = yield* SqlClient.SqlClient
@@ -30,18 +31,30 @@ const configure = (options: SqliteOptions) =>
     yield* sql.unsafe("PRAGMA foreign_keys = ON")
   })
 
-/** A `SqlClient` on the file, configured and migrated. */
+/** A `SqlClient` on the file, configured and migrated. A missing folder is created; a file that is
+ * not a SQLite database, or holds another application's tables, fails with a `RepositoryError`
+ * that says so — and the failed migration leaves the file as it was. */
 export const layerClient = (options: SqliteOptions) =>
-  Layer.effectDiscard(configure(options).pipe(Effect.andThen(migrate))).pipe(
-    Layer.provideMerge(
-      Layer.unwrap(
-        Effect.sync(() => {
-          if (options.filename !== ":memory:") mkdirSync(dirname(options.filename), { recursive: true })
-          return SqliteClient.layer({ filename: options.filename })
-        })
+  Layer.effectContext(
+    Effect.gen(function* () {
+      if (options.filename !== ":memory:") {
+        yield* Effect.try(() => mkdirSync(dirname(options.filename), { recursive: true }))
+      }
+      // node:sqlite throws (a defect, not a failure) when the file is not a database at all.
+      const client = yield* SqliteClient.make({ filename: options.filename }).pipe(
+        Effect.catchDefect((defect) => Effect.fail(defect))
+      )
+      const context = Context.make(SqliteClient.SqliteClient, client).pipe(
+        Context.add(SqlClient.SqlClient, client)
+      )
+      yield* configure(options).pipe(Effect.andThen(migrate), Effect.provideContext(context))
+      return context
+    }).pipe(
+      Effect.mapError(
+        (cause) => new RepositoryError({ operation: `open the SQLite database ${options.filename}`, cause })
       )
     )
-  )
+  ).pipe(Layer.provide(Reactivity.layer))
 
 /** The registry's repository on a SQLite file. */
 export const layer = (options: SqliteOptions) =>

@@ -38,520 +38,536 @@ export const repositoryConformance = (
 ): void => {
   const concurrency = options.concurrency ?? 200
 
-  layer(repositoryLayer, { timeout: "120 seconds" })(`SenderIdRepository conformance: ${name}`, (it) => {
-    describe("accounts", () => {
-      it.effect("stores an account and reads it back unchanged", () =>
-        Effect.gen(function* () {
-          const account = yield* openAccount(7)
-          const found = yield* withRepository((r) => r.findAccount(account.accountId))
-          assert.deepStrictEqual(Option.getOrThrow(found), account)
-        })
-      )
-
-      it.effect("reports a missing account as none", () =>
-        Effect.gen(function* () {
-          const found = yield* withRepository((r) => r.findAccount(Fixture.accountId()))
-          assert.isTrue(Option.isNone(found))
-        })
-      )
-
-      it.effect("refuses to open the same account twice", () =>
-        Effect.gen(function* () {
-          const account = yield* openAccount()
-          assert.strictEqual(
-            yield* failureTag(commit({ _tag: "InsertAccount", account })),
-            "AccountAlreadyExists"
-          )
-        })
-      )
-
-      it.effect("bumps the version on update and refuses a stale one", () =>
-        Effect.gen(function* () {
-          const account = yield* openAccount(2)
-          yield* commit({ _tag: "UpdateAccount", account: { ...account, limit: 3 } })
-          const stored = Option.getOrThrow(yield* withRepository((r) => r.findAccount(account.accountId)))
-          assert.strictEqual(stored.limit, 3)
-          assert.strictEqual(stored.version, account.version + 1)
-          const stale = yield* failureTag(
-            commit({ _tag: "UpdateAccount", account: { ...account, limit: 9 } })
-          )
-          assert.strictEqual(stale, "ConcurrentModification")
-        })
-      )
-
-      it.effect("refuses to lower a limit below the sender IDs the account holds", () =>
-        Effect.gen(function* () {
-          const account = yield* openAccount(3)
-          yield* commit(
-            { _tag: "InsertSenderId", senderId: Fixture.senderId(account.accountId) },
-            { _tag: "InsertSenderId", senderId: Fixture.senderId(account.accountId) }
-          )
-          const lowered = yield* failureTag(
-            commit({ _tag: "UpdateAccount", account: { ...account, limit: 1 } })
-          )
-          assert.strictEqual(lowered, "LimitBelowHeld")
-        })
-      )
-    })
-
-    describe("sender IDs", () => {
-      it.effect("stores a sender ID with its whole history and reads it back unchanged", () =>
-        Effect.gen(function* () {
-          const account = yield* openAccount()
-          const base = Fixture.senderId(account.accountId)
-          const rich = {
-            ...base,
-            autoExtension: true,
-            approvalDocuments: [
-              {
-                approvalId: "APD20270115080000AAAAAAAAAAAAAAA",
-                documents: ["DOC20270115080000AAAAAAAAAAAAAAA"],
-                status: "REJECTED" as const,
-                reason: "사업자등록증이 흐립니다",
-                dateCreated: Fixture.NOW,
-                dateUpdated: Fixture.NOW + 5
-              }
-            ],
-            unlockDuplicate: {
-              duplicateId: "DUP20270115080000AAAAAAAAAAAAAAA",
-              reasonForRequested: "번호 이전",
-              name: null,
-              status: "PENDING" as const,
-              reason: null,
-              dateCreated: Fixture.NOW,
-              dateUpdated: Fixture.NOW,
-              consumedAt: null
-            }
-          }
-          yield* commit({ _tag: "InsertSenderId", senderId: rich })
-          const found = yield* withRepository((r) => r.findSenderId(account.accountId, rich.phoneNumber))
-          assert.deepStrictEqual(Option.getOrThrow(found), rich)
-        })
-      )
-
-      it.effect("lists an account's book oldest first and only its own", () =>
-        Effect.gen(function* () {
-          const account = yield* openAccount()
-          const other = yield* openAccount()
-          const first = { ...Fixture.senderId(account.accountId), dateCreated: Fixture.NOW }
-          const second = { ...Fixture.senderId(account.accountId), dateCreated: Fixture.NOW + 10 }
-          yield* commit(
-            { _tag: "InsertSenderId", senderId: second },
-            { _tag: "InsertSenderId", senderId: first }
-          )
-          yield* commit({ _tag: "InsertSenderId", senderId: Fixture.senderId(other.accountId) })
-          const book = yield* withRepository((r) => r.listSenderIds(account.accountId))
-          assert.deepStrictEqual(
-            book.map((s) => s.handleKey),
-            [first.handleKey, second.handleKey]
-          )
-        })
-      )
-
-      it.effect("refuses a sender ID for an account that does not exist", () =>
-        Effect.gen(function* () {
-          const result = yield* failureTag(
-            commit({ _tag: "InsertSenderId", senderId: Fixture.senderId(Fixture.accountId()) })
-          )
-          assert.strictEqual(result, "AccountNotFound")
-        })
-      )
-
-      it.effect("refuses the same number twice in one account", () =>
-        Effect.gen(function* () {
-          const account = yield* openAccount()
-          const first = Fixture.senderId(account.accountId)
-          yield* commit({ _tag: "InsertSenderId", senderId: first })
-          const again = Fixture.senderId(account.accountId, { phoneNumber: first.phoneNumber })
-          assert.strictEqual(
-            yield* failureTag(commit({ _tag: "InsertSenderId", senderId: again })),
-            "SenderIdAlreadyRegistered"
-          )
-        })
-      )
-
-      it.effect("refuses a sender ID beyond the account's limit, counting every status", () =>
-        Effect.gen(function* () {
-          const account = yield* openAccount(2)
-          yield* commit(
-            { _tag: "InsertSenderId", senderId: Fixture.senderId(account.accountId, { status: "EXPIRED" }) },
-            { _tag: "InsertSenderId", senderId: Fixture.senderId(account.accountId, { status: "REJECTED" }) }
-          )
-          const third = yield* failureTag(
-            commit({ _tag: "InsertSenderId", senderId: Fixture.senderId(account.accountId) })
-          )
-          assert.strictEqual(third, "SenderIdLimitReached")
-        })
-      )
-
-      it.effect("frees a slot when a sender ID is deleted", () =>
-        Effect.gen(function* () {
-          const account = yield* openAccount(1)
-          const first = Fixture.senderId(account.accountId)
-          yield* commit({ _tag: "InsertSenderId", senderId: first })
-          yield* commit({ _tag: "DeleteSenderId", senderId: Fixture.changed(first, {}, "deleted") })
-          yield* commit({ _tag: "InsertSenderId", senderId: Fixture.senderId(account.accountId) })
-          const book = yield* withRepository((r) => r.listSenderIds(account.accountId))
-          assert.strictEqual(book.length, 1)
-        })
-      )
-
-      it.effect("bumps the version on update and refuses a stale update or delete", () =>
-        Effect.gen(function* () {
-          const account = yield* openAccount()
-          const original = Fixture.senderId(account.accountId)
-          yield* commit({ _tag: "InsertSenderId", senderId: original })
-          yield* commit({
-            _tag: "UpdateSenderId",
-            senderId: Fixture.changed(original, { autoExtension: true })
+  // Live services: adapters retry transient engine errors on the real clock.
+  layer(repositoryLayer, { timeout: "120 seconds", excludeTestServices: true })(
+    `SenderIdRepository conformance: ${name}`,
+    (it) => {
+      describe("accounts", () => {
+        it.effect("stores an account and reads it back unchanged", () =>
+          Effect.gen(function* () {
+            const account = yield* openAccount(7)
+            const found = yield* withRepository((r) => r.findAccount(account.accountId))
+            assert.deepStrictEqual(Option.getOrThrow(found), account)
           })
-          const stored = Option.getOrThrow(
-            yield* withRepository((r) => r.findSenderId(account.accountId, original.phoneNumber))
-          )
-          assert.strictEqual(stored.version, original.version + 1)
-          assert.isTrue(stored.autoExtension)
-          const staleUpdate = Fixture.changed(original, { status: "REJECTED" })
-          assert.strictEqual(
-            yield* failureTag(commit({ _tag: "UpdateSenderId", senderId: staleUpdate })),
-            "ConcurrentModification"
-          )
-          assert.strictEqual(
-            yield* failureTag(commit({ _tag: "DeleteSenderId", senderId: staleUpdate })),
-            "ConcurrentModification"
-          )
-        })
-      )
-    })
+        )
 
-    describe("one holder per number", () => {
-      it.effect("refuses to activate a number another account holds ACTIVE or INACTIVE", () =>
-        Effect.gen(function* () {
-          const holder = yield* openAccount()
-          const claimant = yield* openAccount()
-          const number = Fixture.phoneNumber()
-          yield* commit({
-            _tag: "InsertSenderId",
-            senderId: Fixture.senderId(holder.accountId, { phoneNumber: number, status: "INACTIVE" })
+        it.effect("reports a missing account as none", () =>
+          Effect.gen(function* () {
+            const found = yield* withRepository((r) => r.findAccount(Fixture.accountId()))
+            assert.isTrue(Option.isNone(found))
           })
-          const pending = Fixture.senderId(claimant.accountId, { phoneNumber: number, status: "DUPLICATED" })
-          yield* commit({ _tag: "InsertSenderId", senderId: pending })
-          const activation = Fixture.changed(pending, { status: "ACTIVE", method: "ARS" })
-          assert.strictEqual(
-            yield* failureTag(commit({ _tag: "UpdateSenderId", senderId: activation })),
-            "NumberHeldByAnotherAccount"
-          )
-          const holders = yield* withRepository((r) => r.findHolders(number))
-          assert.deepStrictEqual(
-            holders.map((s) => s.accountId),
-            [holder.accountId]
-          )
-        })
-      )
+        )
 
-      it.effect("lets one commit move the number from its holder to another account", () =>
-        Effect.gen(function* () {
-          const holder = yield* openAccount()
-          const claimant = yield* openAccount()
-          const number = Fixture.phoneNumber()
-          const held = Fixture.senderId(holder.accountId, { phoneNumber: number, status: "ACTIVE" })
-          const claim = Fixture.senderId(claimant.accountId, { phoneNumber: number, status: "PENDING" })
-          yield* commit(
-            { _tag: "InsertSenderId", senderId: held },
-            { _tag: "InsertSenderId", senderId: claim }
-          )
-          yield* commit(
-            {
-              _tag: "UpdateSenderId",
-              senderId: Fixture.changed(held, { status: "DUPLICATED", method: null })
-            },
-            {
-              _tag: "UpdateSenderId",
-              senderId: Fixture.changed(claim, { status: "ACTIVE", method: "DOCUMENT" })
-            }
-          )
-          const holders = yield* withRepository((r) => r.findHolders(number))
-          assert.deepStrictEqual(
-            holders.map((s) => s.accountId),
-            [claimant.accountId]
-          )
-        })
-      )
-
-      it.effect("refuses to insert a held number as ACTIVE for a second account", () =>
-        Effect.gen(function* () {
-          const a = yield* openAccount()
-          const b = yield* openAccount()
-          const number = Fixture.phoneNumber()
-          yield* commit({
-            _tag: "InsertSenderId",
-            senderId: Fixture.senderId(a.accountId, { phoneNumber: number, status: "ACTIVE" })
+        it.effect("refuses to open the same account twice", () =>
+          Effect.gen(function* () {
+            const account = yield* openAccount()
+            assert.strictEqual(
+              yield* failureTag(commit({ _tag: "InsertAccount", account })),
+              "AccountAlreadyExists"
+            )
           })
-          const second = Fixture.senderId(b.accountId, { phoneNumber: number, status: "ACTIVE" })
-          assert.strictEqual(
-            yield* failureTag(commit({ _tag: "InsertSenderId", senderId: second })),
-            "NumberHeldByAnotherAccount"
-          )
-        })
-      )
-    })
+        )
 
-    describe("audit trail", () => {
-      it.effect("keeps every entry, in order, after the sender ID is deleted", () =>
-        Effect.gen(function* () {
-          const account = yield* openAccount()
-          const created = Fixture.senderId(account.accountId)
-          yield* commit({ _tag: "InsertSenderId", senderId: created })
-          const switched = Fixture.changed(created, { status: "REJECTED" }, "evidence rejected: 흐림")
-          yield* commit({ _tag: "UpdateSenderId", senderId: switched })
-          const deleted = Fixture.changed({ ...switched, version: switched.version + 1 }, {}, "deleted")
-          yield* commit({ _tag: "DeleteSenderId", senderId: deleted })
-          const trail = yield* withRepository((r) => r.auditTrail(created.handleKey))
-          assert.deepStrictEqual(trail, deleted.log)
-          const gone = yield* withRepository((r) => r.findSenderId(account.accountId, created.phoneNumber))
-          assert.isTrue(Option.isNone(gone))
-        })
-      )
+        it.effect("bumps the version on update and refuses a stale one", () =>
+          Effect.gen(function* () {
+            const account = yield* openAccount(2)
+            yield* commit({ _tag: "UpdateAccount", account: { ...account, limit: 3 } })
+            const stored = Option.getOrThrow(yield* withRepository((r) => r.findAccount(account.accountId)))
+            assert.strictEqual(stored.limit, 3)
+            assert.strictEqual(stored.version, account.version + 1)
+            const stale = yield* failureTag(
+              commit({ _tag: "UpdateAccount", account: { ...account, limit: 9 } })
+            )
+            assert.strictEqual(stale, "ConcurrentModification")
+          })
+        )
 
-      it.effect("refuses an update that drops audit entries", () =>
-        Effect.gen(function* () {
-          const account = yield* openAccount()
-          const created = Fixture.senderId(account.accountId)
-          yield* commit({ _tag: "InsertSenderId", senderId: created })
-          const rewritten = { ...created, log: [] }
-          const result = yield* failureTag(commit({ _tag: "UpdateSenderId", senderId: rewritten }))
-          assert.notStrictEqual(result, "success")
-          const trail = yield* withRepository((r) => r.auditTrail(created.handleKey))
-          assert.deepStrictEqual(trail, created.log)
-        })
-      )
-    })
-
-    describe("all or nothing", () => {
-      it.effect("applies nothing from a batch when one change is refused", () =>
-        Effect.gen(function* () {
-          const account = yield* openAccount(1)
-          const first = Fixture.senderId(account.accountId)
-          const event = Fixture.event(account.accountId)
-          const document = Fixture.document(account.accountId)
-          const result = yield* failureTag(
-            commit(
-              { _tag: "InsertDocument", document },
-              { _tag: "InsertSenderId", senderId: first },
-              { _tag: "AppendEvent", event },
+        it.effect("refuses to lower a limit below the sender IDs the account holds", () =>
+          Effect.gen(function* () {
+            const account = yield* openAccount(3)
+            yield* commit(
+              { _tag: "InsertSenderId", senderId: Fixture.senderId(account.accountId) },
               { _tag: "InsertSenderId", senderId: Fixture.senderId(account.accountId) }
             )
-          )
-          assert.strictEqual(result, "SenderIdLimitReached")
-          assert.strictEqual((yield* withRepository((r) => r.listSenderIds(account.accountId))).length, 0)
-          assert.isTrue(Option.isNone(yield* withRepository((r) => r.findDocument(document.documentId))))
-          assert.deepStrictEqual(yield* withRepository((r) => r.auditTrail(first.handleKey)), [])
-          const outbox = yield* withRepository((r) => r.unpublishedEvents(10_000))
-          assert.isFalse(outbox.some((e) => e.eventId === event.eventId))
-        })
-      )
-    })
-
-    describe("documents", () => {
-      it.effect("stores, updates and deletes document metadata", () =>
-        Effect.gen(function* () {
-          const account = yield* openAccount()
-          const document = Fixture.document(account.accountId, {
-            category: "SENDERID_LIMITATION",
-            fileType: "png"
+            const lowered = yield* failureTag(
+              commit({ _tag: "UpdateAccount", account: { ...account, limit: 1 } })
+            )
+            assert.strictEqual(lowered, "LimitBelowHeld")
           })
-          yield* commit({ _tag: "InsertDocument", document })
-          assert.deepStrictEqual(
-            Option.getOrThrow(yield* withRepository((r) => r.findDocument(document.documentId))),
-            document
-          )
-          yield* commit({ _tag: "UpdateDocument", document: { ...document, use: true } })
-          assert.isTrue(
-            Option.getOrThrow(yield* withRepository((r) => r.findDocument(document.documentId))).use
-          )
-          yield* commit({ _tag: "DeleteDocument", documentId: document.documentId })
-          assert.isTrue(Option.isNone(yield* withRepository((r) => r.findDocument(document.documentId))))
-        })
-      )
+        )
+      })
 
-      it.effect("pages an account's documents by startKey and filters them", () =>
-        Effect.gen(function* () {
-          const account = yield* openAccount()
-          const other = yield* openAccount()
-          const documents = Array.from({ length: 5 }, (_, i) =>
-            Fixture.document(account.accountId, {
-              dateCreated: Fixture.NOW + i,
-              category: i % 2 === 0 ? "SENDERID_APPROVAL" : "SENDERID_LIMITATION",
-              use: i === 4
-            })
-          )
-          yield* commit(...documents.map((document) => ({ _tag: "InsertDocument" as const, document })), {
-            _tag: "InsertDocument",
-            document: Fixture.document(other.accountId)
+      describe("sender IDs", () => {
+        it.effect("stores a sender ID with its whole history and reads it back unchanged", () =>
+          Effect.gen(function* () {
+            const account = yield* openAccount()
+            const base = Fixture.senderId(account.accountId)
+            const rich = {
+              ...base,
+              autoExtension: true,
+              approvalDocuments: [
+                {
+                  approvalId: "APD20270115080000AAAAAAAAAAAAAAA",
+                  documents: ["DOC20270115080000AAAAAAAAAAAAAAA"],
+                  status: "REJECTED" as const,
+                  reason: "사업자등록증이 흐립니다",
+                  dateCreated: Fixture.NOW,
+                  dateUpdated: Fixture.NOW + 5
+                }
+              ],
+              unlockDuplicate: {
+                duplicateId: "DUP20270115080000AAAAAAAAAAAAAAA",
+                reasonForRequested: "번호 이전",
+                name: null,
+                status: "PENDING" as const,
+                reason: null,
+                dateCreated: Fixture.NOW,
+                dateUpdated: Fixture.NOW,
+                consumedAt: null
+              }
+            }
+            yield* commit({ _tag: "InsertSenderId", senderId: rich })
+            const found = yield* withRepository((r) => r.findSenderId(account.accountId, rich.phoneNumber))
+            assert.deepStrictEqual(Option.getOrThrow(found), rich)
           })
-          const ids = documents.map((d) => d.documentId).sort()
-          const first = yield* withRepository((r) => r.listDocuments(account.accountId, { limit: 2 }))
-          assert.deepStrictEqual(
-            first.items.map((d) => d.documentId),
-            ids.slice(0, 2)
-          )
-          assert.strictEqual(first.nextKey, ids[2])
-          const last = yield* withRepository((r) =>
-            r.listDocuments(account.accountId, { limit: 2, startKey: ids[4] as string })
-          )
-          assert.deepStrictEqual(
-            last.items.map((d) => d.documentId),
-            ids.slice(4)
-          )
-          assert.isNull(last.nextKey)
-          const limitation = yield* withRepository((r) =>
-            r.listDocuments(account.accountId, { limit: 10, category: "SENDERID_LIMITATION" })
-          )
-          assert.strictEqual(limitation.items.length, 2)
-          const used = yield* withRepository((r) =>
-            r.listDocuments(account.accountId, { limit: 10, use: true })
-          )
-          assert.deepStrictEqual(
-            used.items.map((d) => d.documentId),
-            [documents[4]?.documentId]
-          )
-          const window = yield* withRepository((r) =>
-            r.listDocuments(account.accountId, { limit: 10, from: Fixture.NOW + 1, to: Fixture.NOW + 2 })
-          )
-          assert.strictEqual(window.items.length, 2)
-          const one = yield* withRepository((r) =>
-            r.listDocuments(account.accountId, { limit: 10, documentId: documents[3]?.documentId as string })
-          )
-          assert.strictEqual(one.items.length, 1)
-        })
-      )
-    })
+        )
 
-    describe("ARS challenges", () => {
-      it.effect("stores a challenge and lets exactly one stale writer lose", () =>
-        Effect.gen(function* () {
-          const account = yield* openAccount()
-          const target = Fixture.senderId(account.accountId)
-          const challenge = Fixture.challenge(account.accountId, target)
-          yield* commit({ _tag: "InsertChallenge", challenge })
-          assert.deepStrictEqual(
-            Option.getOrThrow(yield* withRepository((r) => r.findChallenge(challenge.transactionId))),
-            challenge
-          )
-          yield* commit({ _tag: "UpdateChallenge", challenge: { ...challenge, status: "COMPLETED" } })
-          const stale = yield* failureTag(
-            commit({ _tag: "UpdateChallenge", challenge: { ...challenge, attempts: 1 } })
-          )
-          assert.strictEqual(stale, "ConcurrentModification")
-          const stored = Option.getOrThrow(
-            yield* withRepository((r) => r.findChallenge(challenge.transactionId))
-          )
-          assert.strictEqual(stored.status, "COMPLETED")
-          assert.strictEqual(stored.version, 1)
-        })
-      )
-    })
+        it.effect("lists an account's book oldest first and only its own", () =>
+          Effect.gen(function* () {
+            const account = yield* openAccount()
+            const other = yield* openAccount()
+            const first = { ...Fixture.senderId(account.accountId), dateCreated: Fixture.NOW }
+            const second = { ...Fixture.senderId(account.accountId), dateCreated: Fixture.NOW + 10 }
+            yield* commit(
+              { _tag: "InsertSenderId", senderId: second },
+              { _tag: "InsertSenderId", senderId: first }
+            )
+            yield* commit({ _tag: "InsertSenderId", senderId: Fixture.senderId(other.accountId) })
+            const book = yield* withRepository((r) => r.listSenderIds(account.accountId))
+            assert.deepStrictEqual(
+              book.map((s) => s.handleKey),
+              [first.handleKey, second.handleKey]
+            )
+          })
+        )
 
-    describe("outbox and expiry queries", () => {
-      it.effect("keeps events unpublished in commit order until marked", () =>
-        Effect.gen(function* () {
-          const account = yield* openAccount()
-          const first = Fixture.event(account.accountId)
-          const second = Fixture.event(account.accountId)
-          yield* commit({ _tag: "AppendEvent", event: first })
-          yield* commit({ _tag: "AppendEvent", event: second })
-          const pending = yield* withRepository((r) => r.unpublishedEvents(100_000))
-          const mine = pending.filter((e) => e.accountId === account.accountId)
-          assert.deepStrictEqual(mine, [first, second])
-          yield* commit({ _tag: "MarkEventsPublished", eventIds: [first.eventId] })
-          const after = yield* withRepository((r) => r.unpublishedEvents(100_000))
-          assert.deepStrictEqual(
-            after.filter((e) => e.accountId === account.accountId),
-            [second]
-          )
-        })
-      )
+        it.effect("refuses a sender ID for an account that does not exist", () =>
+          Effect.gen(function* () {
+            const result = yield* failureTag(
+              commit({ _tag: "InsertSenderId", senderId: Fixture.senderId(Fixture.accountId()) })
+            )
+            assert.strictEqual(result, "AccountNotFound")
+          })
+        )
 
-      it.effect("lists lapsed sender IDs, not EXPIRED ones or those still valid", () =>
-        Effect.gen(function* () {
-          const account = yield* openAccount()
-          const lapsed = Fixture.senderId(account.accountId, { status: "ACTIVE", expireAt: 10 })
-          const expired = Fixture.senderId(account.accountId, { status: "EXPIRED", expireAt: 10 })
-          const valid = Fixture.senderId(account.accountId, { status: "ACTIVE", expireAt: 30 })
-          const never = Fixture.senderId(account.accountId, { status: "ACTIVE", expireAt: null })
-          yield* commit(
-            ...[lapsed, expired, valid, never].map((senderId) => ({
-              _tag: "InsertSenderId" as const,
-              senderId
-            }))
-          )
-          const found = yield* withRepository((r) => r.listLapsed(20, 100_000))
-          const mine = found.filter((s) => s.accountId === account.accountId).map((s) => s.handleKey)
-          assert.deepStrictEqual(mine, [lapsed.handleKey])
-        })
-      )
-    })
+        it.effect("refuses the same number twice in one account", () =>
+          Effect.gen(function* () {
+            const account = yield* openAccount()
+            const first = Fixture.senderId(account.accountId)
+            yield* commit({ _tag: "InsertSenderId", senderId: first })
+            const again = Fixture.senderId(account.accountId, { phoneNumber: first.phoneNumber })
+            assert.strictEqual(
+              yield* failureTag(commit({ _tag: "InsertSenderId", senderId: again })),
+              "SenderIdAlreadyRegistered"
+            )
+          })
+        )
 
-    describe(`${concurrency} concurrent writers`, () => {
-      it.effect("create exactly `limit` sender IDs in an account with limit 2", () =>
-        Effect.gen(function* () {
-          const account = yield* openAccount(2)
-          const outcomes = yield* Effect.forEach(
-            Array.from({ length: concurrency }, () => Fixture.senderId(account.accountId)),
-            (senderId) => failureTag(commit({ _tag: "InsertSenderId", senderId })),
-            { concurrency: "unbounded" }
-          )
-          assert.strictEqual(outcomes.filter((o) => o === "success").length, 2)
-          assert.strictEqual(outcomes.filter((o) => o === "SenderIdLimitReached").length, concurrency - 2)
-          assert.strictEqual((yield* withRepository((r) => r.listSenderIds(account.accountId))).length, 2)
-        })
-      )
+        it.effect("refuses a sender ID beyond the account's limit, counting every status", () =>
+          Effect.gen(function* () {
+            const account = yield* openAccount(2)
+            yield* commit(
+              {
+                _tag: "InsertSenderId",
+                senderId: Fixture.senderId(account.accountId, { status: "EXPIRED" })
+              },
+              {
+                _tag: "InsertSenderId",
+                senderId: Fixture.senderId(account.accountId, { status: "REJECTED" })
+              }
+            )
+            const third = yield* failureTag(
+              commit({ _tag: "InsertSenderId", senderId: Fixture.senderId(account.accountId) })
+            )
+            assert.strictEqual(third, "SenderIdLimitReached")
+          })
+        )
 
-      it.effect("register one number in one account exactly once", () =>
-        Effect.gen(function* () {
-          const account = yield* openAccount(concurrency)
-          const number = Fixture.phoneNumber()
-          const outcomes = yield* Effect.forEach(
-            Array.from({ length: concurrency }, () =>
-              Fixture.senderId(account.accountId, { phoneNumber: number })
-            ),
-            (senderId) => failureTag(commit({ _tag: "InsertSenderId", senderId })),
-            { concurrency: "unbounded" }
-          )
-          assert.strictEqual(outcomes.filter((o) => o === "success").length, 1)
-          assert.strictEqual(
-            outcomes.filter((o) => o === "SenderIdAlreadyRegistered").length,
-            concurrency - 1
-          )
-        })
-      )
+        it.effect("frees a slot when a sender ID is deleted", () =>
+          Effect.gen(function* () {
+            const account = yield* openAccount(1)
+            const first = Fixture.senderId(account.accountId)
+            yield* commit({ _tag: "InsertSenderId", senderId: first })
+            yield* commit({ _tag: "DeleteSenderId", senderId: Fixture.changed(first, {}, "deleted") })
+            yield* commit({ _tag: "InsertSenderId", senderId: Fixture.senderId(account.accountId) })
+            const book = yield* withRepository((r) => r.listSenderIds(account.accountId))
+            assert.strictEqual(book.length, 1)
+          })
+        )
 
-      it.effect("activate one number from 50 accounts with at most one holder", () =>
-        Effect.gen(function* () {
-          const number = Fixture.phoneNumber()
-          const claims = yield* Effect.forEach(Array.from({ length: 50 }), () =>
-            Effect.gen(function* () {
-              const account = yield* openAccount()
-              const claim = Fixture.senderId(account.accountId, { phoneNumber: number })
-              yield* commit({ _tag: "InsertSenderId", senderId: claim })
-              return claim
+        it.effect("bumps the version on update and refuses a stale update or delete", () =>
+          Effect.gen(function* () {
+            const account = yield* openAccount()
+            const original = Fixture.senderId(account.accountId)
+            yield* commit({ _tag: "InsertSenderId", senderId: original })
+            yield* commit({
+              _tag: "UpdateSenderId",
+              senderId: Fixture.changed(original, { autoExtension: true })
             })
-          )
-          const outcomes = yield* Effect.forEach(
-            claims,
-            (claim) =>
-              failureTag(
-                commit({
-                  _tag: "UpdateSenderId",
-                  senderId: Fixture.changed(claim, { status: "ACTIVE", method: "ARS" })
-                })
+            const stored = Option.getOrThrow(
+              yield* withRepository((r) => r.findSenderId(account.accountId, original.phoneNumber))
+            )
+            assert.strictEqual(stored.version, original.version + 1)
+            assert.isTrue(stored.autoExtension)
+            const staleUpdate = Fixture.changed(original, { status: "REJECTED" })
+            assert.strictEqual(
+              yield* failureTag(commit({ _tag: "UpdateSenderId", senderId: staleUpdate })),
+              "ConcurrentModification"
+            )
+            assert.strictEqual(
+              yield* failureTag(commit({ _tag: "DeleteSenderId", senderId: staleUpdate })),
+              "ConcurrentModification"
+            )
+          })
+        )
+      })
+
+      describe("one holder per number", () => {
+        it.effect("refuses to activate a number another account holds ACTIVE or INACTIVE", () =>
+          Effect.gen(function* () {
+            const holder = yield* openAccount()
+            const claimant = yield* openAccount()
+            const number = Fixture.phoneNumber()
+            yield* commit({
+              _tag: "InsertSenderId",
+              senderId: Fixture.senderId(holder.accountId, { phoneNumber: number, status: "INACTIVE" })
+            })
+            const pending = Fixture.senderId(claimant.accountId, {
+              phoneNumber: number,
+              status: "DUPLICATED"
+            })
+            yield* commit({ _tag: "InsertSenderId", senderId: pending })
+            const activation = Fixture.changed(pending, { status: "ACTIVE", method: "ARS" })
+            assert.strictEqual(
+              yield* failureTag(commit({ _tag: "UpdateSenderId", senderId: activation })),
+              "NumberHeldByAnotherAccount"
+            )
+            const holders = yield* withRepository((r) => r.findHolders(number))
+            assert.deepStrictEqual(
+              holders.map((s) => s.accountId),
+              [holder.accountId]
+            )
+          })
+        )
+
+        it.effect("lets one commit move the number from its holder to another account", () =>
+          Effect.gen(function* () {
+            const holder = yield* openAccount()
+            const claimant = yield* openAccount()
+            const number = Fixture.phoneNumber()
+            const held = Fixture.senderId(holder.accountId, { phoneNumber: number, status: "ACTIVE" })
+            const claim = Fixture.senderId(claimant.accountId, { phoneNumber: number, status: "PENDING" })
+            yield* commit(
+              { _tag: "InsertSenderId", senderId: held },
+              { _tag: "InsertSenderId", senderId: claim }
+            )
+            yield* commit(
+              {
+                _tag: "UpdateSenderId",
+                senderId: Fixture.changed(held, { status: "DUPLICATED", method: null })
+              },
+              {
+                _tag: "UpdateSenderId",
+                senderId: Fixture.changed(claim, { status: "ACTIVE", method: "DOCUMENT" })
+              }
+            )
+            const holders = yield* withRepository((r) => r.findHolders(number))
+            assert.deepStrictEqual(
+              holders.map((s) => s.accountId),
+              [claimant.accountId]
+            )
+          })
+        )
+
+        it.effect("refuses to insert a held number as ACTIVE for a second account", () =>
+          Effect.gen(function* () {
+            const a = yield* openAccount()
+            const b = yield* openAccount()
+            const number = Fixture.phoneNumber()
+            yield* commit({
+              _tag: "InsertSenderId",
+              senderId: Fixture.senderId(a.accountId, { phoneNumber: number, status: "ACTIVE" })
+            })
+            const second = Fixture.senderId(b.accountId, { phoneNumber: number, status: "ACTIVE" })
+            assert.strictEqual(
+              yield* failureTag(commit({ _tag: "InsertSenderId", senderId: second })),
+              "NumberHeldByAnotherAccount"
+            )
+          })
+        )
+      })
+
+      describe("audit trail", () => {
+        it.effect("keeps every entry, in order, after the sender ID is deleted", () =>
+          Effect.gen(function* () {
+            const account = yield* openAccount()
+            const created = Fixture.senderId(account.accountId)
+            yield* commit({ _tag: "InsertSenderId", senderId: created })
+            const switched = Fixture.changed(created, { status: "REJECTED" }, "evidence rejected: 흐림")
+            yield* commit({ _tag: "UpdateSenderId", senderId: switched })
+            const deleted = Fixture.changed({ ...switched, version: switched.version + 1 }, {}, "deleted")
+            yield* commit({ _tag: "DeleteSenderId", senderId: deleted })
+            const trail = yield* withRepository((r) => r.auditTrail(created.handleKey))
+            assert.deepStrictEqual(trail, deleted.log)
+            const gone = yield* withRepository((r) => r.findSenderId(account.accountId, created.phoneNumber))
+            assert.isTrue(Option.isNone(gone))
+          })
+        )
+
+        it.effect("refuses an update that drops audit entries", () =>
+          Effect.gen(function* () {
+            const account = yield* openAccount()
+            const created = Fixture.senderId(account.accountId)
+            yield* commit({ _tag: "InsertSenderId", senderId: created })
+            const rewritten = { ...created, log: [] }
+            const result = yield* failureTag(commit({ _tag: "UpdateSenderId", senderId: rewritten }))
+            assert.notStrictEqual(result, "success")
+            const trail = yield* withRepository((r) => r.auditTrail(created.handleKey))
+            assert.deepStrictEqual(trail, created.log)
+          })
+        )
+      })
+
+      describe("all or nothing", () => {
+        it.effect("applies nothing from a batch when one change is refused", () =>
+          Effect.gen(function* () {
+            const account = yield* openAccount(1)
+            const first = Fixture.senderId(account.accountId)
+            const event = Fixture.event(account.accountId)
+            const document = Fixture.document(account.accountId)
+            const result = yield* failureTag(
+              commit(
+                { _tag: "InsertDocument", document },
+                { _tag: "InsertSenderId", senderId: first },
+                { _tag: "AppendEvent", event },
+                { _tag: "InsertSenderId", senderId: Fixture.senderId(account.accountId) }
+              )
+            )
+            assert.strictEqual(result, "SenderIdLimitReached")
+            assert.strictEqual((yield* withRepository((r) => r.listSenderIds(account.accountId))).length, 0)
+            assert.isTrue(Option.isNone(yield* withRepository((r) => r.findDocument(document.documentId))))
+            assert.deepStrictEqual(yield* withRepository((r) => r.auditTrail(first.handleKey)), [])
+            const outbox = yield* withRepository((r) => r.unpublishedEvents(10_000))
+            assert.isFalse(outbox.some((e) => e.eventId === event.eventId))
+          })
+        )
+      })
+
+      describe("documents", () => {
+        it.effect("stores, updates and deletes document metadata", () =>
+          Effect.gen(function* () {
+            const account = yield* openAccount()
+            const document = Fixture.document(account.accountId, {
+              category: "SENDERID_LIMITATION",
+              fileType: "png"
+            })
+            yield* commit({ _tag: "InsertDocument", document })
+            assert.deepStrictEqual(
+              Option.getOrThrow(yield* withRepository((r) => r.findDocument(document.documentId))),
+              document
+            )
+            yield* commit({ _tag: "UpdateDocument", document: { ...document, use: true } })
+            assert.isTrue(
+              Option.getOrThrow(yield* withRepository((r) => r.findDocument(document.documentId))).use
+            )
+            yield* commit({ _tag: "DeleteDocument", documentId: document.documentId })
+            assert.isTrue(Option.isNone(yield* withRepository((r) => r.findDocument(document.documentId))))
+          })
+        )
+
+        it.effect("pages an account's documents by startKey and filters them", () =>
+          Effect.gen(function* () {
+            const account = yield* openAccount()
+            const other = yield* openAccount()
+            const documents = Array.from({ length: 5 }, (_, i) =>
+              Fixture.document(account.accountId, {
+                dateCreated: Fixture.NOW + i,
+                category: i % 2 === 0 ? "SENDERID_APPROVAL" : "SENDERID_LIMITATION",
+                use: i === 4
+              })
+            )
+            yield* commit(...documents.map((document) => ({ _tag: "InsertDocument" as const, document })), {
+              _tag: "InsertDocument",
+              document: Fixture.document(other.accountId)
+            })
+            const ids = documents.map((d) => d.documentId).sort()
+            const first = yield* withRepository((r) => r.listDocuments(account.accountId, { limit: 2 }))
+            assert.deepStrictEqual(
+              first.items.map((d) => d.documentId),
+              ids.slice(0, 2)
+            )
+            assert.strictEqual(first.nextKey, ids[2])
+            const last = yield* withRepository((r) =>
+              r.listDocuments(account.accountId, { limit: 2, startKey: ids[4] as string })
+            )
+            assert.deepStrictEqual(
+              last.items.map((d) => d.documentId),
+              ids.slice(4)
+            )
+            assert.isNull(last.nextKey)
+            const limitation = yield* withRepository((r) =>
+              r.listDocuments(account.accountId, { limit: 10, category: "SENDERID_LIMITATION" })
+            )
+            assert.strictEqual(limitation.items.length, 2)
+            const used = yield* withRepository((r) =>
+              r.listDocuments(account.accountId, { limit: 10, use: true })
+            )
+            assert.deepStrictEqual(
+              used.items.map((d) => d.documentId),
+              [documents[4]?.documentId]
+            )
+            const window = yield* withRepository((r) =>
+              r.listDocuments(account.accountId, { limit: 10, from: Fixture.NOW + 1, to: Fixture.NOW + 2 })
+            )
+            assert.strictEqual(window.items.length, 2)
+            const one = yield* withRepository((r) =>
+              r.listDocuments(account.accountId, {
+                limit: 10,
+                documentId: documents[3]?.documentId as string
+              })
+            )
+            assert.strictEqual(one.items.length, 1)
+          })
+        )
+      })
+
+      describe("ARS challenges", () => {
+        it.effect("stores a challenge and lets exactly one stale writer lose", () =>
+          Effect.gen(function* () {
+            const account = yield* openAccount()
+            const target = Fixture.senderId(account.accountId)
+            const challenge = Fixture.challenge(account.accountId, target)
+            yield* commit({ _tag: "InsertChallenge", challenge })
+            assert.deepStrictEqual(
+              Option.getOrThrow(yield* withRepository((r) => r.findChallenge(challenge.transactionId))),
+              challenge
+            )
+            yield* commit({ _tag: "UpdateChallenge", challenge: { ...challenge, status: "COMPLETED" } })
+            const stale = yield* failureTag(
+              commit({ _tag: "UpdateChallenge", challenge: { ...challenge, attempts: 1 } })
+            )
+            assert.strictEqual(stale, "ConcurrentModification")
+            const stored = Option.getOrThrow(
+              yield* withRepository((r) => r.findChallenge(challenge.transactionId))
+            )
+            assert.strictEqual(stored.status, "COMPLETED")
+            assert.strictEqual(stored.version, 1)
+          })
+        )
+      })
+
+      describe("outbox and expiry queries", () => {
+        it.effect("keeps events unpublished in commit order until marked", () =>
+          Effect.gen(function* () {
+            const account = yield* openAccount()
+            const first = Fixture.event(account.accountId)
+            const second = Fixture.event(account.accountId)
+            yield* commit({ _tag: "AppendEvent", event: first })
+            yield* commit({ _tag: "AppendEvent", event: second })
+            const pending = yield* withRepository((r) => r.unpublishedEvents(100_000))
+            const mine = pending.filter((e) => e.accountId === account.accountId)
+            assert.deepStrictEqual(mine, [first, second])
+            yield* commit({ _tag: "MarkEventsPublished", eventIds: [first.eventId] })
+            const after = yield* withRepository((r) => r.unpublishedEvents(100_000))
+            assert.deepStrictEqual(
+              after.filter((e) => e.accountId === account.accountId),
+              [second]
+            )
+          })
+        )
+
+        it.effect("lists lapsed sender IDs, not EXPIRED ones or those still valid", () =>
+          Effect.gen(function* () {
+            const account = yield* openAccount()
+            const lapsed = Fixture.senderId(account.accountId, { status: "ACTIVE", expireAt: 10 })
+            const expired = Fixture.senderId(account.accountId, { status: "EXPIRED", expireAt: 10 })
+            const valid = Fixture.senderId(account.accountId, { status: "ACTIVE", expireAt: 30 })
+            const never = Fixture.senderId(account.accountId, { status: "ACTIVE", expireAt: null })
+            yield* commit(
+              ...[lapsed, expired, valid, never].map((senderId) => ({
+                _tag: "InsertSenderId" as const,
+                senderId
+              }))
+            )
+            const found = yield* withRepository((r) => r.listLapsed(20, 100_000))
+            const mine = found.filter((s) => s.accountId === account.accountId).map((s) => s.handleKey)
+            assert.deepStrictEqual(mine, [lapsed.handleKey])
+          })
+        )
+      })
+
+      describe(`${concurrency} concurrent writers`, () => {
+        it.effect("create exactly `limit` sender IDs in an account with limit 2", () =>
+          Effect.gen(function* () {
+            const account = yield* openAccount(2)
+            const outcomes = yield* Effect.forEach(
+              Array.from({ length: concurrency }, () => Fixture.senderId(account.accountId)),
+              (senderId) => failureTag(commit({ _tag: "InsertSenderId", senderId })),
+              { concurrency: "unbounded" }
+            )
+            assert.strictEqual(outcomes.filter((o) => o === "success").length, 2)
+            assert.strictEqual(outcomes.filter((o) => o === "SenderIdLimitReached").length, concurrency - 2)
+            assert.strictEqual((yield* withRepository((r) => r.listSenderIds(account.accountId))).length, 2)
+          })
+        )
+
+        it.effect("register one number in one account exactly once", () =>
+          Effect.gen(function* () {
+            const account = yield* openAccount(concurrency)
+            const number = Fixture.phoneNumber()
+            const outcomes = yield* Effect.forEach(
+              Array.from({ length: concurrency }, () =>
+                Fixture.senderId(account.accountId, { phoneNumber: number })
               ),
-            { concurrency: "unbounded" }
-          )
-          assert.strictEqual(outcomes.filter((o) => o === "success").length, 1)
-          assert.strictEqual(outcomes.filter((o) => o === "NumberHeldByAnotherAccount").length, 49)
-          assert.strictEqual((yield* withRepository((r) => r.findHolders(number))).length, 1)
-        })
-      )
-    })
-  })
+              (senderId) => failureTag(commit({ _tag: "InsertSenderId", senderId })),
+              { concurrency: "unbounded" }
+            )
+            assert.strictEqual(outcomes.filter((o) => o === "success").length, 1)
+            assert.strictEqual(
+              outcomes.filter((o) => o === "SenderIdAlreadyRegistered").length,
+              concurrency - 1
+            )
+          })
+        )
+
+        it.effect("activate one number from 50 accounts with at most one holder", () =>
+          Effect.gen(function* () {
+            const number = Fixture.phoneNumber()
+            const claims = yield* Effect.forEach(Array.from({ length: 50 }), () =>
+              Effect.gen(function* () {
+                const account = yield* openAccount()
+                const claim = Fixture.senderId(account.accountId, { phoneNumber: number })
+                yield* commit({ _tag: "InsertSenderId", senderId: claim })
+                return claim
+              })
+            )
+            const outcomes = yield* Effect.forEach(
+              claims,
+              (claim) =>
+                failureTag(
+                  commit({
+                    _tag: "UpdateSenderId",
+                    senderId: Fixture.changed(claim, { status: "ACTIVE", method: "ARS" })
+                  })
+                ),
+              { concurrency: "unbounded" }
+            )
+            assert.strictEqual(outcomes.filter((o) => o === "success").length, 1)
+            assert.strictEqual(outcomes.filter((o) => o === "NumberHeldByAnotherAccount").length, 49)
+            assert.strictEqual((yield* withRepository((r) => r.findHolders(number))).length, 1)
+          })
+        )
+      })
+    }
+  )
 }
