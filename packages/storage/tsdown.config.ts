@@ -1,7 +1,7 @@
 import { defineConfig } from "tsdown"
 
 export default defineConfig({
-  entry: ["src/index.ts", "src/sqlite.ts", "src/postgres.ts"],
+  entry: ["src/index.ts", "src/sqlite.ts", "src/postgres.ts", "src/d1.ts"],
   format: "esm",
   dts: true,
   platform: "node",

@@ -1,0 +1,333 @@
+/**
+ * The registry on Cloudflare D1, for Workers. D1 has no interactive transactions, so the schema is
+ * applied as one batch recorded in `senderid_migrations`, and a commit is one atomic `db.batch`
+ * whose statements enforce every invariant themselves (`internal/d1Batch.ts`). Reads and typed
+ * errors match `SqlRepository`. Web APIs only: nothing here may import `node:*`.
+ */
+import type { D1Database } from "@cloudflare/workers-types"
+import * as D1Client from "@effect/sql-d1/D1Client"
+import {
+  type Change,
+  RepositoryError,
+  SenderIdRepository,
+  type SenderIdRepositoryShape
+} from "@senderid/domain"
+import { Effect, Layer, Option, Schedule } from "effect"
+import type { SqlClient } from "effect/sql/SqlClient"
+import { isSqlError, type SqlError } from "effect/sql/SqlError"
+import {
+  explain,
+  guardStatements,
+  jsonList,
+  keysOf,
+  messageOf,
+  refusalOf,
+  type Snapshot,
+  statementsOf
+} from "./internal/d1Batch.ts"
+import {
+  type AccountRow,
+  type AuditRow,
+  accountOf,
+  accountSubject,
+  auditEntryOf,
+  auditTrailOf,
+  challengeOf,
+  documentOf,
+  eventOf,
+  type SenderIdRow,
+  senderIdOf
+} from "./internal/rows.ts"
+import { registryStatements } from "./Migrations.ts"
+
+/** The migrations' bookkeeping table, shaped like the one Effect's migrator keeps elsewhere. */
+const MIGRATIONS_TABLE = `CREATE TABLE IF NOT EXISTS senderid_migrations (
+  migration_id integer PRIMARY KEY NOT NULL,
+  created_at datetime NOT NULL DEFAULT current_timestamp,
+  name VARCHAR(255) NOT NULL
+)`
+
+/** Lets a start that lost the race to another replay the statements harmlessly. */
+const ifNotExists = (statement: string) =>
+  statement.replace(/^CREATE (UNIQUE )?(TABLE|INDEX) (?!IF NOT EXISTS)/u, "CREATE $1$2 IF NOT EXISTS ")
+
+/** The same numbering as `Migrations.migrations`; D1's registry also holds the commit guards. */
+const migrations: ReadonlyArray<{
+  readonly id: number
+  readonly name: string
+  readonly statements: ReadonlyArray<string>
+}> = [
+  {
+    id: 1,
+    name: "1_registry",
+    statements: [...registryStatements("sqlite"), ...guardStatements].map(ifNotExists)
+  }
+]
+
+const onDatabase = <A>(operation: string, run: () => Promise<A>) =>
+  Effect.tryPromise({ try: run, catch: (cause) => new RepositoryError({ operation, cause }) })
+
+const appliedMigrations = (db: D1Database) =>
+  Effect.gen(function* () {
+    const table = yield* onDatabase("migrate", () =>
+      db
+        .prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name = 'senderid_migrations'")
+        .all<{ name: string }>()
+    )
+    if (table.results.length === 0) return new Set<number>()
+    const rows = yield* onDatabase("migrate", () =>
+      db.prepare("SELECT migration_id FROM senderid_migrations").all<{ migration_id: number }>()
+    )
+    return new Set(rows.results.map((row) => Number(row.migration_id)))
+  })
+
+/**
+ * Applies every migration not applied yet, each as one batch (all or nothing), and returns the
+ * names it applied. A batch starts by recording its migration: when a concurrent start recorded it
+ * first, that insert's primary key refuses the whole batch, and this start carries on.
+ */
+export const migrate = Effect.fn("D1.migrate")(function* (db: D1Database) {
+  const applied = yield* appliedMigrations(db)
+  const names: Array<string> = []
+  for (const migration of migrations) {
+    if (applied.has(migration.id)) continue
+    const won = yield* onDatabase(`migrate ${migration.name}`, () =>
+      db.batch([
+        db.prepare(MIGRATIONS_TABLE),
+        db
+          .prepare("INSERT INTO senderid_migrations (migration_id, name) VALUES (?, ?)")
+          .bind(migration.id, migration.name),
+        ...migration.statements.map((statement) => db.prepare(statement))
+      ])
+    ).pipe(
+      Effect.as(true),
+      Effect.catchIf(
+        (error) => String(error.cause).includes("UNIQUE constraint failed: senderid_migrations.migration_id"),
+        () => Effect.succeed(false)
+      )
+    )
+    if (won) names.push(migration.name)
+  }
+  return names
+})
+
+/**
+ * The failures Cloudflare documents as transient (its D1 retry guide). A refused batch rolled back,
+ * so it is replayed whole; one that committed before the connection dropped is refused on replay
+ * by its own keys, as with `SqlRepository`'s retry of a dropped connection.
+ */
+const transient = (error: unknown) =>
+  isSqlError(error) &&
+  ["Network connection lost", "storage caused object to be reset", "reset because its code was updated"].some(
+    (needle) => messageOf(error).includes(needle)
+  )
+
+const asRepositoryError = (operation: string) => (error: SqlError) =>
+  new RepositoryError({ operation, cause: error })
+
+/** The repository over a migrated `D1Client`. */
+export const make = Effect.gen(function* () {
+  const sql = yield* D1Client.D1Client
+
+  const auditFor = (subjects: ReadonlyArray<string>) =>
+    subjects.length === 0
+      ? Effect.succeed(new Map<string, Array<unknown>>())
+      : sql<AuditRow>`SELECT * FROM audit_entries
+          WHERE subject IN (SELECT value FROM json_each(${jsonList(subjects)})) ORDER BY subject, seq`.pipe(
+          Effect.map((rows) => {
+            const bySubject = new Map<string, Array<unknown>>()
+            for (const row of rows) {
+              const list = bySubject.get(row.subject) ?? []
+              list.push(auditEntryOf(row))
+              bySubject.set(row.subject, list)
+            }
+            return bySubject
+          })
+        )
+
+  const senderIdsOf = (rows: ReadonlyArray<SenderIdRow>) =>
+    auditFor(rows.map((r) => r.handle_key)).pipe(
+      Effect.flatMap((logs) => Effect.forEach(rows, (row) => senderIdOf(row, logs.get(row.handle_key) ?? [])))
+    )
+
+  const read = <A, E>(operation: string, effect: Effect.Effect<A, E | SqlError>) =>
+    effect.pipe(Effect.mapError((e) => (isSqlError(e) ? asRepositoryError(operation)(e) : e)))
+
+  /** The rows a refused batch touched, read in one (consistent) batch after the rollback. */
+  const snapshotOf = (changes: ReadonlyArray<Change>) => {
+    const keys = keysOf(changes)
+    return sql
+      .batch([
+        sql<{ account_id: string; lim: number; held: number; version: number }>`SELECT account_id, lim, held,
+          version FROM accounts WHERE account_id IN (SELECT value FROM json_each(${jsonList(keys.accounts)}))`,
+        sql<{
+          handle_key: string
+          account_id: string
+          phone_number: string
+          status: string
+          version: number
+          log_length: number
+        }>`SELECT handle_key, account_id, phone_number, status, version, log_length FROM sender_ids
+          WHERE handle_key IN (SELECT value FROM json_each(${jsonList(keys.handleKeys)}))
+            OR phone_number IN (SELECT value FROM json_each(${jsonList(keys.phoneNumbers)}))`,
+        sql<{ document_id: string }>`SELECT document_id FROM documents
+          WHERE document_id IN (SELECT value FROM json_each(${jsonList(keys.documents)}))`,
+        sql<{ transaction_id: string; version: number }>`SELECT transaction_id, version FROM challenges
+          WHERE transaction_id IN (SELECT value FROM json_each(${jsonList(keys.challenges)}))`
+      ])
+      .pipe(
+        Effect.map(
+          ([accounts, senderIds, documents, challenges]): Snapshot => ({
+            accounts: new Map(
+              accounts.map((r) => [
+                r.account_id,
+                { limit: Number(r.lim), held: Number(r.held), version: Number(r.version) }
+              ])
+            ),
+            senderIds: senderIds.map((r) => ({
+              handleKey: r.handle_key,
+              accountId: r.account_id,
+              phoneNumber: r.phone_number,
+              status: r.status,
+              version: Number(r.version),
+              logLength: Number(r.log_length)
+            })),
+            documents: new Set(documents.map((r) => r.document_id)),
+            challenges: new Map(challenges.map((r) => [r.transaction_id, Number(r.version)]))
+          })
+        )
+      )
+  }
+
+  /** Turns the engine's refusal (a constraint or guard the batch broke) into the domain's typed error. */
+  const refused = Effect.fn("D1Repository.refused")(function* (
+    changes: ReadonlyArray<Change>,
+    error: SqlError
+  ) {
+    const refusal = refusalOf(error)
+    if (refusal === undefined) return yield* Effect.fail(error)
+    const explained = explain(refusal, changes, yield* snapshotOf(changes))
+    return yield* explained === undefined ? Effect.fail(error) : Effect.fail(explained)
+  })
+
+  const repository: SenderIdRepositoryShape = {
+    findAccount: (accountId) =>
+      read(
+        "findAccount",
+        Effect.gen(function* () {
+          const rows = yield* sql<AccountRow>`SELECT * FROM accounts WHERE account_id = ${accountId}`
+          const row = rows[0]
+          if (row === undefined) return Option.none()
+          const logs = yield* auditFor([accountSubject(accountId)])
+          return Option.some(yield* accountOf(row, logs.get(accountSubject(accountId)) ?? []))
+        })
+      ),
+    findSenderId: (accountId, phoneNumber) =>
+      read(
+        "findSenderId",
+        sql<SenderIdRow>`SELECT * FROM sender_ids WHERE account_id = ${accountId} AND phone_number = ${phoneNumber}`.pipe(
+          Effect.flatMap(senderIdsOf),
+          Effect.map((found) => Option.fromNullishOr(found[0]))
+        )
+      ),
+    listSenderIds: (accountId) =>
+      read(
+        "listSenderIds",
+        sql<SenderIdRow>`SELECT * FROM sender_ids WHERE account_id = ${accountId}
+          ORDER BY date_created, handle_key`.pipe(Effect.flatMap(senderIdsOf))
+      ),
+    findHolders: (phoneNumber) =>
+      read(
+        "findHolders",
+        sql<SenderIdRow>`SELECT * FROM sender_ids WHERE phone_number = ${phoneNumber}
+          AND status IN ('ACTIVE', 'INACTIVE')`.pipe(Effect.flatMap(senderIdsOf))
+      ),
+    listLapsed: (now, limit) =>
+      read(
+        "listLapsed",
+        sql<SenderIdRow>`SELECT * FROM sender_ids WHERE expire_at IS NOT NULL AND expire_at <= ${now}
+          AND status <> 'EXPIRED' ORDER BY expire_at, handle_key LIMIT ${limit}`.pipe(
+          Effect.flatMap(senderIdsOf)
+        )
+      ),
+    auditTrail: (handleKey) =>
+      read(
+        "auditTrail",
+        auditFor([handleKey]).pipe(Effect.flatMap((logs) => auditTrailOf(logs.get(handleKey) ?? [])))
+      ),
+    findDocument: (documentId) =>
+      read(
+        "findDocument",
+        sql<{
+          body: string
+          in_use: unknown
+        }>`SELECT body, in_use FROM documents WHERE document_id = ${documentId}`.pipe(
+          Effect.flatMap((rows) =>
+            rows[0] ? documentOf(rows[0]).pipe(Effect.map(Option.some)) : Effect.succeed(Option.none())
+          )
+        )
+      ),
+    listDocuments: (accountId, query) =>
+      read(
+        "listDocuments",
+        Effect.gen(function* () {
+          const conditions = [
+            sql`account_id = ${accountId}`,
+            ...(query.documentId === undefined ? [] : [sql`document_id = ${query.documentId}`]),
+            ...(query.category === undefined ? [] : [sql`category = ${query.category}`]),
+            ...(query.use === undefined ? [] : [sql`in_use = ${query.use ? 1 : 0}`]),
+            ...(query.from === undefined ? [] : [sql`date_created >= ${query.from}`]),
+            ...(query.to === undefined ? [] : [sql`date_created <= ${query.to}`]),
+            ...(query.startKey === undefined ? [] : [sql`document_id >= ${query.startKey}`])
+          ]
+          // One row past the page tells whether there is a next page and where it starts.
+          const rows = yield* sql<{ body: string; in_use: unknown }>`SELECT body, in_use FROM documents
+            WHERE ${sql.and(conditions)} ORDER BY document_id LIMIT ${query.limit + 1}`
+          const documents = yield* Effect.forEach(rows, documentOf)
+          return {
+            items: documents.slice(0, query.limit),
+            nextKey: documents[query.limit]?.documentId ?? null
+          }
+        })
+      ),
+    findChallenge: (transactionId) =>
+      read(
+        "findChallenge",
+        sql<{ body: string; version: unknown }>`SELECT body, version FROM challenges
+          WHERE transaction_id = ${transactionId}`.pipe(
+          Effect.flatMap((rows) =>
+            rows[0] ? challengeOf(rows[0]).pipe(Effect.map(Option.some)) : Effect.succeed(Option.none())
+          )
+        )
+      ),
+    unpublishedEvents: (limit) =>
+      read(
+        "unpublishedEvents",
+        sql<{ body: string }>`SELECT body FROM outbox WHERE published = 0 ORDER BY seq LIMIT ${limit}`.pipe(
+          Effect.flatMap((rows) => Effect.forEach(rows, eventOf))
+        )
+      ),
+    commit: (changes) =>
+      sql.batch(changes.flatMap((change) => statementsOf(sql, change))).pipe(
+        Effect.catch((error) => refused(changes, error)),
+        Effect.retry({
+          while: transient,
+          times: 5,
+          schedule: Schedule.exponential("20 millis").pipe(Schedule.jittered)
+        }),
+        Effect.mapError((error) => (isSqlError(error) ? asRepositoryError("commit")(error) : error))
+      )
+  }
+  return repository
+})
+
+/** A `D1Client` on the database, migrated. */
+export const layerClient = (db: D1Database): Layer.Layer<D1Client.D1Client | SqlClient, RepositoryError> =>
+  Layer.effectDiscard(migrate(db)).pipe(
+    // The layer's `ConfigError` cannot happen: the configuration is given, not read.
+    Layer.provideMerge(Layer.orDie(D1Client.layer({ db })))
+  )
+
+/** The registry's repository on a D1 database (a Worker's binding), migrated on build. */
+export const layer = (db: D1Database): Layer.Layer<SenderIdRepository, RepositoryError> =>
+  Layer.effect(SenderIdRepository, make).pipe(Layer.provide(layerClient(db)))
