@@ -1,7 +1,16 @@
 import { defineConfig } from "tsdown"
 
 export default defineConfig({
-  entry: ["src/index.ts", "src/sqlite.ts", "src/postgres.ts", "src/d1.ts"],
+  entry: [
+    "src/index.ts",
+    "src/sqlite.ts",
+    "src/postgres.ts",
+    "src/d1.ts",
+    "src/usedSignatures.ts",
+    "src/idempotencyKeys.ts",
+    "src/fileBlobStore.ts",
+    "src/sqlBlobStore.ts"
+  ],
   format: "esm",
   dts: true,
   platform: "node",

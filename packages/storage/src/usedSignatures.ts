@@ -1,0 +1,120 @@
+/**
+ * Replay protection shared by several instances: `layerSql` keeps used signatures in one table
+ * through `SqlClient` (SQLite, PostgreSQL, D1), `layerRedis` as Redis keys that expire on their own.
+ * Each claim is a single atomic statement, so two instances never both accept one signature.
+ */
+import { UsedSignatureStoreError, UsedSignatures } from "@senderid/domain"
+import { Clock, Duration, Effect, Layer, Schedule } from "effect"
+import * as SqlClient from "effect/sql/SqlClient"
+import { Redis } from "ioredis"
+
+/** The table, created when the layer is built until it moves into a versioned migration. */
+export const usedSignaturesStatements = (dialect: "sqlite" | "pg"): ReadonlyArray<string> => {
+  const bigint = dialect === "pg" ? "BIGINT" : "INTEGER"
+  return [
+    `CREATE TABLE IF NOT EXISTS used_signatures (
+      signature TEXT PRIMARY KEY,
+      expires_at ${bigint} NOT NULL
+    )`,
+    "CREATE INDEX IF NOT EXISTS used_signatures_expiry ON used_signatures (expires_at)"
+  ]
+}
+
+const storeError = (cause: unknown) => new UsedSignatureStoreError({ cause })
+
+/** How often an instance deletes expired rows; claims never depend on it, it only bounds the table. */
+const PRUNE_EVERY_MILLIS = 60_000
+
+/** `UsedSignatures` over the `SqlClient` in context: every instance on the same database shares it. */
+export const layerSql: Layer.Layer<UsedSignatures, UsedSignatureStoreError, SqlClient.SqlClient> =
+  Layer.effect(
+    UsedSignatures,
+    Effect.gen(function* () {
+      const sql = yield* SqlClient.SqlClient
+      const scope = yield* Effect.scope
+      const dialect = sql.onDialectOrElse({ pg: () => "pg" as const, orElse: () => "sqlite" as const })
+      // Two instances starting on a fresh PostgreSQL database can race on CREATE TABLE IF NOT EXISTS
+      // (the loser hits the catalog's unique index); once the winner commits, a retry succeeds.
+      yield* Effect.forEach(usedSignaturesStatements(dialect), (statement) => sql.unsafe(statement), {
+        discard: true
+      }).pipe(Effect.retry({ times: 3, schedule: Schedule.spaced("50 millis") }), Effect.mapError(storeError))
+
+      let nextPrune = 0
+      const prune = (now: number) =>
+        sql`DELETE FROM used_signatures WHERE expires_at <= ${now}`.pipe(
+          Effect.catch((error) => Effect.logWarning("pruning used signatures failed", error))
+        )
+
+      const claim = Effect.fn("UsedSignatures.claim")(function* (signature: string, window: Duration.Input) {
+        const now = yield* Clock.currentTimeMillis
+        if (now >= nextPrune) {
+          nextPrune = now + PRUNE_EVERY_MILLIS
+          // In the layer's scope, so a claim never waits for the sweep.
+          yield* Effect.forkIn(prune(now), scope)
+        }
+        // Inserts the signature, or takes over its expired row; a live row makes the upsert a no-op
+        // that returns nothing. PostgreSQL re-checks the WHERE on the row a concurrent claim just
+        // wrote, and SQLite has a single writer, so exactly one of many racing claims gets a row.
+        const rows = yield* sql`INSERT INTO used_signatures (signature, expires_at)
+        VALUES (${signature}, ${now + Math.ceil(Duration.toMillis(window))})
+        ON CONFLICT (signature) DO UPDATE SET expires_at = excluded.expires_at
+        WHERE used_signatures.expires_at <= ${now}
+        RETURNING signature`.pipe(Effect.mapError(storeError))
+        return rows.length > 0
+      })
+
+      return UsedSignatures.of({ claim })
+    })
+  )
+
+export interface RedisOptions {
+  /** Prepended to every signature key, so several deployments can share one Redis. */
+  readonly keyPrefix?: string
+}
+
+/**
+ * `UsedSignatures` on Redis: `SET key 1 NX PX window` both checks and records, atomically for every
+ * client of the server, and Redis drops the key when the window ends. The connection is opened when
+ * the layer is built (failing fast if Redis is unreachable) and closed with the layer's scope.
+ */
+export const layerRedis = (
+  url: string,
+  options: RedisOptions = {}
+): Layer.Layer<UsedSignatures, UsedSignatureStoreError> =>
+  Layer.effect(
+    UsedSignatures,
+    Effect.gen(function* () {
+      const keyPrefix = options.keyPrefix ?? "senderid:used-signature:"
+      const redis = yield* Effect.acquireRelease(
+        Effect.tryPromise({
+          try: () => {
+            const client = new Redis(url, { lazyConnect: true, keyPrefix })
+            // Connection errors reach the caller through the failing command; without a listener
+            // ioredis would also print each one as unhandled.
+            client.on("error", () => {})
+            // A failed first connect would otherwise keep reconnecting in the background.
+            return client.connect().then(
+              () => client,
+              (cause: unknown) => {
+                client.disconnect()
+                return Promise.reject(cause)
+              }
+            )
+          },
+          catch: storeError
+        }),
+        (client) => Effect.promise(() => client.quit().catch(() => client.disconnect()))
+      )
+
+      const claim = Effect.fn("UsedSignatures.claim")(function* (signature: string, window: Duration.Input) {
+        const millis = Math.max(1, Math.ceil(Duration.toMillis(window)))
+        const reply = yield* Effect.tryPromise({
+          try: () => redis.set(signature, "1", "PX", millis, "NX"),
+          catch: storeError
+        })
+        return reply === "OK"
+      })
+
+      return UsedSignatures.of({ claim })
+    })
+  )
