@@ -14,5 +14,5 @@ export default defineConfig({
   format: "esm",
   dts: true,
   platform: "node",
-  external: [/^effect/, /^@effect\//, /^@senderid\//]
+  external: [/^effect/, /^@effect\//, /^@senderid\//, /^@cloudflare\//, "ioredis"]
 })
