@@ -26,6 +26,8 @@ export interface SqliteOptions {
 const configure = (options: SqliteOptions) =>
   Effect.gen(function* () {
     const sql = yield* SqlClient.SqlClient
+    // The durability promised above rests on WAL; the driver defaults to it, this makes it explicit.
+    if (options.filename !== ":memory:") yield* sql.unsafe("PRAGMA journal_mode = WAL")
     yield* sql.unsafe(`PRAGMA busy_timeout = ${Math.trunc(options.busyTimeoutMillis ?? 5000)}`)
     yield* sql.unsafe(`PRAGMA synchronous = ${options.synchronous === "FULL" ? "FULL" : "NORMAL"}`)
     yield* sql.unsafe("PRAGMA foreign_keys = ON")
