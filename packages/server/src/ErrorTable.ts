@@ -1,0 +1,593 @@
+/**
+ * The one table from every domain error (and every error the server raises itself) to SOLAPI's wire
+ * shape `{ errorCode, errorMessage }` and an HTTP status. Codes are contract, messages are for people:
+ * Korean by default as SOLAPI's, English on `Accept-Language: en`, and never an internal detail.
+ */
+import * as Domain from "@senderid/domain"
+import type { ContentfulStatusCode } from "hono/utils/http-status"
+
+export type Language = "ko" | "en"
+
+export interface WireError {
+  readonly status: ContentfulStatusCode
+  readonly body: { readonly errorCode: string; readonly errorMessage: string }
+}
+
+/**
+ * English when the client's most preferred language (highest q, earliest on ties) is English; Korean
+ * otherwise, including `*`, no header and garbage, because SOLAPI's clients expect Korean.
+ */
+export const languageOf = (acceptLanguage: string | null | undefined): Language => {
+  let best: { readonly tag: string; readonly q: number } | undefined
+  for (const part of (acceptLanguage ?? "").split(",")) {
+    const [rawTag = "", ...params] = part.split(";")
+    const tag = rawTag.trim().toLowerCase()
+    if (tag === "") continue
+    const qParam = params.map((p) => p.trim().toLowerCase()).find((p) => p.startsWith("q="))
+    const q = qParam === undefined ? 1 : Number(qParam.slice(2))
+    if (!(q > 0 && q <= 1)) continue
+    if (best === undefined || q > best.q) best = { tag, q }
+  }
+  return best !== undefined && (best.tag === "en" || best.tag.startsWith("en-")) ? "en" : "ko"
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Domain errors
+// ---------------------------------------------------------------------------------------------------
+
+type ErrorInstance<T> = T extends abstract new (
+  ...args: never
+) => infer I
+  ? I extends Error & { readonly _tag: string }
+    ? I
+    : never
+  : never
+
+type ErrorsIn<T> = { [K in keyof T]-?: ErrorInstance<T[K]> }[keyof T]
+
+type DomainModule = typeof Domain
+
+/**
+ * Every error class `@senderid/domain` exports, by name or inside a namespace (`DocumentFile.…`).
+ * Derived from the module's type, so a new domain error is a compile error below until it has a row.
+ */
+export type DomainError =
+  | ErrorsIn<DomainModule>
+  | {
+      [K in keyof DomainModule]-?: DomainModule[K] extends abstract new (
+        ...args: never
+      ) => unknown
+        ? never
+        : ErrorsIn<DomainModule[K]>
+    }[keyof DomainModule]
+
+export type DomainErrorTag = DomainError["_tag"]
+
+interface Row<E> {
+  /** Checked with `instanceof`, so a foreign object that merely carries a known `_tag` is not trusted. */
+  readonly class: abstract new (
+    ...args: never
+  ) => E
+  readonly code: string
+  readonly status: ContentfulStatusCode
+  readonly ko: (error: E) => string
+  readonly en: (error: E) => string
+}
+
+type DomainTable = { readonly [K in DomainErrorTag]: Row<Extract<DomainError, { readonly _tag: K }>> }
+
+/** Client-supplied strings (ids, numbers, field names) are echoed, but never at unbounded length. */
+const clip = (s: string): string => (s.length > 64 ? `${s.slice(0, 61)}...` : s)
+
+/** SOLAPI's own sentence for `InvalidPhoneNumber`, followed by what to fix, per broken rule. */
+const invalidPhoneNumberKo: Readonly<Record<Domain.PhoneNumber.RejectionRule, string>> = {
+  empty: "전화번호가 입력되지 않았습니다.",
+  notDigits: "전화번호는 숫자로만 입력해 주세요(하이픈, 공백, 괄호와 +82는 허용됩니다).",
+  international: "국내 전화번호만 등록할 수 있습니다. +82 또는 0으로 시작하는 국내 형식으로 입력해 주세요.",
+  startsWith00:
+    "00으로 시작하는 번호는 국제전화 식별번호입니다. 0 하나로 시작하는 국내 번호를 입력해 주세요(예: 010-1234-5678).",
+  legacy2G: "2G 서비스 종료로 더 이상 사용되지 않는 번호 대역입니다. 전환된 010 번호를 등록해 주세요.",
+  unassigned01x:
+    "가입자 전화에 할당되지 않은 번호 대역이라 발신번호로 사용할 수 없습니다. 010 휴대전화 또는 유선 번호를 사용해 주세요.",
+  nonexistentRange: "존재하지 않는 국번입니다. 번호를 다시 확인해 주세요.",
+  missingAreaCode: "유선 전화번호는 지역번호를 포함해야 합니다(예: 02-123-4567).",
+  representativeLength: "대표번호(15XX, 16XX, 18XX)는 8자리이며 내선번호를 붙일 수 없습니다.",
+  tooShort: "전화번호의 자릿수가 부족합니다. 발신번호는 8~11자리입니다(030, 050X 번호는 12자리까지).",
+  tooLong: "전화번호의 자릿수가 너무 많습니다. 발신번호는 8~11자리입니다(030, 050X 번호는 12자리까지).",
+  premiumRateNotAllowed: "060 유료 정보 서비스 번호는 운영자가 허용한 계정에서만 등록할 수 있습니다.",
+  specialShortOperatorOnly:
+    "112, 119, 1335 등 특수번호는 해당 번호를 소유한 기관을 위해 운영자만 등록할 수 있습니다.",
+  unknownPrefix:
+    "존재하지 않는 번호 대역입니다. 국내 번호는 0(지역번호, 010, 070, 050X, 030, 080)으로 시작하거나 15, 16, 18로 시작하는 8자리 대표번호입니다."
+}
+
+const retryKo = "잠시 후 다시 시도해 주세요."
+const retryEn = "please try again later."
+const unavailableKo = `일시적으로 요청을 처리할 수 없습니다. ${retryKo}`
+const unavailableEn = `The service is temporarily unavailable; ${retryEn}`
+const documentNotFoundKo = (id: string) => `등록된 문서 정보를 찾을 수 없습니다. (${clip(id)})`
+const documentNotFoundEn = (id: string) => `No registered document was found for ${clip(id)}.`
+
+/**
+ * Codes SOLAPI documents keep SOLAPI's code and status. The rest follow one rule, in SOLAPI's style:
+ * an id the client named that does not exist (in this account) is `Invalid<Thing>Id` 400, as SOLAPI's
+ * `InvalidSenderId`/`InvalidDocumentId`; a well-formed request refused by the current state of a
+ * record is 409, as `FailedToUpdate`/`AlreadyApproved`; a malformed value is 400. Decided codes:
+ * - `LimitExceeded` 403 (SenderIdLimitReached): a quota refusal, not a conflict with one record —
+ *   retrying or changing the request cannot help until the limit is raised (endpoint 9), which is
+ *   what 403 says (as Google's `limitExceeded`); 409 stays "this record's state", 429 "slow down".
+ * - `AlreadyRegistered` 409, `DuplicatedSenderId` 409 (named after SOLAPI's DUPLICATED status; never
+ *   says which account holds the number), `VerificationNotAllowed` 409, `ArsNotAllowed` 400 (the
+ *   number's category never allows ARS; use documents).
+ * - ARS challenge: `InvalidTransactionId` 400; `ChallengeExpired`, `ChallengeAlreadyUsed`,
+ *   `ChallengeAttemptsExceeded` 409 (request a new call); `TokenMismatch` 400 with attempts left.
+ * - Reviews: `AlreadyRequested` 409 (evidence, unlock or limitation review already pending),
+ *   `AlreadyDecided` 409, `ReasonRequired` 400, `UnlockNotAllowed` 409, `UnlockNotRequested` 409,
+ *   `InvalidApprovalId` / `InvalidLimitationId` / `InvalidAccountId` 400, `AccountAlreadyExists` 409.
+ * - Limits: `InvalidLimit` 400 (not above the current limit or above the maximum), `LimitBelowHeld` 409.
+ * - Documents: `DocumentInUse` 409, `DocumentsRequired` 400, `InvalidFileEncoding` 400.
+ * - `ConcurrentModification` 409: reached only after the use case's own retries; the client may retry.
+ * - Infrastructure → 503 (the store, blob store, event sink or telephony is down, usually briefly, so
+ *   the client should retry): `ServiceUnavailable`, or `VoiceCallFailed` for the ARS call. The
+ *   message is fixed text: their `cause` holds SQL, paths and stacks, and is never read here.
+ */
+const domainTable = {
+  InvalidPhoneNumber: {
+    class: Domain.InvalidPhoneNumber,
+    code: "InvalidPhoneNumber",
+    status: 400,
+    ko: (e) => `전화번호가 유효하지 않습니다. ${invalidPhoneNumberKo[e.rule] ?? ""}`.trim(),
+    en: (e) => `Invalid phone number: ${e.reason}.`
+  },
+  SenderIdNotFound: {
+    class: Domain.SenderIdNotFound,
+    code: "InvalidSenderId",
+    status: 400,
+    ko: (e) => `등록된 발신번호 정보를 찾을 수 없습니다. (${clip(e.phoneNumber)})`,
+    en: (e) => `${clip(e.phoneNumber)} is not a registered sender ID of this account.`
+  },
+  DocumentNotFound: {
+    class: Domain.DocumentNotFound,
+    code: "InvalidDocumentId",
+    status: 400,
+    ko: (e) => documentNotFoundKo(e.documentId),
+    en: (e) => documentNotFoundEn(e.documentId)
+  },
+  DocumentCategoryMismatch: {
+    class: Domain.DocumentCategoryMismatch,
+    code: "InvalidDocumentId",
+    status: 400,
+    ko: (e) =>
+      `${documentNotFoundKo(e.documentId)} 이 요청에는 ${e.expected.join(", ")} 분류의 문서가 필요합니다.`,
+    en: (e) => `No registered ${e.expected.join(" or ")} document was found for ${clip(e.documentId)}.`
+  },
+  StatusChangeNotAllowed: {
+    class: Domain.StatusChangeNotAllowed,
+    code: "FailedToUpdate",
+    status: 409,
+    ko: (e) =>
+      `발신번호 상태를 ${e.from}에서 ${e.to}(으)로 변경할 수 없습니다. ACTIVE와 INACTIVE 사이에서만 변경할 수 있습니다.`,
+    en: (e) =>
+      `The status of ${clip(e.phoneNumber)} cannot change from ${e.from} to ${e.to}; only ACTIVE ⇄ INACTIVE is allowed.`
+  },
+  DeleteNotAllowed: {
+    class: Domain.DeleteNotAllowed,
+    code: "FailedToDelete",
+    status: 409,
+    ko: (e) =>
+      `${e.status} 상태의 발신번호는 삭제할 수 없습니다.${e.status === "ACTIVE" ? " 먼저 INACTIVE로 변경해 주세요." : ""}`,
+    en: (e) =>
+      `${clip(e.phoneNumber)} is ${e.status} and cannot be deleted${e.status === "ACTIVE" ? "; deactivate it first" : ""}.`
+  },
+  UnlockAlreadyApproved: {
+    class: Domain.UnlockAlreadyApproved,
+    code: "AlreadyApproved",
+    status: 409,
+    ko: () => "이미 승인된 중복 해제 요청이 있습니다.",
+    en: (e) => `The duplicate unlock of ${clip(e.phoneNumber)} is already approved.`
+  },
+  InvalidFileType: {
+    class: Domain.InvalidFileType,
+    code: "InvalidFileType",
+    status: 400,
+    ko: () =>
+      "지원하지 않는 파일 형식입니다. png, gif, jpg, jpeg, pdf, tif, tiff 파일만 업로드할 수 있습니다.",
+    en: () => "Unsupported file type; only png, gif, jpg, jpeg, pdf, tif and tiff files are accepted."
+  },
+  FileSizeTooLarge: {
+    class: Domain.FileSizeTooLarge,
+    code: "FileSizeTooLarge",
+    status: 413,
+    ko: (e) => `파일 크기가 너무 큽니다. 최대 ${Math.floor(e.maxBytes / 1024)}KB까지 업로드할 수 있습니다.`,
+    en: (e) => `The file is too large; the maximum is ${Math.floor(e.maxBytes / 1024)} KB.`
+  },
+  InvalidFileEncoding: {
+    class: Domain.InvalidFileEncoding,
+    code: "InvalidFileEncoding",
+    status: 400,
+    ko: () => "파일은 base64 문자열 또는 base64 data URL로 보내 주세요.",
+    en: (e) => `The file must be a base64 string or a base64 data URL (${e.reason}).`
+  },
+  SenderIdLimitReached: {
+    class: Domain.SenderIdLimitReached,
+    code: "LimitExceeded",
+    status: 403,
+    ko: (e) => `발신번호는 최대 ${e.limit}개까지 등록할 수 있습니다. 한도 증가를 요청해 주세요.`,
+    en: (e) => `This account may hold at most ${e.limit} sender IDs; request a higher limit.`
+  },
+  SenderIdAlreadyRegistered: {
+    class: Domain.SenderIdAlreadyRegistered,
+    code: "AlreadyRegistered",
+    status: 409,
+    ko: (e) => `이미 등록된 발신번호입니다. (${clip(e.phoneNumber)})`,
+    en: (e) => `${clip(e.phoneNumber)} is already registered in this account.`
+  },
+  NumberHeldByAnotherAccount: {
+    class: Domain.NumberHeldByAnotherAccount,
+    code: "DuplicatedSenderId",
+    status: 409,
+    ko: (e) => `다른 계정에서 사용 중인 발신번호입니다. (${clip(e.phoneNumber)}) 중복 해제를 요청해 주세요.`,
+    en: (e) => `${clip(e.phoneNumber)} is held by another account; request a duplicate unlock.`
+  },
+  VerificationNotAllowed: {
+    class: Domain.VerificationNotAllowed,
+    code: "VerificationNotAllowed",
+    status: 409,
+    ko: (e) => `${e.status} 상태의 발신번호는 인증할 수 없습니다.`,
+    en: (e) => `${clip(e.phoneNumber)} is ${e.status} and cannot be verified.`
+  },
+  ArsNotAllowed: {
+    class: Domain.ArsNotAllowed,
+    code: "ArsNotAllowed",
+    status: 400,
+    ko: () => "이 번호 유형은 ARS로 인증할 수 없습니다. 증빙서류를 제출해 주세요.",
+    en: (e) => `${clip(e.phoneNumber)} (${e.category}) cannot be verified by ARS; submit documents instead.`
+  },
+  ChallengeNotFound: {
+    class: Domain.ChallengeNotFound,
+    code: "InvalidTransactionId",
+    status: 400,
+    ko: () => "인증 요청 정보를 찾을 수 없습니다. ARS 인증을 다시 요청해 주세요.",
+    en: (e) => `No ARS verification ${clip(e.transactionId)} was found; request a new call.`
+  },
+  ChallengeExpired: {
+    class: Domain.ChallengeExpired,
+    code: "ChallengeExpired",
+    status: 409,
+    ko: () => "인증 시간이 만료되었습니다. ARS 인증을 다시 요청해 주세요.",
+    en: () => "The ARS verification has expired; request a new call."
+  },
+  ChallengeAlreadyUsed: {
+    class: Domain.ChallengeAlreadyUsed,
+    code: "ChallengeAlreadyUsed",
+    status: 409,
+    ko: () => "이미 사용된 인증 요청입니다. ARS 인증을 다시 요청해 주세요.",
+    en: () => "The ARS verification was already used; request a new call."
+  },
+  ChallengeAttemptsExceeded: {
+    class: Domain.ChallengeAttemptsExceeded,
+    code: "ChallengeAttemptsExceeded",
+    status: 409,
+    ko: (e) => `인증번호 입력 횟수(${e.maxAttempts}회)를 초과했습니다. ARS 인증을 다시 요청해 주세요.`,
+    en: (e) => `Too many wrong codes (${e.maxAttempts} allowed); request a new call.`
+  },
+  ChallengeTokenMismatch: {
+    class: Domain.ChallengeTokenMismatch,
+    code: "TokenMismatch",
+    status: 400,
+    ko: (e) => `인증번호가 일치하지 않습니다. (남은 시도 횟수: ${e.attemptsLeft}회)`,
+    en: (e) => `The code does not match; ${e.attemptsLeft} attempt${e.attemptsLeft === 1 ? "" : "s"} left.`
+  },
+  EvidenceReviewPending: {
+    class: Domain.EvidenceReviewPending,
+    code: "AlreadyRequested",
+    status: 409,
+    ko: () => "심사 중인 증빙서류가 있습니다. 심사가 끝난 후 다시 제출해 주세요.",
+    en: (e) => `Evidence for ${clip(e.phoneNumber)} is already under review (${e.approvalId}).`
+  },
+  UnlockAlreadyRequested: {
+    class: Domain.UnlockAlreadyRequested,
+    code: "AlreadyRequested",
+    status: 409,
+    ko: () => "이미 심사 중인 중복 해제 요청이 있습니다.",
+    en: (e) => `A duplicate unlock of ${clip(e.phoneNumber)} is already under review (${e.duplicateId}).`
+  },
+  LimitationRequestPending: {
+    class: Domain.LimitationRequestPending,
+    code: "AlreadyRequested",
+    status: 409,
+    ko: () => "이미 심사 중인 한도 증가 요청이 있습니다.",
+    en: (e) => `A limit increase is already under review (${e.limitationId}).`
+  },
+  ApprovalNotFound: {
+    class: Domain.ApprovalNotFound,
+    code: "InvalidApprovalId",
+    status: 400,
+    ko: (e) => `증빙서류 제출 정보를 찾을 수 없습니다. (${clip(e.approvalId)})`,
+    en: (e) => `No evidence submission ${clip(e.approvalId)} was found for ${clip(e.phoneNumber)}.`
+  },
+  ReviewAlreadyDecided: {
+    class: Domain.ReviewAlreadyDecided,
+    code: "AlreadyDecided",
+    status: 409,
+    ko: (e) => `이미 처리된 심사입니다. (${e.status})`,
+    en: (e) => `The review ${clip(e.reviewId)} was already decided (${e.status}).`
+  },
+  ReasonRequired: {
+    class: Domain.ReasonRequired,
+    code: "ReasonRequired",
+    status: 400,
+    ko: () => "반려 사유를 입력해 주세요.",
+    en: () => "A rejection needs a reason."
+  },
+  UnlockNotAllowed: {
+    class: Domain.UnlockNotAllowed,
+    code: "UnlockNotAllowed",
+    status: 409,
+    ko: (e) =>
+      `${e.status} 상태의 발신번호는 중복 해제를 요청할 수 없습니다. DUPLICATED 상태에서만 가능합니다.`,
+    en: (e) => `${clip(e.phoneNumber)} is ${e.status}; only a DUPLICATED number can be unlocked.`
+  },
+  UnlockRequestNotFound: {
+    class: Domain.UnlockRequestNotFound,
+    code: "UnlockNotRequested",
+    status: 409,
+    ko: () => "중복 해제 요청이 없습니다.",
+    en: (e) => `No duplicate unlock was requested for ${clip(e.phoneNumber)}.`
+  },
+  LimitNotIncreased: {
+    class: Domain.LimitNotIncreased,
+    code: "InvalidLimit",
+    status: 400,
+    ko: (e) => `요청 한도는 현재 한도(${e.current}개)보다 크고 ${e.max}개 이하인 정수여야 합니다.`,
+    en: (e) => `The requested limit must be a whole number above ${e.current} and at most ${e.max}.`
+  },
+  LimitationRequestNotFound: {
+    class: Domain.LimitationRequestNotFound,
+    code: "InvalidLimitationId",
+    status: 400,
+    ko: (e) => `한도 증가 요청 정보를 찾을 수 없습니다. (${clip(e.limitationId)})`,
+    en: (e) => `No limit increase request ${clip(e.limitationId)} was found.`
+  },
+  LimitBelowHeld: {
+    class: Domain.LimitBelowHeld,
+    code: "LimitBelowHeld",
+    status: 409,
+    ko: (e) => `한도는 현재 보유한 발신번호 수(${e.held}개)보다 작을 수 없습니다.`,
+    en: (e) => `The limit cannot be ${e.limit}: the account already holds ${e.held} sender IDs.`
+  },
+  AccountNotFound: {
+    class: Domain.AccountNotFound,
+    code: "InvalidAccountId",
+    status: 400,
+    ko: (e) => `계정 정보를 찾을 수 없습니다. (${clip(e.accountId)})`,
+    en: (e) => `No account ${clip(e.accountId)} was found.`
+  },
+  AccountAlreadyExists: {
+    class: Domain.AccountAlreadyExists,
+    code: "AccountAlreadyExists",
+    status: 409,
+    ko: (e) => `이미 존재하는 계정입니다. (${clip(e.accountId)})`,
+    en: (e) => `The account ${clip(e.accountId)} already exists.`
+  },
+  DocumentInUse: {
+    class: Domain.DocumentInUse,
+    code: "DocumentInUse",
+    status: 409,
+    ko: (e) => `심사 요청에 사용 중인 문서는 삭제할 수 없습니다. (${clip(e.documentId)})`,
+    en: (e) => `The document ${clip(e.documentId)} is used by review ${e.reviewId} and cannot be deleted.`
+  },
+  DocumentsRequired: {
+    class: Domain.DocumentsRequired,
+    code: "DocumentsRequired",
+    status: 400,
+    ko: () => "증빙서류를 하나 이상 첨부해 주세요.",
+    en: () => "At least one document is required."
+  },
+  ConcurrentModification: {
+    class: Domain.ConcurrentModification,
+    code: "ConcurrentModification",
+    status: 409,
+    ko: () => `다른 요청과 동시에 변경되어 처리하지 못했습니다. ${retryKo}`,
+    en: () => `The record was changed by another request at the same time; ${retryEn}`
+  },
+  VoiceCallFailed: {
+    class: Domain.VoiceCallFailed,
+    code: "VoiceCallFailed",
+    status: 503,
+    ko: (e) => `${clip(e.phoneNumber)} 번호로 ARS 전화를 걸지 못했습니다. ${retryKo}`,
+    en: (e) => `The ARS call to ${clip(e.phoneNumber)} could not be placed; ${retryEn}`
+  },
+  RepositoryError: {
+    class: Domain.RepositoryError,
+    code: "ServiceUnavailable",
+    status: 503,
+    ko: () => unavailableKo,
+    en: () => unavailableEn
+  },
+  DocumentBlobError: {
+    class: Domain.DocumentBlobError,
+    code: "ServiceUnavailable",
+    status: 503,
+    ko: () => unavailableKo,
+    en: () => unavailableEn
+  },
+  UsedSignatureStoreError: {
+    class: Domain.UsedSignatureStoreError,
+    code: "ServiceUnavailable",
+    status: 503,
+    ko: () => unavailableKo,
+    en: () => unavailableEn
+  },
+  IdempotencyStoreError: {
+    class: Domain.IdempotencyStoreError,
+    code: "ServiceUnavailable",
+    status: 503,
+    ko: () => unavailableKo,
+    en: () => unavailableEn
+  },
+  EventPublishFailed: {
+    class: Domain.EventPublishFailed,
+    code: "ServiceUnavailable",
+    status: 503,
+    ko: () => unavailableKo,
+    en: () => unavailableEn
+  }
+} as const satisfies DomainTable
+
+// ---------------------------------------------------------------------------------------------------
+// Errors the server raises itself (request parsing, routing, authentication)
+// ---------------------------------------------------------------------------------------------------
+
+/** What was wrong with a parameter, so the message can say it in either language. */
+export type ParameterProblem = "type" | "value" | "unknown" | "forbidden"
+
+/** The detail each server code takes; `undefined` in the union means the detail is optional. */
+export interface ServerErrorDetails {
+  readonly MissingRequiredParameter: { readonly field: string }
+  readonly InvalidParameter: { readonly field: string; readonly problem?: ParameterProblem }
+  readonly InvalidJSON: undefined
+  readonly PayloadTooLarge: { readonly maxBytes: number } | undefined
+  readonly NotFound: undefined
+  readonly MethodNotAllowed: undefined
+  readonly InternalError: undefined
+  readonly ServiceUnavailable: undefined
+  readonly Unauthorized: undefined
+  readonly InvalidAPIKey: undefined
+  readonly SignatureDoesNotMatch: undefined
+  readonly RequestTimeTooSkewed: undefined
+  readonly DuplicatedSignature: undefined
+  readonly Forbidden: { readonly scope: string } | undefined
+  readonly TooManyRequests: { readonly retryAfterSeconds: number } | undefined
+}
+
+export type ServerErrorCode = keyof ServerErrorDetails
+
+type Detail<C extends ServerErrorCode> = Exclude<ServerErrorDetails[C], undefined>
+
+interface ServerRow<D> {
+  readonly status: ContentfulStatusCode
+  readonly ko: (detail: D | undefined) => string
+  readonly en: (detail: D | undefined) => string
+}
+
+const parameterKo: Readonly<Record<ParameterProblem, string>> = {
+  type: "형식이 올바르지 않습니다",
+  value: "값이 올바르지 않습니다",
+  unknown: "알 수 없는 파라미터입니다",
+  forbidden: "이 요청에서 사용할 수 없는 파라미터입니다"
+}
+const parameterEn: Readonly<Record<ParameterProblem, string>> = {
+  type: "has the wrong type",
+  value: "has an invalid value",
+  unknown: "is not a known parameter",
+  forbidden: "is not allowed in this request"
+}
+
+/** Auth codes and statuses are SOLAPI's (all 403); `Unauthorized` 401 is for a missing header only. */
+const serverTable: { readonly [C in ServerErrorCode]: ServerRow<Detail<C>> } = {
+  MissingRequiredParameter: {
+    status: 400,
+    ko: (d) => `필수 파라미터가 누락되었습니다.${d ? ` (${clip(d.field)})` : ""}`,
+    en: (d) => `A required parameter is missing${d ? `: ${clip(d.field)}` : ""}.`
+  },
+  InvalidParameter: {
+    status: 400,
+    ko: (d) =>
+      d ? `${clip(d.field)}: ${parameterKo[d.problem ?? "value"]}.` : "파라미터가 올바르지 않습니다.",
+    en: (d) =>
+      d ? `The parameter ${clip(d.field)} ${parameterEn[d.problem ?? "value"]}.` : "Invalid parameter."
+  },
+  InvalidJSON: {
+    status: 400,
+    ko: () => "요청 본문이 올바른 JSON 형식이 아닙니다.",
+    en: () => "The request body is not valid JSON."
+  },
+  PayloadTooLarge: {
+    status: 413,
+    ko: (d) => `요청 본문이 너무 큽니다.${d ? ` (최대 ${d.maxBytes}바이트)` : ""}`,
+    en: (d) => `The request body is too large${d ? ` (at most ${d.maxBytes} bytes)` : ""}.`
+  },
+  NotFound: {
+    status: 404,
+    ko: () => "요청한 API를 찾을 수 없습니다.",
+    en: () => "No such endpoint."
+  },
+  MethodNotAllowed: {
+    status: 405,
+    ko: () => "허용되지 않은 HTTP 메서드입니다.",
+    en: () => "The HTTP method is not allowed on this endpoint."
+  },
+  InternalError: {
+    status: 500,
+    ko: () => `서버 내부 오류가 발생했습니다. ${retryKo}`,
+    en: () => `An internal error occurred; ${retryEn}`
+  },
+  ServiceUnavailable: { status: 503, ko: () => unavailableKo, en: () => unavailableEn },
+  Unauthorized: {
+    status: 401,
+    ko: () => "인증 정보가 없습니다. Authorization 헤더를 포함해 주세요.",
+    en: () => "Authentication is required: send an Authorization header."
+  },
+  InvalidAPIKey: {
+    status: 403,
+    ko: () => "유효하지 않은 API Key입니다.",
+    en: () => "The API key is invalid."
+  },
+  SignatureDoesNotMatch: {
+    status: 403,
+    ko: () => "서명이 일치하지 않습니다.",
+    en: () => "The signature does not match."
+  },
+  RequestTimeTooSkewed: {
+    status: 403,
+    ko: () => "요청 시각이 서버 시각과 15분 이상 차이가 납니다.",
+    en: () => "The request date is more than 15 minutes away from the server time."
+  },
+  DuplicatedSignature: {
+    status: 403,
+    ko: () => "이미 사용된 서명입니다. 요청마다 새로운 salt로 서명해 주세요.",
+    en: () => "The signature was already used; sign every request with a new salt."
+  },
+  Forbidden: {
+    status: 403,
+    ko: (d) => `이 요청을 수행할 권한이 없습니다.${d ? ` (${clip(d.scope)})` : ""}`,
+    en: (d) => `Not allowed${d ? `: the ${clip(d.scope)} scope is required` : ""}.`
+  },
+  TooManyRequests: {
+    status: 429,
+    ko: (d) => `요청이 너무 많습니다.${d ? ` ${d.retryAfterSeconds}초 후` : ""} 다시 시도해 주세요.`,
+    en: (d) => `Too many requests; try again${d ? ` in ${d.retryAfterSeconds} seconds` : " later"}.`
+  }
+}
+
+/** Every `errorCode` this server can answer with: the contract, e.g. for the API's documentation. */
+export type ErrorCode = (typeof domainTable)[DomainErrorTag]["code"] | ServerErrorCode
+
+/** One of the server's own errors; the detail is required only where the code has nothing to say without it. */
+export const wireError = <C extends ServerErrorCode>(
+  code: C,
+  language: Language,
+  ...detail: undefined extends ServerErrorDetails[C]
+    ? [detail?: ServerErrorDetails[C]]
+    : [detail: ServerErrorDetails[C]]
+): WireError => {
+  const row = serverTable[code] as ServerRow<Detail<C>>
+  const d = detail[0] as Detail<C> | undefined
+  return { status: row.status, body: { errorCode: code, errorMessage: row[language](d) } }
+}
+
+/**
+ * Any failure to the wire: a domain error by its row, anything else (a defect, a plain `Error`, a
+ * look-alike object) as `InternalError` 500 whose message says nothing about what was thrown.
+ */
+export const toWire = (error: unknown, language: Language): WireError => {
+  if (typeof error !== "object" || error === null || !("_tag" in error) || typeof error._tag !== "string") {
+    return wireError("InternalError", language)
+  }
+  if (!Object.hasOwn(domainTable, error._tag)) return wireError("InternalError", language)
+  // The tag and the row's class are correlated by `DomainTable`; TypeScript cannot follow that here.
+  const row = domainTable[error._tag as DomainErrorTag] as unknown as Row<DomainError>
+  if (!(error instanceof row.class)) return wireError("InternalError", language)
+  return { status: row.status, body: { errorCode: row.code, errorMessage: row[language](error) } }
+}
