@@ -220,13 +220,11 @@ describe("decodeUpload", () => {
 
   it.effect("refuses a huge upload from its length alone, before decoding it", () =>
     Effect.gen(function* () {
-      const started = Date.now()
       const huge = yield* Effect.flip(decodeUpload("A".repeat(20 * 1024 * 1024)))
       assert.deepStrictEqual(
         huge._tag === "FileSizeTooLarge" && [huge.size, huge.maxBytes],
         [15_728_640, 716_800]
       )
-      assert.isBelow(Date.now() - started, 2000)
       // Not valid base64 at all, yet refused for size: proof the payload was never decoded.
       const garbage = yield* Effect.flip(decodeUpload(`data:image/png;base64,${"!".repeat(2_000_000)}`))
       assert.strictEqual(garbage._tag, "FileSizeTooLarge")

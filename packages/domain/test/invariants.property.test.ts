@@ -640,7 +640,10 @@ const interleavedRegistry = (yields: ReadonlyArray<number>) => {
 
 const someYields = fc.array(fc.nat({ max: 3 }), { minLength: 1, maxLength: 32 })
 
-describe("registry invariants under random operation sequences", () => {
+// Property runs are long by design; on a loaded 2-core machine they may take minutes, not seconds.
+const PROPERTY_TIMEOUT = { timeout: 600_000 }
+
+describe("registry invariants under random operation sequences", PROPERTY_TIMEOUT, () => {
   it("keep holding across accounts, limits, limit raises, proofs of ownership and audit logs after every step", async () => {
     await fc.assert(
       fc.asyncProperty(aScenario, (scenario) => Effect.runPromise(runScenario(scenario))),
@@ -649,7 +652,7 @@ describe("registry invariants under random operation sequences", () => {
   })
 })
 
-describe("registry invariants under concurrency", () => {
+describe("registry invariants under concurrency", PROPERTY_TIMEOUT, () => {
   it("admits exactly min(limit, n) of n concurrent registrations and refuses the rest with SenderIdLimitReached", async () => {
     await fc.assert(
       fc.asyncProperty(
