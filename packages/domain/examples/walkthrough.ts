@@ -1,10 +1,10 @@
 /**
- * A guided tour of the domain on in-memory ports: two accounts, an ARS verification through the
- * development call provider, an evidence review, a duplicate claim resolved by an operator, a
- * limit request, and the expiry sweep after 181 days. Run it with `pnpm start`.
+ * A guided tour of the domain on in-memory ports: the number rules, two accounts, an ARS
+ * verification through the development call provider, an evidence review, the account limit, a
+ * duplicate claim an operator rejects, and the expiry sweep 181 days later. Run it with `pnpm start`.
  */
 
-import { Console, Effect, Option } from "effect"
+import { Console, Effect, Option, Result } from "effect"
 import { Base64 } from "effect/encoding"
 import { TestClock } from "effect/testing"
 import {
@@ -51,13 +51,15 @@ const tour = Effect.gen(function* () {
   const reviews = yield* Reviews
   const calls = yield* DevelopmentCalls
 
-  yield* show("The number rules", [
-    PhoneNumber.validate("010-2345-6789"),
-    PhoneNumber.validate("+82 (0)2 345 6789"),
-    PhoneNumber.validate("1588-1234"),
-    PhoneNumber.validate("1588-1234-5"),
-    PhoneNumber.validate("011-234-5678")
-  ])
+  yield* Console.log("\n== The number rules")
+  for (const input of ["010-2345-6789", "+82 (0)2 345 6789", "1588-1234", "1588-1234-5", "011-234-5678"]) {
+    const verdict = PhoneNumber.validate(input)
+    yield* Console.log(
+      Result.isSuccess(verdict)
+        ? `${input.padEnd(18)} → ${verdict.success.phoneNumber} (${verdict.success.category}; proof by ${verdict.success.proofMethods.join(" or ")})`
+        : `${input.padEnd(18)} → refused, ${verdict.failure.rule}: ${verdict.failure.reason}`
+    )
+  }
 
   yield* accounts.open(AuditEntry.systemActor, "12925149", { limit: 2 })
   yield* accounts.open(AuditEntry.systemActor, "30000001")
@@ -93,7 +95,9 @@ const tour = Effect.gen(function* () {
 
   // The limit is 2 and both slots are used; a raise needs an operator's approval.
   const refused = yield* Effect.flip(senderIds.register("12925149", { phoneNumber: "02-345-6789" }))
-  yield* Console.log(`\nA third number is refused: ${refused._tag}`)
+  yield* Console.log(
+    `\nAccount 12925149 was opened with a limit of 2; a third number is refused: ${refused._tag}`
+  )
 
   // Another account claims a held number: DUPLICATED until an operator approves the unlock.
   const duplicated = yield* senderIds.register("30000001", { phoneNumber: "01023456789" })
@@ -121,7 +125,10 @@ const tour = Effect.gen(function* () {
   const events = yield* PublishedEvents.use((p) => p.all)
   yield* show(
     "Events delivered through the outbox",
-    events.map((e) => `${e.type} ${e.data.phoneNumber ?? ""}`)
+    events.map(
+      (e) =>
+        `${e.type} ${e.data.phoneNumber ?? ""}${e.data.lapsed ? " (a registration that lapsed unverified)" : ""}`
+    )
   )
 })
 

@@ -125,7 +125,7 @@ export const normalize = (input: string): Result.Result<string, PhoneNumberRejec
   if (digits.startsWith("00")) {
     return reject(
       "startsWith00",
-      "numbers starting with 00 are international dialling codes; enter the national number starting with a single 0 (e.g. 010-1234-5678)"
+      "numbers starting with 00 are international dialling codes; enter the national number starting with a single 0 (e.g. 010-2345-6789)"
     )
   }
   return Result.succeed(digits)
@@ -138,8 +138,13 @@ export const lookupKey = (input: string): string => {
   return Result.isSuccess(normalised) ? normalised.success : input
 }
 
+// Korean input methods often produce full-width digits (０–９); say so rather than "remove ０".
+const FULL_WIDTH_DIGIT = /^[\uFF10-\uFF19]$/u
+
 const notDigitsReason = (found: string) =>
-  `a phone number may contain only digits, hyphens, spaces, dots, parentheses and a leading +82; remove "${found}"`
+  FULL_WIDTH_DIGIT.test(found)
+    ? `write the number with ASCII digits 0–9; "${found}" is a full-width digit`
+    : `a phone number may contain only digits, hyphens, spaces, dots, parentheses and a leading +82; remove "${found}"`
 
 const ARS_OR_DOCUMENT: ReadonlyArray<ProofMethod> = ["ARS", "DOCUMENT"]
 const DOCUMENT_ONLY: ReadonlyArray<ProofMethod> = ["DOCUMENT"]
@@ -420,7 +425,7 @@ export const validateEffect = (
 }
 
 /**
- * A human-written number (`010-1234-5678`, `+82 10 1234 5678`) decoded to `PhoneNumber` under
+ * A human-written number (`010-2345-6789`, `+82 10 2345 6789`) decoded to `PhoneNumber` under
  * the default policy; a failure's message is the rejection reason. Encoding gives the digits.
  */
 export const PhoneNumberInput = Schema.String.pipe(

@@ -88,6 +88,7 @@ describe("normalize", () => {
   it("rejects letters and other symbols, naming the offending character", () => {
     assert.include(rejects("010-ABCD-5678", "notDigits").reason, '"A"')
     rejects("010/2345/6789", "notDigits")
+    assert.include(rejects("０１０２３４５６７８９", "notDigits").reason, "ASCII digits")
     rejects("+82 10 2345 678x", "notDigits")
     rejects("+", "notDigits")
     rejects("010+23456789", "notDigits")

@@ -15,7 +15,8 @@ describe("the walk-through", () => {
         timeout: 30_000
       }
     )
-    assert.include(output, "A third number is refused: SenderIdLimitReached")
+    assert.include(output, "a third number is refused: SenderIdLimitReached")
+    assert.include(output, "1588-1234-5        → refused, representativeLength")
     assert.include(output, "Account 30000001 registers 01023456789: DUPLICATED")
     assert.include(output, '"expired": 2')
     assert.include(output, "senderid.expired 15881234")
