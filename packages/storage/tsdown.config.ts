@@ -7,6 +7,7 @@ export default defineConfig({
     "src/postgres.ts",
     "src/d1.ts",
     "src/usedSignatures.ts",
+    "src/usedSignaturesRedis.ts",
     "src/idempotencyKeys.ts",
     "src/fileBlobStore.ts",
     "src/sqlBlobStore.ts"

@@ -1,12 +1,11 @@
 /**
- * Replay protection shared by several instances: `layerSql` keeps used signatures in one table
- * through `SqlClient` (SQLite, PostgreSQL, D1), `layerRedis` as Redis keys that expire on their own.
- * Each claim is a single atomic statement, so two instances never both accept one signature.
+ * Replay protection shared by several instances: used signatures in one table through `SqlClient`
+ * (SQLite, PostgreSQL, D1). Each claim is a single atomic statement, so two instances never both
+ * accept one signature. The Redis variant lives in `usedSignaturesRedis.ts`, away from edge bundles.
  */
 import { UsedSignatureStoreError, UsedSignatures } from "@senderid/domain"
 import { Clock, Duration, Effect, Layer, Schedule } from "effect"
 import * as SqlClient from "effect/sql/SqlClient"
-import { Redis } from "ioredis"
 
 /** The table, created when the layer is built until it moves into a versioned migration. */
 export const usedSignaturesStatements = (dialect: "sqlite" | "pg"): ReadonlyArray<string> => {
@@ -61,58 +60,6 @@ export const layerSql: Layer.Layer<UsedSignatures, UsedSignatureStoreError, SqlC
         WHERE used_signatures.expires_at <= ${now}
         RETURNING signature`.pipe(Effect.mapError(storeError))
         return rows.length > 0
-      })
-
-      return UsedSignatures.of({ claim })
-    })
-  )
-
-export interface RedisOptions {
-  /** Prepended to every signature key, so several deployments can share one Redis. */
-  readonly keyPrefix?: string
-}
-
-/**
- * `UsedSignatures` on Redis: `SET key 1 NX PX window` both checks and records, atomically for every
- * client of the server, and Redis drops the key when the window ends. The connection is opened when
- * the layer is built (failing fast if Redis is unreachable) and closed with the layer's scope.
- */
-export const layerRedis = (
-  url: string,
-  options: RedisOptions = {}
-): Layer.Layer<UsedSignatures, UsedSignatureStoreError> =>
-  Layer.effect(
-    UsedSignatures,
-    Effect.gen(function* () {
-      const keyPrefix = options.keyPrefix ?? "senderid:used-signature:"
-      const redis = yield* Effect.acquireRelease(
-        Effect.tryPromise({
-          try: () => {
-            const client = new Redis(url, { lazyConnect: true, keyPrefix })
-            // Connection errors reach the caller through the failing command; without a listener
-            // ioredis would also print each one as unhandled.
-            client.on("error", () => {})
-            // A failed first connect would otherwise keep reconnecting in the background.
-            return client.connect().then(
-              () => client,
-              (cause: unknown) => {
-                client.disconnect()
-                return Promise.reject(cause)
-              }
-            )
-          },
-          catch: storeError
-        }),
-        (client) => Effect.promise(() => client.quit().catch(() => client.disconnect()))
-      )
-
-      const claim = Effect.fn("UsedSignatures.claim")(function* (signature: string, window: Duration.Input) {
-        const millis = Math.max(1, Math.ceil(Duration.toMillis(window)))
-        const reply = yield* Effect.tryPromise({
-          try: () => redis.set(signature, "1", "PX", millis, "NX"),
-          catch: storeError
-        })
-        return reply === "OK"
       })
 
       return UsedSignatures.of({ claim })

@@ -15,6 +15,7 @@ import { afterAll } from "vitest"
 import * as Postgres from "../../src/postgres.ts"
 import * as Sqlite from "../../src/sqlite.ts"
 import * as UsedSignatureStores from "../../src/usedSignatures.ts"
+import * as UsedSignatureRedis from "../../src/usedSignaturesRedis.ts"
 import { freshDatabase } from "../support/postgres.ts"
 
 const REDIS_URL = process.env.REDIS_URL ?? "redis://127.0.0.1:6379"
@@ -151,14 +152,14 @@ afterAll(async () => {
   if (keys.length > 0) await redis.del(...keys)
   await redis.quit()
 })
-sharedReplayProtection("Redis", () => UsedSignatureStores.layerRedis(REDIS_URL, { keyPrefix }), {
+sharedReplayProtection("Redis", () => UsedSignatureRedis.layerRedis(REDIS_URL, { keyPrefix }), {
   clock: "engine"
 })
 
 describe("UsedSignatures on an unreachable Redis", () => {
   it.live("fails to build with UsedSignatureStoreError", () =>
     Effect.gen(function* () {
-      const error = yield* Effect.flip(instance(UsedSignatureStores.layerRedis("redis://127.0.0.1:1")))
+      const error = yield* Effect.flip(instance(UsedSignatureRedis.layerRedis("redis://127.0.0.1:1")))
       assert.strictEqual(error._tag, "UsedSignatureStoreError")
     })
   )

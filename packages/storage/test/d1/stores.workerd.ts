@@ -1,0 +1,72 @@
+/**
+ * The server's stores on D1, inside workerd: the edge deployment keeps replay protection,
+ * idempotency keys and evidence blobs in the same D1 database as the registry, through the same
+ * SQL adapters the Node tests run on SQLite and PostgreSQL.
+ */
+
+import { env } from "cloudflare:workers"
+import { assert, describe, layer } from "@effect/vitest"
+import { DocumentBlobStore, IdempotencyKeys, UsedSignatures } from "@senderid/domain"
+import { Effect, Layer, Option } from "effect"
+import * as D1 from "../../src/d1.ts"
+import * as IdempotencyKeyStores from "../../src/idempotencyKeys.ts"
+import * as SqlBlobs from "../../src/sqlBlobStore.ts"
+import * as UsedSignatureStores from "../../src/usedSignatures.ts"
+
+const run = `${Date.now().toString(36)}${Math.random().toString(36).slice(2, 8)}`
+const stores = Layer.mergeAll(
+  UsedSignatureStores.layerSql,
+  IdempotencyKeyStores.layerSql,
+  SqlBlobs.layerSqlBlobs
+).pipe(Layer.provide(D1.layerClient(env.DB)))
+
+describe("server stores on D1", () => {
+  layer(stores, { excludeTestServices: true })((it) => {
+    it.effect("accept a signature once, also when 50 claims race", () =>
+      Effect.gen(function* () {
+        const signatures = yield* UsedSignatures
+        assert.isTrue(yield* signatures.claim(`once-${run}`, "15 minutes"))
+        assert.isFalse(yield* signatures.claim(`once-${run}`, "15 minutes"))
+        const raced = yield* Effect.all(
+          Array.from({ length: 50 }, () => signatures.claim(`race-${run}`, "15 minutes")),
+          { concurrency: "unbounded" }
+        )
+        assert.strictEqual(raced.filter(Boolean).length, 1)
+      })
+    )
+
+    it.effect("start, refuse, and replay an idempotency key", () =>
+      Effect.gen(function* () {
+        const keys = yield* IdempotencyKeys
+        const key = `key-${run}`
+        assert.strictEqual((yield* keys.begin("A", key, "hash-1"))._tag, "Started")
+        assert.strictEqual((yield* keys.begin("A", key, "hash-1"))._tag, "InFlight")
+        assert.strictEqual((yield* keys.begin("A", key, "hash-2"))._tag, "Mismatch")
+        assert.strictEqual(
+          (yield* keys.begin("B", key, "hash-1"))._tag,
+          "Started",
+          "keys are scoped per account"
+        )
+        const response = { status: 200, body: '{"ok":true}', headers: { "content-type": "application/json" } }
+        yield* keys.complete("A", key, response)
+        const replay = yield* keys.begin("A", key, "hash-1")
+        assert.deepStrictEqual(replay, { _tag: "Replay", response })
+      })
+    )
+
+    it.effect("store evidence bytes up to the 700 KB cap and forget them on removal", () =>
+      Effect.gen(function* () {
+        const blobs = yield* DocumentBlobStore
+        const documentId = "DOC20270115170000D1BLOBTEST0001"
+        const bytes = new Uint8Array(700 * 1024).map((_, i) => i % 251)
+        yield* blobs.put(documentId, bytes)
+        const stored = yield* blobs.get(documentId)
+        assert.isTrue(Option.isSome(stored))
+        assert.deepStrictEqual(Option.getOrThrow(stored).length, bytes.length)
+        assert.isTrue(Option.getOrThrow(stored).every((b, i) => b === bytes[i]))
+        yield* blobs.remove(documentId)
+        assert.isTrue(Option.isNone(yield* blobs.get(documentId)))
+      })
+    )
+  })
+})
