@@ -19,25 +19,11 @@ import {
   SenderIdLimitReached,
   type SenderIdRepositoryShape
 } from "@senderid/domain"
-import { Array as Arr, Effect, Option, Schedule } from "effect"
+import { Array as Arr, Effect, Schedule } from "effect"
 import * as SqlClient from "effect/sql/SqlClient"
 import { isSqlError, type SqlError } from "effect/sql/SqlError"
-import {
-  type AccountRow,
-  type AuditRow,
-  accountBody,
-  accountOf,
-  accountSubject,
-  auditEntryOf,
-  auditRowsOf,
-  auditTrailOf,
-  challengeOf,
-  documentOf,
-  eventOf,
-  type SenderIdRow,
-  senderIdBody,
-  senderIdOf
-} from "./internal/rows.ts"
+import { makeReads } from "./internal/reads.ts"
+import { type AuditRow, accountBody, accountSubject, auditRowsOf, senderIdBody } from "./internal/rows.ts"
 
 const reasonOf = (error: SqlError) => error.cause._tag
 const mentions = (error: SqlError, ...needles: ReadonlyArray<string>) => {
@@ -66,37 +52,6 @@ export const make = Effect.gen(function* () {
   /** Engine hiccups worth another try: busy or locked files, deadlocks, serialization failures,
    * dropped connections. The whole transaction is replayed, so a retry never half-applies. */
   const transient = (error: unknown) => isSqlError(error) && error.isRetryable
-
-  const auditFor = (subjects: ReadonlyArray<string>) =>
-    subjects.length === 0
-      ? Effect.succeed(new Map<string, Array<unknown>>())
-      : sql<AuditRow>`SELECT * FROM audit_entries WHERE ${sql.in("subject", subjects)} ORDER BY subject, seq`.pipe(
-          Effect.map((rows) => {
-            const bySubject = new Map<string, Array<unknown>>()
-            for (const row of rows) {
-              const list = bySubject.get(row.subject) ?? []
-              list.push(auditEntryOf(row))
-              bySubject.set(row.subject, list)
-            }
-            return bySubject
-          })
-        )
-
-  const senderIdsOf = (rows: ReadonlyArray<SenderIdRow>) =>
-    auditFor(rows.map((r) => r.handle_key)).pipe(
-      Effect.flatMap((logs) => Effect.forEach(rows, (row) => senderIdOf(row, logs.get(row.handle_key) ?? [])))
-    )
-
-  /** Reads retry transient failures too (a dropped pooled connection is replaced on retry). */
-  const read = <A, E>(operation: string, effect: Effect.Effect<A, E | SqlError>) =>
-    effect.pipe(
-      Effect.retry({
-        while: transient,
-        times: 5,
-        schedule: Schedule.spaced("20 millis").pipe(Schedule.jittered)
-      }),
-      Effect.mapError((e) => (isSqlError(e) ? asRepositoryError(operation)(e) : e))
-    )
 
   const appendAudit = (subject: string, accountId: string, log: SenderId.SenderId["log"]) => {
     const rows = auditRowsOf(subject, accountId, log)
@@ -320,102 +275,19 @@ export const make = Effect.gen(function* () {
   }
 
   const repository: SenderIdRepositoryShape = {
-    findAccount: (accountId) =>
-      read(
-        "findAccount",
-        Effect.gen(function* () {
-          const rows = yield* sql<AccountRow>`SELECT * FROM accounts WHERE account_id = ${accountId}`
-          const row = rows[0]
-          if (row === undefined) return Option.none()
-          const logs = yield* auditFor([accountSubject(accountId)])
-          return Option.some(yield* accountOf(row, logs.get(accountSubject(accountId)) ?? []))
-        })
-      ),
-    findSenderId: (accountId, phoneNumber) =>
-      read(
-        "findSenderId",
-        sql<SenderIdRow>`SELECT * FROM sender_ids WHERE account_id = ${accountId} AND phone_number = ${phoneNumber}`.pipe(
-          Effect.flatMap(senderIdsOf),
-          Effect.map((found) => Option.fromNullishOr(found[0]))
+    ...makeReads(sql, {
+      auditRows: (subjects) =>
+        sql<AuditRow>`SELECT * FROM audit_entries WHERE ${sql.in("subject", subjects)} ORDER BY subject, seq`,
+      // Reads retry transient failures too (a dropped pooled connection is replaced on retry).
+      retry: (effect) =>
+        effect.pipe(
+          Effect.retry({
+            while: transient,
+            times: 5,
+            schedule: Schedule.spaced("20 millis").pipe(Schedule.jittered)
+          })
         )
-      ),
-    listSenderIds: (accountId) =>
-      read(
-        "listSenderIds",
-        sql<SenderIdRow>`SELECT * FROM sender_ids WHERE account_id = ${accountId}
-          ORDER BY date_created, handle_key`.pipe(Effect.flatMap(senderIdsOf))
-      ),
-    findHolders: (phoneNumber) =>
-      read(
-        "findHolders",
-        sql<SenderIdRow>`SELECT * FROM sender_ids WHERE phone_number = ${phoneNumber}
-          AND status IN ('ACTIVE', 'INACTIVE')`.pipe(Effect.flatMap(senderIdsOf))
-      ),
-    listLapsed: (now, limit) =>
-      read(
-        "listLapsed",
-        sql<SenderIdRow>`SELECT * FROM sender_ids WHERE expire_at IS NOT NULL AND expire_at <= ${now}
-          AND status <> 'EXPIRED' ORDER BY expire_at, handle_key LIMIT ${limit}`.pipe(
-          Effect.flatMap(senderIdsOf)
-        )
-      ),
-    auditTrail: (handleKey) =>
-      read(
-        "auditTrail",
-        auditFor([handleKey]).pipe(Effect.flatMap((logs) => auditTrailOf(logs.get(handleKey) ?? [])))
-      ),
-    findDocument: (documentId) =>
-      read(
-        "findDocument",
-        sql<{
-          body: string
-          in_use: unknown
-        }>`SELECT body, in_use FROM documents WHERE document_id = ${documentId}`.pipe(
-          Effect.flatMap((rows) =>
-            rows[0] ? documentOf(rows[0]).pipe(Effect.map(Option.some)) : Effect.succeed(Option.none())
-          )
-        )
-      ),
-    listDocuments: (accountId, query) =>
-      read(
-        "listDocuments",
-        Effect.gen(function* () {
-          const conditions = [
-            sql`account_id = ${accountId}`,
-            ...(query.documentId === undefined ? [] : [sql`document_id = ${query.documentId}`]),
-            ...(query.category === undefined ? [] : [sql`category = ${query.category}`]),
-            ...(query.use === undefined ? [] : [sql`in_use = ${query.use ? 1 : 0}`]),
-            ...(query.from === undefined ? [] : [sql`date_created >= ${query.from}`]),
-            ...(query.to === undefined ? [] : [sql`date_created <= ${query.to}`]),
-            ...(query.startKey === undefined ? [] : [sql`document_id >= ${query.startKey}`])
-          ]
-          // One row past the page tells whether there is a next page and where it starts.
-          const rows = yield* sql<{ body: string; in_use: unknown }>`SELECT body, in_use FROM documents
-            WHERE ${sql.and(conditions)} ORDER BY document_id LIMIT ${query.limit + 1}`
-          const documents = yield* Effect.forEach(rows, documentOf)
-          return {
-            items: documents.slice(0, query.limit),
-            nextKey: documents[query.limit]?.documentId ?? null
-          }
-        })
-      ),
-    findChallenge: (transactionId) =>
-      read(
-        "findChallenge",
-        sql<{ body: string; version: unknown }>`SELECT body, version FROM challenges
-          WHERE transaction_id = ${transactionId}`.pipe(
-          Effect.flatMap((rows) =>
-            rows[0] ? challengeOf(rows[0]).pipe(Effect.map(Option.some)) : Effect.succeed(Option.none())
-          )
-        )
-      ),
-    unpublishedEvents: (limit) =>
-      read(
-        "unpublishedEvents",
-        sql<{ body: string }>`SELECT body FROM outbox WHERE published = 0 ORDER BY seq LIMIT ${limit}`.pipe(
-          Effect.flatMap((rows) => Effect.forEach(rows, eventOf))
-        )
-      ),
+    }),
     commit: (changes) =>
       sql.withTransaction(Effect.forEach(changes, apply, { discard: true })).pipe(
         // A COMMIT the engine refuses (SQLite: disk full) is raised by withTransaction as a defect,

@@ -12,7 +12,7 @@ import {
   SenderIdRepository,
   type SenderIdRepositoryShape
 } from "@senderid/domain"
-import { Effect, Layer, Option, Schedule } from "effect"
+import { Effect, Layer, Schedule } from "effect"
 import type { SqlClient } from "effect/sql/SqlClient"
 import { isSqlError, type SqlError } from "effect/sql/SqlError"
 import {
@@ -25,19 +25,8 @@ import {
   type Snapshot,
   statementsOf
 } from "./internal/d1Batch.ts"
-import {
-  type AccountRow,
-  type AuditRow,
-  accountOf,
-  accountSubject,
-  auditEntryOf,
-  auditTrailOf,
-  challengeOf,
-  documentOf,
-  eventOf,
-  type SenderIdRow,
-  senderIdOf
-} from "./internal/rows.ts"
+import { makeReads } from "./internal/reads.ts"
+import type { AuditRow } from "./internal/rows.ts"
 import { registryStatements } from "./Migrations.ts"
 
 /** The migrations' bookkeeping table, shaped like the one Effect's migrator keeps elsewhere. */
@@ -129,30 +118,6 @@ const asRepositoryError = (operation: string) => (error: SqlError) =>
 export const make = Effect.gen(function* () {
   const sql = yield* D1Client.D1Client
 
-  const auditFor = (subjects: ReadonlyArray<string>) =>
-    subjects.length === 0
-      ? Effect.succeed(new Map<string, Array<unknown>>())
-      : sql<AuditRow>`SELECT * FROM audit_entries
-          WHERE subject IN (SELECT value FROM json_each(${jsonList(subjects)})) ORDER BY subject, seq`.pipe(
-          Effect.map((rows) => {
-            const bySubject = new Map<string, Array<unknown>>()
-            for (const row of rows) {
-              const list = bySubject.get(row.subject) ?? []
-              list.push(auditEntryOf(row))
-              bySubject.set(row.subject, list)
-            }
-            return bySubject
-          })
-        )
-
-  const senderIdsOf = (rows: ReadonlyArray<SenderIdRow>) =>
-    auditFor(rows.map((r) => r.handle_key)).pipe(
-      Effect.flatMap((logs) => Effect.forEach(rows, (row) => senderIdOf(row, logs.get(row.handle_key) ?? [])))
-    )
-
-  const read = <A, E>(operation: string, effect: Effect.Effect<A, E | SqlError>) =>
-    effect.pipe(Effect.mapError((e) => (isSqlError(e) ? asRepositoryError(operation)(e) : e)))
-
   /** The rows a refused batch touched, read in one (consistent) batch after the rollback. */
   const snapshotOf = (changes: ReadonlyArray<Change>) => {
     const keys = keysOf(changes)
@@ -211,102 +176,13 @@ export const make = Effect.gen(function* () {
   })
 
   const repository: SenderIdRepositoryShape = {
-    findAccount: (accountId) =>
-      read(
-        "findAccount",
-        Effect.gen(function* () {
-          const rows = yield* sql<AccountRow>`SELECT * FROM accounts WHERE account_id = ${accountId}`
-          const row = rows[0]
-          if (row === undefined) return Option.none()
-          const logs = yield* auditFor([accountSubject(accountId)])
-          return Option.some(yield* accountOf(row, logs.get(accountSubject(accountId)) ?? []))
-        })
-      ),
-    findSenderId: (accountId, phoneNumber) =>
-      read(
-        "findSenderId",
-        sql<SenderIdRow>`SELECT * FROM sender_ids WHERE account_id = ${accountId} AND phone_number = ${phoneNumber}`.pipe(
-          Effect.flatMap(senderIdsOf),
-          Effect.map((found) => Option.fromNullishOr(found[0]))
-        )
-      ),
-    listSenderIds: (accountId) =>
-      read(
-        "listSenderIds",
-        sql<SenderIdRow>`SELECT * FROM sender_ids WHERE account_id = ${accountId}
-          ORDER BY date_created, handle_key`.pipe(Effect.flatMap(senderIdsOf))
-      ),
-    findHolders: (phoneNumber) =>
-      read(
-        "findHolders",
-        sql<SenderIdRow>`SELECT * FROM sender_ids WHERE phone_number = ${phoneNumber}
-          AND status IN ('ACTIVE', 'INACTIVE')`.pipe(Effect.flatMap(senderIdsOf))
-      ),
-    listLapsed: (now, limit) =>
-      read(
-        "listLapsed",
-        sql<SenderIdRow>`SELECT * FROM sender_ids WHERE expire_at IS NOT NULL AND expire_at <= ${now}
-          AND status <> 'EXPIRED' ORDER BY expire_at, handle_key LIMIT ${limit}`.pipe(
-          Effect.flatMap(senderIdsOf)
-        )
-      ),
-    auditTrail: (handleKey) =>
-      read(
-        "auditTrail",
-        auditFor([handleKey]).pipe(Effect.flatMap((logs) => auditTrailOf(logs.get(handleKey) ?? [])))
-      ),
-    findDocument: (documentId) =>
-      read(
-        "findDocument",
-        sql<{
-          body: string
-          in_use: unknown
-        }>`SELECT body, in_use FROM documents WHERE document_id = ${documentId}`.pipe(
-          Effect.flatMap((rows) =>
-            rows[0] ? documentOf(rows[0]).pipe(Effect.map(Option.some)) : Effect.succeed(Option.none())
-          )
-        )
-      ),
-    listDocuments: (accountId, query) =>
-      read(
-        "listDocuments",
-        Effect.gen(function* () {
-          const conditions = [
-            sql`account_id = ${accountId}`,
-            ...(query.documentId === undefined ? [] : [sql`document_id = ${query.documentId}`]),
-            ...(query.category === undefined ? [] : [sql`category = ${query.category}`]),
-            ...(query.use === undefined ? [] : [sql`in_use = ${query.use ? 1 : 0}`]),
-            ...(query.from === undefined ? [] : [sql`date_created >= ${query.from}`]),
-            ...(query.to === undefined ? [] : [sql`date_created <= ${query.to}`]),
-            ...(query.startKey === undefined ? [] : [sql`document_id >= ${query.startKey}`])
-          ]
-          // One row past the page tells whether there is a next page and where it starts.
-          const rows = yield* sql<{ body: string; in_use: unknown }>`SELECT body, in_use FROM documents
-            WHERE ${sql.and(conditions)} ORDER BY document_id LIMIT ${query.limit + 1}`
-          const documents = yield* Effect.forEach(rows, documentOf)
-          return {
-            items: documents.slice(0, query.limit),
-            nextKey: documents[query.limit]?.documentId ?? null
-          }
-        })
-      ),
-    findChallenge: (transactionId) =>
-      read(
-        "findChallenge",
-        sql<{ body: string; version: unknown }>`SELECT body, version FROM challenges
-          WHERE transaction_id = ${transactionId}`.pipe(
-          Effect.flatMap((rows) =>
-            rows[0] ? challengeOf(rows[0]).pipe(Effect.map(Option.some)) : Effect.succeed(Option.none())
-          )
-        )
-      ),
-    unpublishedEvents: (limit) =>
-      read(
-        "unpublishedEvents",
-        sql<{ body: string }>`SELECT body FROM outbox WHERE published = 0 ORDER BY seq LIMIT ${limit}`.pipe(
-          Effect.flatMap((rows) => Effect.forEach(rows, eventOf))
-        )
-      ),
+    ...makeReads(sql, {
+      // One bound parameter for the whole list: D1 allows at most 100 per statement.
+      auditRows: (subjects) =>
+        sql<AuditRow>`SELECT * FROM audit_entries
+          WHERE subject IN (SELECT value FROM json_each(${jsonList(subjects)})) ORDER BY subject, seq`,
+      retry: (effect) => effect
+    }),
     commit: (changes) =>
       sql.batch(changes.flatMap((change) => statementsOf(sql, change))).pipe(
         Effect.catch((error) => refused(changes, error)),
