@@ -23,7 +23,18 @@ import { Array as Arr, Effect, Schedule } from "effect"
 import * as SqlClient from "effect/sql/SqlClient"
 import { isSqlError, type SqlError } from "effect/sql/SqlError"
 import { makeReads } from "./internal/reads.ts"
-import { type AuditRow, accountBody, accountSubject, auditRowsOf, senderIdBody } from "./internal/rows.ts"
+import {
+  type AuditRow,
+  accountBody,
+  accountInsertRow,
+  accountSubject,
+  auditRowsOf,
+  challengeInsertRow,
+  documentInsertRow,
+  outboxInsertRow,
+  senderIdBody,
+  senderIdInsertRow
+} from "./internal/rows.ts"
 
 const reasonOf = (error: SqlError) => error.cause._tag
 const mentions = (error: SqlError, ...needles: ReadonlyArray<string>) => {
@@ -84,13 +95,7 @@ export const make = Effect.gen(function* () {
     switch (change._tag) {
       case "InsertAccount": {
         const { account } = change
-        return sql`INSERT INTO accounts ${sql.insert({
-          account_id: account.accountId,
-          lim: account.limit,
-          held: 0,
-          version: account.version,
-          body: accountBody(account)
-        })}`.pipe(
+        return sql`INSERT INTO accounts ${sql.insert(accountInsertRow(account))}`.pipe(
           refusedAs(isUniqueViolation, () => new AccountAlreadyExists({ accountId: account.accountId })),
           Effect.andThen(appendAudit(accountSubject(account.accountId), account.accountId, account.log))
         )
@@ -131,17 +136,7 @@ export const make = Effect.gen(function* () {
               ? new AccountNotFound({ accountId: senderId.accountId })
               : new SenderIdLimitReached({ accountId: senderId.accountId, limit: current.limit })
           }
-          yield* sql`INSERT INTO sender_ids ${sql.insert({
-            handle_key: senderId.handleKey,
-            account_id: senderId.accountId,
-            phone_number: senderId.phoneNumber,
-            status: senderId.status,
-            expire_at: senderId.expireAt,
-            date_created: senderId.dateCreated,
-            version: senderId.version,
-            log_length: senderId.log.length,
-            body: senderIdBody(senderId)
-          })}`.pipe(
+          yield* sql`INSERT INTO sender_ids ${sql.insert(senderIdInsertRow(senderId))}`.pipe(
             refusedAs(
               isHolderViolation,
               () => new NumberHeldByAnotherAccount({ phoneNumber: senderId.phoneNumber })
@@ -195,14 +190,7 @@ export const make = Effect.gen(function* () {
       }
       case "InsertDocument": {
         const { document } = change
-        return sql`INSERT INTO documents ${sql.insert({
-          document_id: document.documentId,
-          account_id: document.accountId,
-          category: document.category,
-          in_use: document.use ? 1 : 0,
-          date_created: document.dateCreated,
-          body: JSON.stringify(document)
-        })}`.pipe(
+        return sql`INSERT INTO documents ${sql.insert(documentInsertRow(document))}`.pipe(
           refusedAs(
             isUniqueViolation,
             () => new ConcurrentModification({ entity: "document", id: document.documentId })
@@ -231,12 +219,7 @@ export const make = Effect.gen(function* () {
         )
       case "InsertChallenge": {
         const { challenge } = change
-        const { version, ...body } = challenge
-        return sql`INSERT INTO challenges ${sql.insert({
-          transaction_id: challenge.transactionId,
-          version,
-          body: JSON.stringify(body)
-        })}`.pipe(
+        return sql`INSERT INTO challenges ${sql.insert(challengeInsertRow(challenge))}`.pipe(
           refusedAs(
             isUniqueViolation,
             () => new ConcurrentModification({ entity: "challenge", id: challenge.transactionId })
@@ -258,12 +241,7 @@ export const make = Effect.gen(function* () {
       }
       case "AppendEvent": {
         const { event } = change
-        return sql`INSERT INTO outbox ${sql.insert({
-          event_id: event.eventId,
-          account_id: event.accountId,
-          published: 0,
-          body: JSON.stringify(event)
-        })}`.pipe(Effect.asVoid)
+        return sql`INSERT INTO outbox ${sql.insert(outboxInsertRow(event))}`.pipe(Effect.asVoid)
       }
       case "MarkEventsPublished":
         return change.eventIds.length === 0

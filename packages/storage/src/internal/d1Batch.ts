@@ -20,7 +20,17 @@ import {
 import type { SqlClient } from "effect/sql/SqlClient"
 import type { SqlError } from "effect/sql/SqlError"
 import type { Statement } from "effect/sql/Statement"
-import { accountBody, accountSubject, auditRowsOf, senderIdBody } from "./rows.ts"
+import {
+  accountBody,
+  accountInsertRow,
+  accountSubject,
+  auditRowsOf,
+  challengeInsertRow,
+  documentInsertRow,
+  outboxInsertRow,
+  senderIdBody,
+  senderIdInsertRow
+} from "./rows.ts"
 
 /**
  * The guards' table. It stays empty: a guard inserts a row only when the write before it changed
@@ -66,13 +76,7 @@ export const statementsOf = (sql: SqlClient, change: Change): ReadonlyArray<Stat
     case "InsertAccount": {
       const { account } = change
       return [
-        sql`INSERT INTO accounts ${sql.insert({
-          account_id: account.accountId,
-          lim: account.limit,
-          held: 0,
-          version: account.version,
-          body: accountBody(account)
-        })}`,
+        sql`INSERT INTO accounts ${sql.insert(accountInsertRow(account))}`,
         ...appendAudit(sql, accountSubject(account.accountId), account.accountId, account.log)
       ]
     }
@@ -92,17 +96,7 @@ export const statementsOf = (sql: SqlClient, change: Change): ReadonlyArray<Stat
         // Taking a slot breaks `held_within_limit` when the book is full; no row means no account.
         sql`UPDATE accounts SET held = held + 1 WHERE account_id = ${senderId.accountId}`,
         guard(sql, "account_missing"),
-        sql`INSERT INTO sender_ids ${sql.insert({
-          handle_key: senderId.handleKey,
-          account_id: senderId.accountId,
-          phone_number: senderId.phoneNumber,
-          status: senderId.status,
-          expire_at: senderId.expireAt,
-          date_created: senderId.dateCreated,
-          version: senderId.version,
-          log_length: senderId.log.length,
-          body: senderIdBody(senderId)
-        })}`,
+        sql`INSERT INTO sender_ids ${sql.insert(senderIdInsertRow(senderId))}`,
         ...appendAudit(sql, senderId.handleKey, senderId.accountId, senderId.log)
       ]
     }
@@ -131,16 +125,7 @@ export const statementsOf = (sql: SqlClient, change: Change): ReadonlyArray<Stat
     }
     case "InsertDocument": {
       const { document } = change
-      return [
-        sql`INSERT INTO documents ${sql.insert({
-          document_id: document.documentId,
-          account_id: document.accountId,
-          category: document.category,
-          in_use: document.use ? 1 : 0,
-          date_created: document.dateCreated,
-          body: JSON.stringify(document)
-        })}`
-      ]
+      return [sql`INSERT INTO documents ${sql.insert(documentInsertRow(document))}`]
     }
     case "UpdateDocument": {
       const { document } = change
@@ -155,16 +140,8 @@ export const statementsOf = (sql: SqlClient, change: Change): ReadonlyArray<Stat
         sql`DELETE FROM documents WHERE document_id = ${change.documentId}`,
         guard(sql, "document_missing")
       ]
-    case "InsertChallenge": {
-      const { version, ...body } = change.challenge
-      return [
-        sql`INSERT INTO challenges ${sql.insert({
-          transaction_id: change.challenge.transactionId,
-          version,
-          body: JSON.stringify(body)
-        })}`
-      ]
-    }
+    case "InsertChallenge":
+      return [sql`INSERT INTO challenges ${sql.insert(challengeInsertRow(change.challenge))}`]
     case "UpdateChallenge": {
       const { version, ...body } = change.challenge
       return [
@@ -175,14 +152,7 @@ export const statementsOf = (sql: SqlClient, change: Change): ReadonlyArray<Stat
     }
     case "AppendEvent": {
       const { event } = change
-      return [
-        sql`INSERT INTO outbox ${sql.insert({
-          event_id: event.eventId,
-          account_id: event.accountId,
-          published: 0,
-          body: JSON.stringify(event)
-        })}`
-      ]
+      return [sql`INSERT INTO outbox ${sql.insert(outboxInsertRow(event))}`]
     }
     case "MarkEventsPublished":
       return change.eventIds.length === 0

@@ -155,3 +155,47 @@ export const challengeOf = (row: { readonly body: string; readonly version: unkn
 
 export const eventOf = (row: { readonly body: string }) =>
   parse(row.body, "event").pipe(Effect.flatMap(decode(RegistryEvent.RegistryEvent, "event")))
+
+/** The row a new record is inserted as: its queried columns plus the JSON body. */
+export const accountInsertRow = (account: Account.Account) => ({
+  account_id: account.accountId,
+  lim: account.limit,
+  held: 0,
+  version: account.version,
+  body: accountBody(account)
+})
+
+export const senderIdInsertRow = (senderId: SenderId.SenderId) => ({
+  handle_key: senderId.handleKey,
+  account_id: senderId.accountId,
+  phone_number: senderId.phoneNumber,
+  status: senderId.status,
+  expire_at: senderId.expireAt,
+  date_created: senderId.dateCreated,
+  version: senderId.version,
+  log_length: senderId.log.length,
+  body: senderIdBody(senderId)
+})
+
+export const documentInsertRow = (document: Document.Document) => ({
+  document_id: document.documentId,
+  account_id: document.accountId,
+  category: document.category,
+  in_use: document.use ? 1 : 0,
+  date_created: document.dateCreated,
+  body: JSON.stringify(document)
+})
+
+/** A challenge's version is a column; the rest is its body. */
+export const challengeInsertRow = ({ version, ...body }: ArsChallenge.ArsChallenge) => ({
+  transaction_id: body.transactionId,
+  version,
+  body: JSON.stringify(body)
+})
+
+export const outboxInsertRow = (event: RegistryEvent.RegistryEvent) => ({
+  event_id: event.eventId,
+  account_id: event.accountId,
+  published: 0,
+  body: JSON.stringify(event)
+})
