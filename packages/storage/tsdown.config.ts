@@ -10,7 +10,8 @@ export default defineConfig({
     "src/usedSignaturesRedis.ts",
     "src/idempotencyKeys.ts",
     "src/fileBlobStore.ts",
-    "src/sqlBlobStore.ts"
+    "src/sqlBlobStore.ts",
+    "src/apiKeys.ts"
   ],
   format: "esm",
   dts: true,

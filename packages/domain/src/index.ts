@@ -6,6 +6,7 @@
  */
 export * as Account from "./Account.ts"
 export { Accounts } from "./Accounts.ts"
+export * from "./ApiKeys.ts"
 export * as ArsChallenge from "./ArsChallenge.ts"
 export * as AuditEntry from "./AuditEntry.ts"
 export * as Document from "./Document.ts"
