@@ -412,6 +412,28 @@ const domainTable = {
     ko: () => unavailableKo,
     en: () => unavailableEn
   },
+  ApiKeyAlreadyExists: {
+    class: Domain.ApiKeyAlreadyExists,
+    code: "ApiKeyAlreadyExists",
+    status: 409,
+    ko: (e) => `이미 발급된 API 키입니다. (${clip(e.apiKey)})`,
+    en: (e) => `The API key ${clip(e.apiKey)} has already been issued.`
+  },
+  // An operator naming a key that was never issued: a bad id, in SOLAPI's Invalid<Thing>Id style.
+  ApiKeyNotFound: {
+    class: Domain.ApiKeyNotFound,
+    code: "InvalidApiKeyId",
+    status: 400,
+    ko: (e) => `발급된 API 키를 찾을 수 없습니다. (${clip(e.apiKey)})`,
+    en: (e) => `No API key ${clip(e.apiKey)} has been issued.`
+  },
+  ApiKeyStoreError: {
+    class: Domain.ApiKeyStoreError,
+    code: "ServiceUnavailable",
+    status: 503,
+    ko: () => unavailableKo,
+    en: () => unavailableEn
+  },
   UsedSignatureStoreError: {
     class: Domain.UsedSignatureStoreError,
     code: "ServiceUnavailable",

@@ -205,6 +205,13 @@ const cases: ReadonlyArray<Case> = [
     code: "ServiceUnavailable",
     status: 503
   },
+  {
+    error: new Domain.ApiKeyAlreadyExists({ apiKey: "NCSAYU7YDBXYORXC" }),
+    code: "ApiKeyAlreadyExists",
+    status: 409
+  },
+  { error: new Domain.ApiKeyNotFound({ apiKey: "NCSAYU7YDBXYORXC" }), code: "InvalidApiKeyId", status: 400 },
+  { error: new Domain.ApiKeyStoreError({ cause: sqlCause }), code: "ServiceUnavailable", status: 503 },
   { error: new Domain.UsedSignatureStoreError({ cause: sqlCause }), code: "ServiceUnavailable", status: 503 },
   { error: new Domain.IdempotencyStoreError({ cause: sqlCause }), code: "ServiceUnavailable", status: 503 },
   { error: new Domain.EventPublishFailed({ cause: sqlCause }), code: "ServiceUnavailable", status: 503 }
@@ -219,6 +226,7 @@ const infrastructure = new Set<ErrorClass>([
   Domain.RepositoryError,
   Domain.VoiceCallFailed,
   Domain.DocumentBlobError,
+  Domain.ApiKeyStoreError,
   Domain.UsedSignatureStoreError,
   Domain.IdempotencyStoreError,
   Domain.EventPublishFailed
