@@ -75,13 +75,58 @@ export const registryStatements = (dialect: "sqlite" | "pg"): ReadonlyArray<stri
   ]
 }
 
-const registry = Effect.gen(function* () {
-  const sql = yield* SqlClient.SqlClient
-  const dialect = sql.onDialectOrElse({ pg: () => "pg" as const, orElse: () => "sqlite" as const })
-  for (const statement of registryStatements(dialect)) yield* sql.unsafe(statement)
-})
+/** The stores the server needs beside the registry: replay protection, idempotency keys, evidence
+ * bytes at the edge, and API keys (their secrets encrypted by the adapter when configured). */
+export const serverStoreStatements = (dialect: "sqlite" | "pg"): ReadonlyArray<string> => {
+  const bigint = dialect === "pg" ? "BIGINT" : "INTEGER"
+  return [
+    `CREATE TABLE used_signatures (
+      signature TEXT PRIMARY KEY,
+      expires_at ${bigint} NOT NULL
+    )`,
+    "CREATE INDEX used_signatures_expiry ON used_signatures (expires_at)",
+    `CREATE TABLE idempotency_keys (
+      scope TEXT NOT NULL,
+      key TEXT NOT NULL,
+      request_hash TEXT NOT NULL,
+      state TEXT NOT NULL CHECK (state IN ('in_flight', 'completed')),
+      status INTEGER,
+      body TEXT,
+      headers TEXT,
+      expires_at ${bigint} NOT NULL,
+      PRIMARY KEY (scope, key)
+    )`,
+    "CREATE INDEX idempotency_keys_expiry ON idempotency_keys (expires_at)",
+    `CREATE TABLE document_blobs (
+      document_id TEXT PRIMARY KEY,
+      bytes ${dialect === "pg" ? "BYTEA" : "BLOB"} NOT NULL
+    )`,
+    `CREATE TABLE api_keys (
+      api_key TEXT PRIMARY KEY,
+      secret TEXT NOT NULL,
+      scopes TEXT NOT NULL,
+      account_id TEXT,
+      operator_id TEXT,
+      date_created ${bigint} NOT NULL,
+      revoked_at ${bigint}
+    )`,
+    "CREATE INDEX api_keys_account ON api_keys (account_id)"
+  ]
+}
 
-export const migrations = Migrator.fromRecord({ "1_registry": registry })
+const dialectOf = (sql: SqlClient.SqlClient) =>
+  sql.onDialectOrElse({ pg: () => "pg" as const, orElse: () => "sqlite" as const })
+
+const applying = (statements: (dialect: "sqlite" | "pg") => ReadonlyArray<string>) =>
+  Effect.gen(function* () {
+    const sql = yield* SqlClient.SqlClient
+    for (const statement of statements(dialectOf(sql))) yield* sql.unsafe(statement)
+  })
+
+export const migrations = Migrator.fromRecord({
+  "1_registry": applying(registryStatements),
+  "2_server_stores": applying(serverStoreStatements)
+})
 
 /** Applies every migration not applied yet, each in its own transaction; safe to run at every start. */
 export const migrate = Migrator.make({})({ loader: migrations, table: "senderid_migrations" })

@@ -23,25 +23,8 @@ import {
   type IssueApiKey,
   makeApiKeyRecord
 } from "@senderid/domain"
-import { Clock, Effect, Layer, Option, Schedule, Schema } from "effect"
+import { Clock, Effect, Layer, Option, Schema } from "effect"
 import * as SqlClient from "effect/sql/SqlClient"
-
-/** The table, created when the layer is built until it moves into a versioned migration. */
-export const apiKeysStatements = (dialect: "sqlite" | "pg"): ReadonlyArray<string> => {
-  const bigint = dialect === "pg" ? "BIGINT" : "INTEGER"
-  return [
-    `CREATE TABLE IF NOT EXISTS api_keys (
-      api_key TEXT PRIMARY KEY,
-      secret TEXT NOT NULL,
-      scopes TEXT NOT NULL,
-      account_id TEXT,
-      operator_id TEXT,
-      date_created ${bigint} NOT NULL,
-      revoked_at ${bigint}
-    )`,
-    "CREATE INDEX IF NOT EXISTS api_keys_account ON api_keys (account_id)"
-  ]
-}
 
 export interface ApiKeysSqlOptions {
   /** Encrypts secrets at rest when given (see the module comment); must be high-entropy. */
@@ -210,7 +193,8 @@ const toSummary = (row: SummaryRow) =>
     Effect.mapError(() => safeError(`the scopes of API key ${row.api_key} are not valid`))
   )
 
-/** `ApiKeys` over the `SqlClient` in context; the master key, when given, encrypts secrets at rest. */
+/** `ApiKeys` over the `SqlClient` in context; the master key, when given, encrypts secrets at rest.
+ * Its table comes from the `2_server_stores` migration, applied by each engine's `layerClient`. */
 export const layerSql = (
   options: ApiKeysSqlOptions = {}
 ): Layer.Layer<ApiKeys, ApiKeyStoreError, SqlClient.SqlClient> =>
@@ -219,12 +203,6 @@ export const layerSql = (
     Effect.gen(function* () {
       const sql = yield* SqlClient.SqlClient
       const aesKey = options.masterKey === undefined ? undefined : yield* deriveAesKey(options.masterKey)
-      const dialect = sql.onDialectOrElse({ pg: () => "pg" as const, orElse: () => "sqlite" as const })
-      // Instances starting together on a fresh PostgreSQL database can race on CREATE TABLE IF NOT
-      // EXISTS (the loser hits the catalog's unique index); once the winner commits, a retry succeeds.
-      yield* Effect.forEach(apiKeysStatements(dialect), (statement) => sql.unsafe(statement), {
-        discard: true
-      }).pipe(Effect.retry({ times: 3, schedule: Schedule.spaced("50 millis") }), Effect.mapError(storeError))
 
       const issue = Effect.fn("ApiKeys.issue")(function* (input: IssueApiKey) {
         const record = makeApiKeyRecord(input, yield* Clock.currentTimeMillis)

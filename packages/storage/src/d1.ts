@@ -27,7 +27,7 @@ import {
 } from "./internal/d1Batch.ts"
 import { makeReads } from "./internal/reads.ts"
 import type { AuditRow } from "./internal/rows.ts"
-import { registryStatements } from "./Migrations.ts"
+import { registryStatements, serverStoreStatements } from "./Migrations.ts"
 
 /** The migrations' bookkeeping table, shaped like the one Effect's migrator keeps elsewhere. */
 const MIGRATIONS_TABLE = `CREATE TABLE IF NOT EXISTS senderid_migrations (
@@ -50,7 +50,8 @@ const migrations: ReadonlyArray<{
     id: 1,
     name: "1_registry",
     statements: [...registryStatements("sqlite"), ...guardStatements].map(ifNotExists)
-  }
+  },
+  { id: 2, name: "2_server_stores", statements: serverStoreStatements("sqlite").map(ifNotExists) }
 ]
 
 const onDatabase = <A>(operation: string, run: () => Promise<A>) =>

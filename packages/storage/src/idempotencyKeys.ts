@@ -10,27 +10,8 @@ import {
   idempotencyTtl,
   StoredResponse
 } from "@senderid/domain"
-import { Clock, Duration, Effect, Layer, Schedule, Schema } from "effect"
+import { Clock, Duration, Effect, Layer, Schema } from "effect"
 import * as SqlClient from "effect/sql/SqlClient"
-
-/** The table, created when the layer is built until it moves into a versioned migration. */
-export const idempotencyKeysStatements = (dialect: "sqlite" | "pg"): ReadonlyArray<string> => {
-  const bigint = dialect === "pg" ? "BIGINT" : "INTEGER"
-  return [
-    `CREATE TABLE IF NOT EXISTS idempotency_keys (
-      scope TEXT NOT NULL,
-      key TEXT NOT NULL,
-      request_hash TEXT NOT NULL,
-      state TEXT NOT NULL CHECK (state IN ('in_flight', 'completed')),
-      status INTEGER,
-      body TEXT,
-      headers TEXT,
-      expires_at ${bigint} NOT NULL,
-      PRIMARY KEY (scope, key)
-    )`,
-    "CREATE INDEX IF NOT EXISTS idempotency_keys_expiry ON idempotency_keys (expires_at)"
-  ]
-}
 
 interface KeyRow {
   readonly request_hash: string
@@ -62,18 +43,13 @@ class KeyKeptChanging extends Error {
   }
 }
 
+/** Its table comes from the `2_server_stores` migration, applied by each engine's `layerClient`. */
 export const layerSql: Layer.Layer<IdempotencyKeys, IdempotencyStoreError, SqlClient.SqlClient> =
   Layer.effect(
     IdempotencyKeys,
     Effect.gen(function* () {
       const sql = yield* SqlClient.SqlClient
       const scope = yield* Effect.scope
-      const dialect = sql.onDialectOrElse({ pg: () => "pg" as const, orElse: () => "sqlite" as const })
-      // Instances starting together on a fresh PostgreSQL database can race on CREATE TABLE IF NOT
-      // EXISTS (the loser hits the catalog's unique index); once the winner commits, a retry succeeds.
-      yield* Effect.forEach(idempotencyKeysStatements(dialect), (statement) => sql.unsafe(statement), {
-        discard: true
-      }).pipe(Effect.retry({ times: 3, schedule: Schedule.spaced("50 millis") }), Effect.mapError(storeError))
 
       let nextPrune = 0
       const prune = (now: number) =>

@@ -7,14 +7,6 @@ import { DocumentBlobError, DocumentBlobStore } from "@senderid/domain"
 import { Effect, Layer, Option } from "effect"
 import * as SqlClient from "effect/sql/SqlClient"
 
-/** The table, created when the layer is built until it moves into a versioned migration. */
-export const documentBlobsStatements = (dialect: "sqlite" | "pg"): ReadonlyArray<string> => [
-  `CREATE TABLE IF NOT EXISTS document_blobs (
-    document_id TEXT PRIMARY KEY,
-    bytes ${dialect === "pg" ? "BYTEA" : "BLOB"} NOT NULL
-  )`
-]
-
 /**
  * Drivers hand BLOBs back differently: `Uint8Array` (SQLite), `Buffer` (pg, possibly a slice of a
  * shared pool, hence the copy), `ArrayBuffer` or an array of numbers (D1).
@@ -26,15 +18,12 @@ const bytesOf = (value: unknown): Uint8Array =>
       ? new Uint8Array(value)
       : Uint8Array.from(value as ArrayLike<number>)
 
+/** Its table comes from the `2_server_stores` migration, applied by each engine's `layerClient`. */
 export const layerSqlBlobs: Layer.Layer<DocumentBlobStore, DocumentBlobError, SqlClient.SqlClient> =
   Layer.effect(
     DocumentBlobStore,
     Effect.gen(function* () {
       const sql = yield* SqlClient.SqlClient
-      const dialect = sql.onDialectOrElse({ pg: () => "pg" as const, orElse: () => "sqlite" as const })
-      yield* Effect.forEach(documentBlobsStatements(dialect), (statement) => sql.unsafe(statement), {
-        discard: true
-      }).pipe(Effect.mapError((cause) => new DocumentBlobError({ documentId: "", cause })))
 
       const fail = (documentId: string) => (cause: unknown) => new DocumentBlobError({ documentId, cause })
 

@@ -4,39 +4,22 @@
  * accept one signature. The Redis variant lives in `usedSignaturesRedis.ts`, away from edge bundles.
  */
 import { UsedSignatureStoreError, UsedSignatures } from "@senderid/domain"
-import { Clock, Duration, Effect, Layer, Schedule } from "effect"
+import { Clock, Duration, Effect, Layer } from "effect"
 import * as SqlClient from "effect/sql/SqlClient"
-
-/** The table, created when the layer is built until it moves into a versioned migration. */
-export const usedSignaturesStatements = (dialect: "sqlite" | "pg"): ReadonlyArray<string> => {
-  const bigint = dialect === "pg" ? "BIGINT" : "INTEGER"
-  return [
-    `CREATE TABLE IF NOT EXISTS used_signatures (
-      signature TEXT PRIMARY KEY,
-      expires_at ${bigint} NOT NULL
-    )`,
-    "CREATE INDEX IF NOT EXISTS used_signatures_expiry ON used_signatures (expires_at)"
-  ]
-}
 
 const storeError = (cause: unknown) => new UsedSignatureStoreError({ cause })
 
 /** How often an instance deletes expired rows; claims never depend on it, it only bounds the table. */
 const PRUNE_EVERY_MILLIS = 60_000
 
-/** `UsedSignatures` over the `SqlClient` in context: every instance on the same database shares it. */
+/** `UsedSignatures` over the `SqlClient` in context: every instance on the same database shares it.
+ * Its table comes from the `2_server_stores` migration, applied by each engine's `layerClient`. */
 export const layerSql: Layer.Layer<UsedSignatures, UsedSignatureStoreError, SqlClient.SqlClient> =
   Layer.effect(
     UsedSignatures,
     Effect.gen(function* () {
       const sql = yield* SqlClient.SqlClient
       const scope = yield* Effect.scope
-      const dialect = sql.onDialectOrElse({ pg: () => "pg" as const, orElse: () => "sqlite" as const })
-      // Two instances starting on a fresh PostgreSQL database can race on CREATE TABLE IF NOT EXISTS
-      // (the loser hits the catalog's unique index); once the winner commits, a retry succeeds.
-      yield* Effect.forEach(usedSignaturesStatements(dialect), (statement) => sql.unsafe(statement), {
-        discard: true
-      }).pipe(Effect.retry({ times: 3, schedule: Schedule.spaced("50 millis") }), Effect.mapError(storeError))
 
       let nextPrune = 0
       const prune = (now: number) =>

@@ -37,12 +37,19 @@ describe("D1 migrations", () => {
         Array.from({ length: 5 }, () => D1.migrate(env.FRESH_DB)),
         { concurrency: "unbounded" }
       )
-      assert.deepStrictEqual(starts.flat(), ["1_registry"], "exactly one start applies the registry")
+      assert.deepStrictEqual(
+        [...starts.flat()].sort(),
+        ["1_registry", "2_server_stores"],
+        "exactly one start applies each migration"
+      )
       assert.deepStrictEqual(yield* D1.migrate(env.FRESH_DB), [])
       const recorded = yield* Effect.promise(() =>
-        env.FRESH_DB.prepare("SELECT migration_id, name FROM senderid_migrations").all()
+        env.FRESH_DB.prepare("SELECT migration_id, name FROM senderid_migrations ORDER BY migration_id").all()
       )
-      assert.deepStrictEqual(recorded.results, [{ migration_id: 1, name: "1_registry" }])
+      assert.deepStrictEqual(recorded.results, [
+        { migration_id: 1, name: "1_registry" },
+        { migration_id: 2, name: "2_server_stores" }
+      ])
     })
   )
 })
