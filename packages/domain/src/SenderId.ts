@@ -135,6 +135,7 @@ export const register = (input: {
   readonly category: Category
   readonly heldByAnotherAccount: boolean
   readonly pendingTtl: Duration.Duration
+  readonly autoExtension?: boolean | undefined
   readonly at: At
 }): SenderId => {
   const status: SenderIdStatus = input.heldByAnotherAccount ? "DUPLICATED" : "PENDING"
@@ -159,7 +160,7 @@ export const register = (input: {
     ],
     approvalDocuments: [],
     unlockDuplicate: null,
-    autoExtension: false,
+    autoExtension: input.autoExtension ?? false,
     dateCreated: input.at.now,
     dateUpdated: input.at.now,
     version: 0

@@ -37,6 +37,14 @@ export interface AccountBook {
   readonly senderIds: ReadonlyArray<SenderId.SenderId>
 }
 
+export interface RegisterInput {
+  readonly phoneNumber: string
+  /** Evidence documents: when given, an evidence review starts with the registration. */
+  readonly documents?: ReadonlyArray<string> | undefined
+  /** Renew the verification automatically when it lapses. */
+  readonly autoExtension?: boolean | undefined
+}
+
 export interface ArsCallPlaced {
   readonly transactionId: string
   readonly phoneNumber: string
@@ -77,14 +85,12 @@ export class SenderIds extends Context.Service<SenderIds>()("@senderid/domain/Se
         .filter((d) => !d.use)
         .map((d): Change => ({ _tag: "UpdateDocument", document: { ...d, use: true } }))
 
-    const register = Effect.fn("SenderIds.register")(function* (
-      accountId: string,
-      input: { readonly phoneNumber: string; readonly documents?: ReadonlyArray<string> | undefined }
-    ) {
+    /** Registers one number and returns its sender ID (for bulk registration, which reports per item). */
+    const add = Effect.fn("SenderIds.add")(function* (accountId: string, input: RegisterInput) {
       const verdict = validate(input.phoneNumber, { allowPremiumRate: policy.allowPremiumRate })
       if (Result.isFailure(verdict)) return yield* new InvalidPhoneNumber(verdict.failure)
       const { phoneNumber, category } = verdict.success
-      yield* retryOnConflict(
+      return yield* retryOnConflict(
         Effect.gen(function* () {
           yield* requireAccount(repository, accountId)
           if (Option.isSome(yield* repository.findSenderId(accountId, phoneNumber))) {
@@ -103,6 +109,7 @@ export class SenderIds extends Context.Service<SenderIds>()("@senderid/domain/Se
             category,
             heldByAnotherAccount: holders.some((h) => h.accountId !== accountId),
             pendingTtl: policy.pendingTtl,
+            autoExtension: input.autoExtension,
             at
           })
           // Evidence sent with the registration starts a review at once; a DUPLICATED number must
@@ -131,8 +138,14 @@ export class SenderIds extends Context.Service<SenderIds>()("@senderid/domain/Se
               ? [yield* eventOf("review.requested", accountId, at, { phoneNumber, kind: "EVIDENCE" })]
               : [])
           ])
+          return senderId
         })
       )
+    })
+
+    /** Registers one number and returns the account book, as SOLAPI's endpoint does. */
+    const register = Effect.fn("SenderIds.register")(function* (accountId: string, input: RegisterInput) {
+      yield* add(accountId, input)
       return yield* book(accountId)
     })
 
@@ -367,6 +380,7 @@ export class SenderIds extends Context.Service<SenderIds>()("@senderid/domain/Se
 
     return {
       book,
+      add,
       register,
       activeNumbers,
       maySendFrom,
