@@ -475,12 +475,16 @@ export interface ServerErrorDetails {
   readonly InternalError: undefined
   readonly ServiceUnavailable: undefined
   readonly Unauthorized: undefined
+  readonly InvalidAuthorization: { readonly reason: string } | undefined
   readonly InvalidAPIKey: undefined
   readonly SignatureDoesNotMatch: undefined
   readonly RequestTimeTooSkewed: undefined
   readonly DuplicatedSignature: undefined
   readonly Forbidden: { readonly scope: string } | undefined
   readonly TooManyRequests: { readonly retryAfterSeconds: number } | undefined
+  readonly MFARequired: undefined
+  readonly IdempotencyKeyInUse: undefined
+  readonly IdempotencyKeyReused: undefined
 }
 
 export type ServerErrorCode = keyof ServerErrorDetails
@@ -551,6 +555,11 @@ const serverTable: { readonly [C in ServerErrorCode]: ServerRow<Detail<C>> } = {
     ko: () => "인증 정보가 없습니다. Authorization 헤더를 포함해 주세요.",
     en: () => "Authentication is required: send an Authorization header."
   },
+  InvalidAuthorization: {
+    status: 401,
+    ko: (d) => `Authorization 헤더 형식이 올바르지 않습니다.${d ? ` (${clip(d.reason)})` : ""}`,
+    en: (d) => `The Authorization header is malformed${d ? ` (${clip(d.reason)})` : ""}.`
+  },
   InvalidAPIKey: {
     status: 403,
     ko: () => "유효하지 않은 API Key입니다.",
@@ -580,6 +589,21 @@ const serverTable: { readonly [C in ServerErrorCode]: ServerRow<Detail<C>> } = {
     status: 429,
     ko: (d) => `요청이 너무 많습니다.${d ? ` ${d.retryAfterSeconds}초 후` : ""} 다시 시도해 주세요.`,
     en: (d) => `Too many requests; try again${d ? ` in ${d.retryAfterSeconds} seconds` : " later"}.`
+  },
+  MFARequired: {
+    status: 403,
+    ko: () => "ARS 인증 전화를 걸었습니다. 통화에서 안내된 인증번호를 transactionId와 함께 보내 주세요.",
+    en: () => "The verification call was placed; send the PIN heard on it with the transactionId."
+  },
+  IdempotencyKeyInUse: {
+    status: 409,
+    ko: () => "같은 Idempotency-Key의 요청이 아직 처리 중입니다. 잠시 후 다시 시도해 주세요.",
+    en: () => "A request with this Idempotency-Key is still being processed; retry shortly."
+  },
+  IdempotencyKeyReused: {
+    status: 422,
+    ko: () => "이 Idempotency-Key는 다른 요청 본문으로 이미 사용되었습니다.",
+    en: () => "This Idempotency-Key was already used with a different request."
   }
 }
 
@@ -613,3 +637,9 @@ export const toWire = (error: unknown, language: Language): WireError => {
   if (!(error instanceof row.class)) return wireError("InternalError", language)
   return { status: row.status, body: { errorCode: row.code, errorMessage: row[language](error) } }
 }
+
+/** The HTTP status of every `errorCode` this server can answer with, for the API's documentation. */
+export const statusByCode: ReadonlyMap<string, number> = new Map<string, number>([
+  ...Object.values(domainTable).map((row): [string, number] => [row.code, row.status]),
+  ...Object.entries(serverTable).map(([code, row]): [string, number] => [code, row.status])
+])

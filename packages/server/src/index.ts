@@ -1,7 +1,11 @@
 /**
- * `@senderid/server`: the HTTP layer. So far its two foundations — SOLAPI's HMAC authentication
- * (`Signature`) and the one table from domain error to SOLAPI's `{ errorCode, errorMessage }` and
- * status (`ErrorTable`); the Hono app composing them with the use cases comes next.
+ * `@senderid/server`: the HTTP layer. `makeApp(runtime)` is the Hono application serving SOLAPI's
+ * senderid v1 API and our additions; `Signature` is SOLAPI's HMAC authentication, `ErrorTable` the
+ * one table from error to `{ errorCode, errorMessage }` and status, `OpenApi` the generated document.
  */
+export { type App, type AppOptions, makeApp, type RequestLogEntry } from "./App.ts"
 export * as ErrorTable from "./ErrorTable.ts"
+export * as OpenApi from "./OpenApi.ts"
+export type { RateLimitOptions } from "./RateLimit.ts"
+export type { AppServices } from "./Route.ts"
 export * as Signature from "./Signature.ts"

@@ -1,0 +1,130 @@
+/**
+ * What clients may send: one schema per request body, header and query, decoded strictly (unknown
+ * fields are refused, never ignored) so a field a client hopes to set — `status`, `accountId`,
+ * `limit`, `log`, `handleKey` where the request has no such field — can never be honoured.
+ */
+import { Schema } from "effect"
+
+/** Field names clients sometimes send to set what only the server decides; refused by name. */
+export const FORBIDDEN_FIELDS: ReadonlyArray<string> = ["status", "accountId", "limit", "log", "handleKey"]
+
+/** Bounds on client strings, so no request can make the server hold or echo megabytes of text. */
+const Text = (maxLength: number) => Schema.String.check(Schema.isMaxLength(maxLength))
+const NonEmptyText = (maxLength: number) =>
+  Schema.String.check(Schema.isMinLength(1), Schema.isMaxLength(maxLength))
+
+/** A phone number as people write it; the domain normalises it and says precisely what is wrong. */
+const PhoneNumberText = NonEmptyText(40).annotate({
+  description: "Digits, or a common human form (hyphens, spaces, +82); stored as digits only.",
+  examples: ["0212345678", "010-2345-6789"]
+})
+const Id = NonEmptyText(64)
+const DocumentIds = Schema.Array(Id).check(Schema.isMinLength(1), Schema.isMaxLength(20))
+
+export const RegisterNumber = Schema.Struct({
+  phoneNumber: PhoneNumberText,
+  documents: Schema.optionalKey(
+    Schema.Array(Id)
+      .check(Schema.isMaxLength(20))
+      .annotate({ description: "Evidence document ids; when given, an evidence review starts at once." })
+  ),
+  autoExtension: Schema.optionalKey(
+    Schema.Boolean.annotate({ description: "Renew the verification automatically when it lapses." })
+  )
+}).annotate({ identifier: "RegisterNumberRequest" })
+export type RegisterNumber = typeof RegisterNumber.Type
+
+export const BulkRegister = Schema.Struct({
+  numbers: Schema.Array(
+    Schema.Struct({
+      phoneNumber: PhoneNumberText,
+      documents: Schema.optionalKey(Schema.Array(Id).check(Schema.isMaxLength(20))),
+      autoExtension: Schema.optionalKey(Schema.Boolean)
+    })
+  ).check(Schema.isMinLength(1), Schema.isMaxLength(100))
+}).annotate({
+  identifier: "BulkRegisterRequest",
+  description: "1 to 100 numbers, each registered on its own."
+})
+export type BulkRegister = typeof BulkRegister.Type
+
+export const UpdateNumber = Schema.Struct({
+  status: Schema.optionalKey(
+    Schema.Literals(["PENDING", "ACTIVE", "INACTIVE", "DUPLICATED", "EXPIRED", "REJECTED"]).annotate({
+      description: "ACTIVE or INACTIVE; any other status is refused with FailedToUpdate."
+    })
+  ),
+  autoExtension: Schema.optionalKey(Schema.Boolean)
+}).annotate({ identifier: "UpdateNumberRequest", description: "At least one of status and autoExtension." })
+export type UpdateNumber = typeof UpdateNumber.Type
+
+export const SubmitApproval = Schema.Struct({ documents: DocumentIds }).annotate({
+  identifier: "SubmitApprovalRequest"
+})
+export type SubmitApproval = typeof SubmitApproval.Type
+
+export const RequestUnlock = Schema.Struct({
+  reason: NonEmptyText(1000),
+  name: Schema.optionalKey(Text(100))
+}).annotate({ identifier: "RequestUnlockRequest" })
+export type RequestUnlock = typeof RequestUnlock.Type
+
+export const RequestLimitation = Schema.Struct({
+  documents: DocumentIds,
+  limit: Schema.Int.check(Schema.isBetween({ minimum: 1, maximum: 1_000_000 }))
+}).annotate({ identifier: "RequestLimitationRequest" })
+export type RequestLimitation = typeof RequestLimitation.Type
+
+export const UploadDocument = Schema.Struct({
+  file: NonEmptyText(16 * 1024 * 1024).annotate({
+    description: "The file as base64, or as a data URL (data:application/pdf;base64,…)."
+  }),
+  category: Schema.Literals([
+    "SENDERID_APPROVAL",
+    "SENDERID_LIMITATION",
+    "SENDERID_IDENTIFICATION",
+    "SENDERID_CONSIGNMENT"
+  ]),
+  name: Schema.optionalKey(NonEmptyText(255))
+}).annotate({ identifier: "UploadDocumentRequest" })
+export type UploadDocument = typeof UploadDocument.Type
+
+export const DeleteDocuments = Schema.Struct({
+  documents: Schema.Array(Id).check(Schema.isMinLength(1), Schema.isMaxLength(100))
+}).annotate({ identifier: "DeleteDocumentsRequest" })
+export type DeleteDocuments = typeof DeleteDocuments.Type
+
+/** The `x-mfa-data` header of the two-step ARS flow: without `transactionId` and `token` it places the
+ * call; with them it checks the PIN heard on the call. */
+export const MfaData = Schema.Struct({
+  authType: Schema.Literal("ARS"),
+  extras: Schema.Struct({ phoneNumber: PhoneNumberText }),
+  transactionId: Schema.optionalKey(Id),
+  token: Schema.optionalKey(NonEmptyText(16))
+}).annotate({ identifier: "MfaData" })
+export type MfaData = typeof MfaData.Type
+
+/** Query parameters, all optional strings on the wire; the server checks their values. */
+export interface QueryParameter {
+  readonly name: string
+  readonly description: string
+}
+
+export const DOCUMENT_QUERY: ReadonlyArray<QueryParameter> = [
+  { name: "documentId", description: "Only this document." },
+  { name: "category", description: "Only this category; also `category[eq]`." },
+  { name: "use", description: "`true` or `false`: only documents a request does (not) reference." },
+  { name: "startDate", description: "Created at or after (ISO 8601); also `dateCreated[gte]` / `[gt]`." },
+  { name: "endDate", description: "Created at or before (ISO 8601); also `dateCreated[lte]` / `[lt]`." },
+  { name: "startKey", description: "The page to return: the `nextKey` of the previous page." },
+  { name: "limit", description: "Page size, 1 to 100 (default 20)." }
+]
+
+export const BOOK_QUERY: ReadonlyArray<QueryParameter> = [
+  {
+    name: "limit",
+    description: "Page size, 1 to 1000. Without it the whole book is returned (SOLAPI's behaviour)."
+  },
+  { name: "startKey", description: "The page to return: the `nextKey` of the previous page." },
+  { name: "status", description: "Only sender IDs in this status." }
+]

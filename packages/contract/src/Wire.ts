@@ -1,0 +1,276 @@
+/**
+ * The JSON the API answers with, as schemas, and the one mapping from the domain's aggregates to it.
+ * Shapes are SOLAPI's senderid v1 (ISO 8601 dates, the whole account book, `unlockDuplicate` with
+ * null fields until a request exists); fields SOLAPI lacks are additions, never renames.
+ */
+import { type Account, type AccountBook as Book, type Document, SenderId } from "@senderid/domain"
+import { Schema } from "effect"
+
+const IsoDate = Schema.String.annotate({ format: "date-time", description: "ISO 8601, UTC" })
+const ReviewStatus = Schema.Literals(["PENDING", "APPROVED", "REJECTED"])
+
+export const LogEntry = Schema.Struct({ createAt: IsoDate, message: Schema.String }).annotate({
+  identifier: "LogEntry"
+})
+export type LogEntry = typeof LogEntry.Type
+
+export const ApprovalDocument = Schema.Struct({
+  approvalId: Schema.String,
+  documents: Schema.Array(Schema.String),
+  status: ReviewStatus,
+  reason: Schema.NullOr(Schema.String),
+  dateCreated: IsoDate,
+  dateUpdated: IsoDate
+}).annotate({ identifier: "ApprovalDocument", description: "An evidence submission and its review." })
+export type ApprovalDocument = typeof ApprovalDocument.Type
+
+export const UnlockDuplicate = Schema.Struct({
+  duplicateId: Schema.NullOr(Schema.String),
+  reasonForRequested: Schema.NullOr(Schema.String),
+  name: Schema.NullOr(Schema.String),
+  status: Schema.NullOr(ReviewStatus),
+  reason: Schema.NullOr(Schema.String),
+  dateCreated: Schema.NullOr(IsoDate),
+  dateUpdated: Schema.NullOr(IsoDate)
+}).annotate({
+  identifier: "UnlockDuplicate",
+  description: "The duplicate-unlock request; every field is null until one is made."
+})
+export type UnlockDuplicate = typeof UnlockDuplicate.Type
+
+export const SenderIdStatus = Schema.Literals([
+  "PENDING",
+  "ACTIVE",
+  "INACTIVE",
+  "DUPLICATED",
+  "EXPIRED",
+  "REJECTED"
+])
+
+export const SenderIdView = Schema.Struct({
+  handleKey: Schema.String,
+  phoneNumber: Schema.String,
+  status: SenderIdStatus,
+  method: Schema.NullOr(Schema.Literals(["ARS", "DOCUMENT", "OPERATOR"])),
+  expireAt: Schema.NullOr(IsoDate),
+  log: Schema.Array(LogEntry),
+  approvalDocuments: Schema.Array(ApprovalDocument),
+  unlockDuplicate: UnlockDuplicate,
+  necessaryMeasures: Schema.Array(Schema.String).annotate({
+    description: "What the owner must do next, e.g. ARS, BUSINESS_DOCUMENTS, DUPLICATED, WAIT_FOR_REVIEW."
+  }),
+  autoExtension: Schema.Boolean,
+  dateCreated: IsoDate,
+  dateUpdated: IsoDate
+}).annotate({ identifier: "SenderId" })
+export type SenderIdView = typeof SenderIdView.Type
+
+export const LimitationDocument = Schema.Struct({
+  limitationId: Schema.String,
+  documents: Schema.Array(Schema.String),
+  limitRequested: Schema.Number,
+  limitBeforeRequest: Schema.Number,
+  status: ReviewStatus,
+  reason: Schema.NullOr(Schema.String),
+  dateCreated: IsoDate,
+  dateUpdated: IsoDate
+}).annotate({ identifier: "LimitationDocument", description: "A request for a higher limit and its review." })
+export type LimitationDocument = typeof LimitationDocument.Type
+
+export const AccountBook = Schema.Struct({
+  accountId: Schema.String,
+  limit: Schema.Number,
+  senderIds: Schema.Array(SenderIdView),
+  limitationDocuments: Schema.Array(LimitationDocument),
+  dateCreated: IsoDate,
+  dateUpdated: IsoDate,
+  nextKey: Schema.optionalKey(
+    Schema.NullOr(Schema.String).annotate({
+      description:
+        "Only when the book was requested a page at a time: the startKey of the next page, or null."
+    })
+  )
+}).annotate({ identifier: "AccountBook", description: "The account and its sender IDs, oldest first." })
+export type AccountBook = typeof AccountBook.Type
+
+export const DocumentView = Schema.Struct({
+  documentId: Schema.String,
+  accountId: Schema.String,
+  name: Schema.String,
+  originalName: Schema.String,
+  category: Schema.Literals([
+    "SENDERID_APPROVAL",
+    "SENDERID_LIMITATION",
+    "SENDERID_IDENTIFICATION",
+    "SENDERID_CONSIGNMENT"
+  ]),
+  url: Schema.String.annotate({ description: "Where the file's bytes can be downloaded (signed request)." }),
+  use: Schema.Boolean,
+  fileType: Schema.String,
+  mimeType: Schema.String,
+  size: Schema.Number,
+  dateCreated: IsoDate
+}).annotate({ identifier: "Document" })
+export type DocumentView = typeof DocumentView.Type
+
+export const DocumentPage = Schema.Struct({
+  startKey: Schema.NullOr(Schema.String),
+  nextKey: Schema.NullOr(Schema.String),
+  limit: Schema.Number,
+  data: Schema.Array(DocumentView)
+}).annotate({ identifier: "DocumentPage" })
+export type DocumentPage = typeof DocumentPage.Type
+
+export const DeletedDocuments = Schema.Array(DocumentView).annotate({ identifier: "DeletedDocuments" })
+
+/** A document's bytes: the one response that is not JSON. */
+export const DocumentFile = Schema.String.annotate({
+  identifier: "DocumentFile",
+  description: "The file's bytes, served with its sniffed content type.",
+  format: "binary"
+})
+
+export const ActiveNumbers = Schema.Array(Schema.String).annotate({
+  identifier: "ActiveNumbers",
+  description: "The numbers the account may send from now."
+})
+
+export const ErrorBody = Schema.Struct({
+  errorCode: Schema.String,
+  errorMessage: Schema.String
+}).annotate({ identifier: "Error" })
+export type ErrorBody = typeof ErrorBody.Type
+
+export const MfaChallenge = Schema.Struct({
+  authType: Schema.Literal("ARS"),
+  transactionId: Schema.String,
+  phoneNumber: Schema.String,
+  expireAt: IsoDate,
+  attemptsLeft: Schema.Number
+})
+export type MfaChallenge = typeof MfaChallenge.Type
+
+/** ARS step one's answer: an error (the number is not verified yet) that carries the call's transaction. */
+export const MfaRequired = Schema.Struct({
+  errorCode: Schema.Literal("MFARequired"),
+  errorMessage: Schema.String,
+  mfa: MfaChallenge
+}).annotate({ identifier: "MfaRequired" })
+export type MfaRequired = typeof MfaRequired.Type
+
+export const BulkItemResult = Schema.Union([
+  Schema.Struct({
+    phoneNumber: Schema.String,
+    ok: Schema.Literal(true),
+    senderId: SenderIdView
+  }),
+  Schema.Struct({
+    phoneNumber: Schema.String,
+    ok: Schema.Literal(false),
+    httpStatus: Schema.Number,
+    errorCode: Schema.String,
+    errorMessage: Schema.String
+  })
+]).annotate({ identifier: "BulkItemResult" })
+export type BulkItemResult = typeof BulkItemResult.Type
+
+export const BulkResult = Schema.Struct({
+  registered: Schema.Number,
+  failed: Schema.Number,
+  results: Schema.Array(BulkItemResult)
+}).annotate({ identifier: "BulkResult", description: "One result per submitted number, in order." })
+export type BulkResult = typeof BulkResult.Type
+
+export const Health = Schema.Struct({
+  status: Schema.Literals(["ok", "unavailable"]),
+  storage: Schema.Literals(["ok", "unavailable"])
+}).annotate({ identifier: "Health" })
+export type Health = typeof Health.Type
+
+// ---------------------------------------------------------------------------------------------------
+// Domain → wire
+// ---------------------------------------------------------------------------------------------------
+
+export const isoDate = (millis: number): string => new Date(millis).toISOString()
+const isoOrNull = (millis: number | null): string | null => (millis === null ? null : isoDate(millis))
+
+const NO_UNLOCK: UnlockDuplicate = {
+  duplicateId: null,
+  reasonForRequested: null,
+  name: null,
+  status: null,
+  reason: null,
+  dateCreated: null,
+  dateUpdated: null
+}
+
+export const senderIdView = (senderId: SenderId.SenderId): SenderIdView => {
+  const unlock = senderId.unlockDuplicate
+  return {
+    handleKey: senderId.handleKey,
+    phoneNumber: senderId.phoneNumber,
+    status: senderId.status,
+    method: senderId.method,
+    expireAt: isoOrNull(senderId.expireAt),
+    log: senderId.log.map((entry) => ({ createAt: isoDate(entry.createAt), message: entry.message })),
+    approvalDocuments: senderId.approvalDocuments.map((a) => ({
+      approvalId: a.approvalId,
+      documents: [...a.documents],
+      status: a.status,
+      reason: a.reason,
+      dateCreated: isoDate(a.dateCreated),
+      dateUpdated: isoDate(a.dateUpdated)
+    })),
+    unlockDuplicate:
+      unlock === null
+        ? NO_UNLOCK
+        : {
+            duplicateId: unlock.duplicateId,
+            reasonForRequested: unlock.reasonForRequested,
+            name: unlock.name,
+            status: unlock.status,
+            reason: unlock.reason,
+            dateCreated: isoDate(unlock.dateCreated),
+            dateUpdated: isoDate(unlock.dateUpdated)
+          },
+    necessaryMeasures: [...SenderId.necessaryMeasures(senderId)],
+    autoExtension: senderId.autoExtension,
+    dateCreated: isoDate(senderId.dateCreated),
+    dateUpdated: isoDate(senderId.dateUpdated)
+  }
+}
+
+export const limitationDocument = (request: Account.LimitationRequest): LimitationDocument => ({
+  limitationId: request.limitationId,
+  documents: [...request.documents],
+  limitRequested: request.limitRequested,
+  limitBeforeRequest: request.limitBeforeRequest,
+  status: request.status,
+  reason: request.reason,
+  dateCreated: isoDate(request.dateCreated),
+  dateUpdated: isoDate(request.dateUpdated)
+})
+
+export const accountBook = (book: Book, page?: { readonly nextKey: string | null }): AccountBook => ({
+  accountId: book.account.accountId,
+  limit: book.account.limit,
+  senderIds: book.senderIds.map(senderIdView),
+  limitationDocuments: book.account.limitationRequests.map(limitationDocument),
+  dateCreated: isoDate(book.account.dateCreated),
+  dateUpdated: isoDate(book.account.dateUpdated),
+  ...(page === undefined ? {} : { nextKey: page.nextKey })
+})
+
+export const documentView = (document: Document.Document, url: string): DocumentView => ({
+  documentId: document.documentId,
+  accountId: document.accountId,
+  name: document.name,
+  originalName: document.originalName,
+  category: document.category,
+  url,
+  use: document.use,
+  fileType: document.fileType,
+  mimeType: document.mimeType,
+  size: document.size,
+  dateCreated: isoDate(document.dateCreated)
+})

@@ -1,0 +1,259 @@
+/**
+ * `makeApp(runtime)`: the Hono application. Routes are registered from the contract's endpoint table,
+ * each request runs as one Effect on the given `ManagedRuntime` (built once per process or isolate):
+ * body limit → authentication and scope → rate limit → idempotency → decode → use case → JSON.
+ * Every failure leaves as SOLAPI's `{ errorCode, errorMessage }`; internals only reach the log.
+ */
+import { type Endpoints as Contract, Endpoints } from "@senderid/contract"
+import { SenderIdRepository } from "@senderid/domain"
+import { Cause, Effect, Exit, type ManagedRuntime, Option, type Schema } from "effect"
+import { type Context, Hono } from "hono"
+import { bodyLimit } from "hono/body-limit"
+import { requestId } from "hono/request-id"
+import { authenticate } from "./Authentication.ts"
+import { renderDocsPage } from "./DocsPage.ts"
+import { type Language, languageOf, toWire, type WireError, wireError } from "./ErrorTable.ts"
+import { idempotent } from "./Idempotency.ts"
+import { openApiDocument } from "./OpenApi.ts"
+import { makeRateLimiter, type RateLimitOptions } from "./RateLimit.ts"
+import { decodeJson } from "./RequestBody.ts"
+import { RequestRejected, reject, tooManyRequests } from "./RequestError.ts"
+import type { AppServices, Handler, Handlers } from "./Route.ts"
+import { documentHandlers } from "./routes/Documents.ts"
+import { ArsCallPlaced, numberHandlers } from "./routes/Numbers.ts"
+import { paperHandlers } from "./routes/Papers.ts"
+
+/** One line per request, for JSON logs. Never carries a secret, a signature or a body. */
+export interface RequestLogEntry {
+  readonly time: string
+  readonly level: "info" | "warn" | "error"
+  readonly requestId: string
+  readonly method: string
+  readonly path: string
+  readonly status: number
+  readonly durationMs: number
+  readonly apiKey?: string
+  readonly errorCode?: string
+  /** The cause of a 500, for operators; the client never sees it. */
+  readonly defect?: string
+}
+
+export interface AppOptions {
+  /** Largest JSON body (bytes) outside uploads; default 64 KiB. */
+  readonly maxBodyBytes?: number
+  /** Largest upload body (bytes); default 1 MiB, room for a 700 KiB file in base64. */
+  readonly maxUploadBytes?: number
+  /** Per-key token bucket; default 20 requests/s with bursts of 100; `false` turns it off. */
+  readonly rateLimit?: RateLimitOptions | false
+  /** Receives one entry per request; nothing is logged without it. */
+  readonly log?: (entry: RequestLogEntry) => void
+  /** The rate limiter's clock (epoch ms); `Date.now` unless given. */
+  readonly now?: () => number
+}
+
+export interface Env {
+  Variables: {
+    requestId: string
+    apiKey: string | undefined
+    errorCode: string | undefined
+    defect: string | undefined
+  }
+}
+
+const handlers: Handlers<Contract.EndpointName> = {
+  ...numberHandlers,
+  ...paperHandlers,
+  ...documentHandlers,
+  health: () =>
+    SenderIdRepository.use((repository) => repository.findAccount("health-check")).pipe(
+      Effect.as({ status: "ok", storage: "ok" } as const),
+      Effect.catch(() =>
+        Effect.succeed(
+          jsonResponse(503, { status: "unavailable", storage: "unavailable" }, { "retry-after": "5" })
+        )
+      )
+    )
+}
+
+const jsonResponse = (status: number, body: unknown, headers?: Readonly<Record<string, string>>): Response =>
+  new Response(JSON.stringify(body), {
+    status,
+    headers: { "content-type": "application/json; charset=utf-8", ...headers }
+  })
+
+interface Failure {
+  readonly response: Response
+  readonly errorCode: string
+  readonly defect?: string
+}
+
+/** The response for a failed request: the first expected error by the table, anything else a bare 500. */
+const failureResponse = (cause: Cause.Cause<unknown>, language: Language): Failure => {
+  const error = Cause.findErrorOption(cause)
+  if (Option.isSome(error)) {
+    const e = error.value
+    if (e instanceof ArsCallPlaced) {
+      const wire = wireError("MFARequired", language)
+      return {
+        response: jsonResponse(wire.status, { ...wire.body, mfa: e.mfa }),
+        errorCode: wire.body.errorCode
+      }
+    }
+    const wire: WireError = e instanceof RequestRejected ? e.render(language) : toWire(e, language)
+    const headers =
+      e instanceof RequestRejected ? e.headers : wire.status === 503 ? { "retry-after": "5" } : undefined
+    return {
+      response: jsonResponse(wire.status, wire.body, headers),
+      errorCode: wire.body.errorCode,
+      ...(wire.status >= 500 && !(e instanceof RequestRejected) ? { defect: Cause.pretty(cause) } : {})
+    }
+  }
+  // Interrupted (the process is shutting down) is not the client's fault and worth a retry.
+  const wire = Cause.hasInterruptsOnly(cause)
+    ? wireError("ServiceUnavailable", language)
+    : wireError("InternalError", language)
+  return {
+    response: jsonResponse(wire.status, wire.body),
+    errorCode: wire.body.errorCode,
+    defect: Cause.pretty(cause)
+  }
+}
+
+const pathPattern = (path: string) => new RegExp(`^${path.replace(/:[A-Za-z]+/gu, "[^/]+")}/?$`, "u")
+
+export const makeApp = <ER>(
+  runtime: ManagedRuntime.ManagedRuntime<AppServices, ER>,
+  options: AppOptions = {}
+) => {
+  const maxBodyBytes = options.maxBodyBytes ?? 64 * 1024
+  const maxUploadBytes = options.maxUploadBytes ?? 1024 * 1024
+  const limiter =
+    options.rateLimit === false
+      ? undefined
+      : makeRateLimiter(options.rateLimit ?? { perSecond: 20, burst: 100 })
+  const now = options.now ?? Date.now
+  const log = options.log
+  const document = openApiDocument()
+
+  const app = new Hono<Env>()
+  app.use(requestId({ generator: () => crypto.randomUUID() }))
+  app.use(async (c, next) => {
+    const started = performance.now()
+    await next()
+    if (log === undefined) return
+    const status = c.res.status
+    const apiKey = c.get("apiKey")
+    const errorCode = c.get("errorCode")
+    const defect = c.get("defect")
+    log({
+      time: new Date().toISOString(),
+      level: status >= 500 ? "error" : status >= 400 ? "warn" : "info",
+      requestId: c.get("requestId"),
+      method: c.req.method,
+      path: c.req.path,
+      status,
+      durationMs: Math.round((performance.now() - started) * 100) / 100,
+      ...(apiKey === undefined ? {} : { apiKey }),
+      ...(errorCode === undefined ? {} : { errorCode }),
+      ...(defect === undefined ? {} : { defect })
+    })
+  })
+
+  const fail = (c: Context<Env>, failure: Failure): Response => {
+    c.set("errorCode", failure.errorCode)
+    if (failure.defect !== undefined) c.set("defect", failure.defect)
+    return failure.response
+  }
+
+  const route = (endpoint: Contract.Endpoint, handler: Handler<Contract.Endpoint>) => {
+    const limit = endpoint === Endpoints.endpoints.uploadDocument ? maxUploadBytes : maxBodyBytes
+    const limitBody = bodyLimit({
+      maxSize: limit,
+      onError: (c) =>
+        fail(
+          c as Context<Env>,
+          failureResponse(
+            Cause.fail(reject("PayloadTooLarge", { maxBytes: limit })),
+            languageOf(c.req.header("accept-language"))
+          )
+        )
+    })
+    app.on(endpoint.method, endpoint.path, limitBody, async (c) => {
+      const language = languageOf(c.req.header("accept-language"))
+      const program = Effect.gen(function* () {
+        let accountId = ""
+        if (endpoint.scope !== null) {
+          const credentials = yield* authenticate(c.req.header("authorization"), endpoint.scope)
+          c.set("apiKey", credentials.apiKey)
+          // Operators' keys act for no account: the customer routes are not theirs.
+          if (credentials.accountId === null) return yield* reject("Forbidden", { scope: endpoint.scope })
+          accountId = credentials.accountId
+          const admission = limiter?.take(credentials.apiKey, now())
+          if (admission !== undefined && !admission.allowed)
+            return yield* tooManyRequests(admission.retryAfterSeconds)
+        }
+        const text =
+          endpoint.body === undefined
+            ? ""
+            : yield* Effect.tryPromise({ try: () => c.req.text(), catch: () => reject("InvalidJSON") })
+        const produce = Effect.gen(function* () {
+          const body =
+            endpoint.body === undefined
+              ? undefined
+              : yield* decodeJson(endpoint.body as Schema.Decoder<unknown>, text)
+          const reply = yield* handler({
+            accountId,
+            // The table pairs each endpoint with its handler; the loop below loses that pairing for TypeScript.
+            body: body as never,
+            param: (name) => c.req.param(name) ?? "",
+            query: c.req.queries(),
+            header: (name) => c.req.header(name),
+            origin: new URL(c.req.url).origin
+          })
+          return reply instanceof Response ? reply : jsonResponse(200, reply)
+        }).pipe(Effect.catchCause((cause) => Effect.sync(() => fail(c, failureResponse(cause, language)))))
+        const key = endpoint.idempotent === true ? c.req.header("idempotency-key") : undefined
+        if (key === undefined) return yield* produce
+        return yield* idempotent(
+          { accountId, key, method: endpoint.method, path: c.req.path, body: text },
+          produce
+        )
+      })
+      const exit = await runtime.runPromiseExit(program)
+      return Exit.isSuccess(exit) ? exit.value : fail(c, failureResponse(exit.cause, language))
+    })
+  }
+
+  for (const name of Object.keys(Endpoints.endpoints) as Array<Contract.EndpointName>) {
+    route(Endpoints.endpoints[name], handlers[name] as Handler<Contract.Endpoint>)
+  }
+
+  app.get("/openapi.json", (c) => c.json(document))
+  const docsPage = renderDocsPage(document)
+  app.get("/docs", (c) =>
+    c.html(docsPage, 200, {
+      // The page is self-contained: it may load nothing from anywhere, not even from this server.
+      "content-security-policy":
+        "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'"
+    })
+  )
+
+  const known = Object.values(Endpoints.endpoints).map((e) => ({
+    method: e.method,
+    pattern: pathPattern(e.path)
+  }))
+  app.notFound((c) => {
+    const language = languageOf(c.req.header("accept-language"))
+    const allowed = known.filter((k) => k.pattern.test(c.req.path)).map((k) => k.method)
+    if (allowed.length === 0) return fail(c, failureResponse(Cause.fail(reject("NotFound")), language))
+    const failure = failureResponse(Cause.fail(reject("MethodNotAllowed")), language)
+    failure.response.headers.set("allow", [...new Set(allowed)].join(", "))
+    return fail(c, failure)
+  })
+  app.onError((error, c) =>
+    fail(c, failureResponse(Cause.die(error), languageOf(c.req.header("accept-language"))))
+  )
+  return app
+}
+
+export type App = ReturnType<typeof makeApp>

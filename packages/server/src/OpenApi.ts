@@ -1,0 +1,156 @@
+/**
+ * The OpenAPI 3.1 document of the API, generated from the contract's endpoint table and the same
+ * schemas the server decodes requests with, and the error table's statuses: what is documented is
+ * what is served. Built once per app.
+ */
+import { Endpoints } from "@senderid/contract"
+import { Schema } from "effect"
+import { statusByCode } from "./ErrorTable.ts"
+
+/** Codes every authenticated route may answer with, documented once per route. */
+const AUTH_CODES = [
+  "Unauthorized",
+  "InvalidAuthorization",
+  "InvalidAPIKey",
+  "SignatureDoesNotMatch",
+  "RequestTimeTooSkewed",
+  "DuplicatedSignature",
+  "Forbidden",
+  "TooManyRequests"
+]
+const REQUEST_CODES = ["MissingRequiredParameter", "InvalidParameter", "InvalidJSON", "PayloadTooLarge"]
+const ALWAYS = ["ServiceUnavailable", "InternalError"]
+
+export interface OpenApiDocument {
+  readonly openapi: "3.1.0"
+  readonly info: { readonly title: string; readonly version: string; readonly description: string }
+  readonly paths: Readonly<Record<string, Readonly<Record<string, Operation>>>>
+  readonly components: {
+    readonly schemas: Readonly<Record<string, unknown>>
+    readonly securitySchemes: Readonly<Record<string, unknown>>
+  }
+}
+
+export interface Operation {
+  readonly operationId: string
+  readonly summary: string
+  readonly tags: ReadonlyArray<string>
+  readonly security: ReadonlyArray<Readonly<Record<string, ReadonlyArray<string>>>>
+  readonly "x-scope"?: string
+  readonly parameters: ReadonlyArray<unknown>
+  readonly requestBody?: unknown
+  readonly responses: Readonly<Record<string, unknown>>
+}
+
+/** `/numbers/:phoneNumber` → `/numbers/{phoneNumber}`. */
+export const openApiPath = (path: string): string => path.replace(/:([A-Za-z]+)/gu, "{$1}")
+
+export const openApiDocument = (): OpenApiDocument => {
+  const schemas: Record<string, unknown> = {}
+  const toSchema = (schema: Schema.Top): unknown => {
+    const document = Schema.toJsonSchemaDocument(schema, { onExcessProperty: "error" })
+    const rewrite = (value: unknown): unknown =>
+      JSON.parse(JSON.stringify(value).replaceAll('"#/$defs/', '"#/components/schemas/'))
+    for (const [name, definition] of Object.entries(document.definitions)) schemas[name] = rewrite(definition)
+    return rewrite(document.schema)
+  }
+  const errorSchema = toSchema(
+    Schema.Struct({ errorCode: Schema.String, errorMessage: Schema.String }).annotate({ identifier: "Error" })
+  )
+
+  const paths: Record<string, Record<string, Operation>> = {}
+  for (const [name, endpoint] of Object.entries(Endpoints.endpoints) as Array<[string, Endpoints.Endpoint]>) {
+    const pathParameters = [...endpoint.path.matchAll(/:([A-Za-z]+)/gu)].map(([, param]) => ({
+      name: param,
+      in: "path",
+      required: true,
+      schema: { type: "string" }
+    }))
+    const parameters = [
+      ...pathParameters,
+      ...(endpoint.query ?? []).map((q) => ({
+        name: q.name,
+        in: "query",
+        required: false,
+        description: q.description,
+        schema: { type: "string" }
+      })),
+      ...(endpoint.headers ?? []).map((h) => ({
+        name: h.name,
+        in: "header",
+        required: false,
+        description: h.description,
+        schema: { type: "string" }
+      }))
+    ]
+    const codes = [
+      ...endpoint.errors,
+      ...(endpoint.scope === null ? [] : AUTH_CODES),
+      ...(endpoint.body === undefined ? [] : REQUEST_CODES),
+      ...ALWAYS
+    ]
+    const byStatus = new Map<number, Array<string>>()
+    for (const code of new Set(codes)) {
+      const status = statusByCode.get(code)
+      if (status === undefined)
+        throw new Error(`endpoint ${name} documents ${code}, which the error table does not have`)
+      byStatus.set(status, [...(byStatus.get(status) ?? []), code])
+    }
+    const success =
+      endpoint.success === Endpoints.endpoints.downloadDocument.success
+        ? {
+            description: "The file",
+            content: { "application/octet-stream": { schema: { type: "string", format: "binary" } } }
+          }
+        : { description: "Success", content: { "application/json": { schema: toSchema(endpoint.success) } } }
+    const responses: Record<string, unknown> = { "200": success }
+    for (const [status, statusCodes] of [...byStatus].sort(([a], [b]) => a - b)) {
+      responses[String(status)] = {
+        description: `errorCode: ${statusCodes.join(", ")}`,
+        content: { "application/json": { schema: errorSchema } }
+      }
+    }
+    const operation: Operation = {
+      operationId: name,
+      summary: endpoint.summary,
+      tags: [endpoint.solapi ? "SOLAPI senderid v1" : "Additions"],
+      security: endpoint.scope === null ? [] : [{ solapiHmac: [] }],
+      ...(endpoint.scope === null ? {} : { "x-scope": endpoint.scope }),
+      parameters,
+      ...(endpoint.body === undefined
+        ? {}
+        : {
+            requestBody: {
+              required: true,
+              content: { "application/json": { schema: toSchema(endpoint.body) } }
+            }
+          }),
+      responses
+    }
+    const path = openApiPath(endpoint.path)
+    paths[path] = { ...paths[path], [endpoint.method.toLowerCase()]: operation }
+  }
+
+  return {
+    openapi: "3.1.0",
+    info: {
+      title: "senderid",
+      version: "1",
+      description:
+        "A Korean sender-number (발신번호) registry, wire-compatible with SOLAPI's senderid v1. Errors are `{ errorCode, errorMessage }`, Korean by default, English with `Accept-Language: en`."
+    },
+    paths,
+    components: {
+      schemas,
+      securitySchemes: {
+        solapiHmac: {
+          type: "apiKey",
+          in: "header",
+          name: "Authorization",
+          description:
+            "`HMAC-SHA256 apiKey=<key>, date=<ISO 8601>, salt=<12–64 chars>, signature=hex(HMAC-SHA256(secret, date + salt))`; `HMAC-MD5` is also accepted. The date must be within 15 minutes of the server's clock and each signature is accepted once."
+        }
+      }
+    }
+  }
+}

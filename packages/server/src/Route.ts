@@ -1,0 +1,48 @@
+/**
+ * The shape of one endpoint's handler: it receives the decoded request (account, body, parameters)
+ * and returns the endpoint's success value as an Effect over the app's services. The endpoint table
+ * types both ends, so a handler cannot answer with another endpoint's shape.
+ */
+import type { Endpoints } from "@senderid/contract"
+import type {
+  ApiKeys,
+  Documents,
+  IdempotencyKeys,
+  SenderIdRepository,
+  SenderIds,
+  UsedSignatures
+} from "@senderid/domain"
+import type { Effect, Schema } from "effect"
+
+/** What `makeApp`'s runtime must provide. */
+export type AppServices =
+  | SenderIds
+  | Documents
+  | ApiKeys
+  | UsedSignatures
+  | IdempotencyKeys
+  | SenderIdRepository
+
+export interface RouteRequest<E extends Endpoints.Endpoint> {
+  /** The authenticated key's account; empty on the routes that need no authentication. */
+  readonly accountId: string
+  readonly body: E extends { readonly body: infer S extends Schema.Top } ? S["Type"] : undefined
+  /** A path parameter, percent-decoded. */
+  readonly param: (name: string) => string
+  /** Every query parameter with all its values, in order. */
+  readonly query: Readonly<Record<string, ReadonlyArray<string>>>
+  readonly header: (name: string) => string | undefined
+  /** `scheme://host` of the request, for links in responses. */
+  readonly origin: string
+}
+
+/** The endpoint's success value, or a ready `Response` where the answer is not JSON (a file). */
+export type Reply<E extends Endpoints.Endpoint> = E["success"]["Type"] | Response
+
+export type Handler<E extends Endpoints.Endpoint> = (
+  request: RouteRequest<E>
+) => Effect.Effect<Reply<E>, unknown, AppServices>
+
+export type Handlers<K extends Endpoints.EndpointName> = {
+  readonly [N in K]: Handler<(typeof Endpoints.endpoints)[N]>
+}
