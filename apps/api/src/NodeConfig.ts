@@ -1,0 +1,65 @@
+/**
+ * The Node server's settings, read from the environment once at start. Every one has a default that
+ * makes `pnpm start` work on a fresh machine: port 3000, a SQLite file under `./data`.
+ */
+import { resolve } from "node:path"
+import { Schema } from "effect"
+
+const Port = Schema.NumberFromString.check(Schema.isInt(), Schema.isBetween({ minimum: 0, maximum: 65535 }))
+
+export const Environment = Schema.Struct({
+  PORT: Schema.optionalKey(Port),
+  HOST: Schema.optionalKey(Schema.String),
+  /** Where the SQLite file and the uploaded documents live. */
+  SENDERID_DATA_DIR: Schema.optionalKey(Schema.String),
+  /** `postgres://…`: the registry and the server's stores on PostgreSQL instead of SQLite. */
+  DATABASE_URL: Schema.optionalKey(Schema.String),
+  /** `redis://…`: replay protection shared by every instance through Redis. */
+  REDIS_URL: Schema.optionalKey(Schema.String),
+  /** Encrypts API-key secrets at rest; a long random string (e.g. `openssl rand -base64 32`). */
+  SENDERID_MASTER_KEY: Schema.optionalKey(Schema.String),
+  /** `FULL` makes every SQLite commit survive power loss, at an fsync per commit. */
+  SENDERID_SQLITE_SYNCHRONOUS: Schema.optionalKey(Schema.Literals(["NORMAL", "FULL"])),
+  /** Requests per second per API key (bursts of 5× that); `0` turns the limit off. */
+  SENDERID_RATE_LIMIT: Schema.optionalKey(Schema.NumberFromString.check(Schema.isGreaterThanOrEqualTo(0))),
+  /** `off` silences the per-request JSON log lines. */
+  SENDERID_REQUEST_LOG: Schema.optionalKey(Schema.Literals(["on", "off"]))
+})
+
+export interface NodeConfig {
+  readonly port: number
+  readonly host: string
+  readonly dataDirectory: string
+  readonly databaseUrl: string | undefined
+  readonly redisUrl: string | undefined
+  readonly masterKey: string | undefined
+  readonly synchronous: "NORMAL" | "FULL"
+  readonly rateLimitPerSecond: number
+  readonly requestLog: boolean
+}
+
+const blankToUndefined = (value: string | undefined) =>
+  value === undefined || value.trim() === "" ? undefined : value
+
+/**
+ * Reads the settings; a malformed value fails with the schema's message naming the variable. A
+ * relative data directory is taken from where the command was typed (`INIT_CWD`, which pnpm sets),
+ * so `pnpm start` at the repository root keeps its data in `./data` there.
+ */
+export const fromEnvironment = (env: Readonly<Record<string, string | undefined>>): NodeConfig => {
+  const given = Object.fromEntries(
+    Object.entries(env).filter(([, value]) => blankToUndefined(value) !== undefined)
+  )
+  const parsed = Schema.decodeUnknownSync(Environment)(given)
+  return {
+    port: parsed.PORT ?? 3000,
+    host: parsed.HOST ?? "127.0.0.1",
+    dataDirectory: resolve(env.INIT_CWD ?? ".", parsed.SENDERID_DATA_DIR ?? "data"),
+    databaseUrl: parsed.DATABASE_URL,
+    redisUrl: parsed.REDIS_URL,
+    masterKey: parsed.SENDERID_MASTER_KEY,
+    synchronous: parsed.SENDERID_SQLITE_SYNCHRONOUS ?? "NORMAL",
+    rateLimitPerSecond: parsed.SENDERID_RATE_LIMIT ?? 50,
+    requestLog: parsed.SENDERID_REQUEST_LOG !== "off"
+  }
+}

@@ -1,0 +1,88 @@
+/**
+ * `pnpm keys`: the operator's command for API keys, on the same database the server uses (same
+ * environment variables). Secrets are printed once, at creation, and stored encrypted when
+ * `SENDERID_MASTER_KEY` is set.
+ *
+ *   pnpm keys create --account ACME [--read-only]   a customer key (opens the account if new)
+ *   pnpm keys create --operator alice                an operator key
+ *   pnpm keys list [--account ACME]                  keys without their secrets
+ *   pnpm keys revoke NCS…                            refuse the key from now on
+ */
+import { parseArgs } from "node:util"
+import { Accounts, type ApiKeyScope, ApiKeys, AuditEntry } from "@senderid/domain"
+import { generateCredentials } from "@senderid/storage/apiKeys"
+import { Cause, Effect, ManagedRuntime } from "effect"
+import { fromEnvironment } from "./NodeConfig.ts"
+import * as NodeServices from "./NodeServices.ts"
+
+const usage = `usage:
+  pnpm keys create --account <accountId> [--read-only]
+  pnpm keys create --operator <operatorId>
+  pnpm keys list [--account <accountId>]
+  pnpm keys revoke <apiKey>`
+
+const { values, positionals } = parseArgs({
+  allowPositionals: true,
+  options: {
+    account: { type: "string" },
+    operator: { type: "string" },
+    "read-only": { type: "boolean", default: false },
+    help: { type: "boolean", default: false }
+  }
+})
+
+const [command, argument] = positionals
+const operatorActor = AuditEntry.operatorActor(process.env.USER ?? "operator")
+
+const program = Effect.gen(function* () {
+  const keys = yield* ApiKeys
+  switch (command) {
+    case "create": {
+      if ((values.account === undefined) === (values.operator === undefined)) return usage
+      const credentials = generateCredentials()
+      if (values.account !== undefined) {
+        const accountId = values.account
+        yield* Accounts.use((a) => a.ensure(operatorActor, accountId))
+        const scopes: ReadonlyArray<ApiKeyScope> = values["read-only"]
+          ? ["senderid:read"]
+          : ["senderid:read", "senderid:write"]
+        yield* keys.issue({ ...credentials, scopes, accountId })
+        return `account ${accountId}\napiKey  ${credentials.apiKey}\nsecret  ${credentials.secret}\nscopes  ${scopes.join(" ")}`
+      }
+      const operatorId = values.operator ?? ""
+      yield* keys.issue({ ...credentials, scopes: ["operator:read", "operator:write"], operatorId })
+      return `operator ${operatorId}\napiKey   ${credentials.apiKey}\nsecret   ${credentials.secret}\nscopes   operator:read operator:write`
+    }
+    case "list": {
+      const listed = yield* keys.list({ accountId: values.account })
+      return listed
+        .map(
+          (k) =>
+            `${k.apiKey}  ${(k.accountId ?? `operator:${k.operatorId}`).padEnd(20)}  ${k.scopes.join(",").padEnd(30)}  ${new Date(k.dateCreated).toISOString()}${k.revokedAt === null ? "" : "  REVOKED"}`
+        )
+        .join("\n")
+    }
+    case "revoke": {
+      if (argument === undefined) return usage
+      yield* keys.revoke(argument)
+      return `revoked ${argument}`
+    }
+    default:
+      return usage
+  }
+})
+
+if (values.help || command === undefined) {
+  process.stdout.write(`${usage}\n`)
+} else {
+  const runtime = ManagedRuntime.make(NodeServices.layer(fromEnvironment(process.env)))
+  const exit = await runtime.runPromiseExit(program)
+  await runtime.dispose()
+  if (exit._tag === "Success") {
+    process.stdout.write(`${exit.value}\n`)
+    process.exit(exit.value === usage ? 2 : 0)
+  }
+  const { _tag, message, ...fields } = Cause.squash(exit.cause) as { _tag?: string; message?: string }
+  process.stderr.write(`senderid keys: ${_tag ?? "failed"} ${JSON.stringify(fields)}\n`)
+  process.exit(1)
+}

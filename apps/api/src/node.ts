@@ -1,0 +1,81 @@
+/**
+ * `pnpm start`: the API on Node. Reads the environment, builds the services once into a
+ * `ManagedRuntime`, creates the demo keys on the first start, serves the Hono app, relays registry
+ * events to the log, and on SIGTERM/SIGINT stops accepting, lets in-flight requests finish, then
+ * closes the database.
+ */
+import { serve } from "@hono/node-server"
+import { EventRelay } from "@senderid/domain"
+import { makeApp } from "@senderid/server"
+import { Effect, Fiber, Layer, Logger, ManagedRuntime, Schedule } from "effect"
+import { banner, firstStart } from "./FirstStart.ts"
+import { fromEnvironment } from "./NodeConfig.ts"
+import * as NodeServices from "./NodeServices.ts"
+
+const config = fromEnvironment(process.env)
+const runtime = ManagedRuntime.make(
+  NodeServices.layer(config).pipe(Layer.provide(Logger.layer([Logger.consoleJson])))
+)
+
+const writeLine = (entry: unknown) => process.stdout.write(`${JSON.stringify(entry)}\n`)
+
+const keys = await runtime.runPromise(firstStart()).catch((error: unknown) => {
+  // The database cannot be opened or migrated: say which and why, without a stack trace.
+  process.stderr.write(`senderid: cannot start: ${error instanceof Error ? error.message : String(error)}\n`)
+  process.exit(1)
+})
+
+const app = makeApp(runtime, {
+  rateLimit:
+    config.rateLimitPerSecond === 0
+      ? false
+      : { perSecond: config.rateLimitPerSecond, burst: config.rateLimitPerSecond * 5 },
+  ...(config.requestLog ? { log: writeLine } : {})
+})
+
+// Registry events leave the outbox for the log every two seconds; a failed round is retried next time.
+const relay = runtime.runFork(
+  EventRelay.use((relay) => relay.drain()).pipe(
+    Effect.catchCause((cause) => Effect.logWarning("event relay round failed", cause)),
+    Effect.repeat(Schedule.spaced("2 seconds"))
+  )
+)
+
+const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, (info) => {
+  const origin = `http://${info.family === "IPv6" ? `[${info.address}]` : info.address}:${info.port}`
+  if (keys !== undefined) process.stdout.write(banner(origin, keys))
+  writeLine({
+    time: new Date().toISOString(),
+    level: "info",
+    message: "senderid listening",
+    origin,
+    storage: config.databaseUrl === undefined ? `sqlite:${NodeServices.sqliteFile(config)}` : "postgresql",
+    usedSignatures: config.redisUrl === undefined ? "database" : "redis"
+  })
+})
+
+let stopping = false
+const shutdown = (signal: string) => {
+  if (stopping) return
+  stopping = true
+  writeLine({ time: new Date().toISOString(), level: "info", message: "senderid stopping", signal })
+  // A request still running after 10 s is cut off, but each commit is one transaction: nothing is half-written.
+  setTimeout(() => process.exit(1), 10_000).unref()
+  server.close(() => {
+    runtime
+      .runPromise(Fiber.interrupt(relay))
+      .then(() => runtime.dispose())
+      .then(() => {
+        writeLine({ time: new Date().toISOString(), level: "info", message: "senderid stopped" })
+        process.exit(0)
+      })
+  })
+  // Keep-alive connections would hold close() open: close each one as soon as it is idle, so
+  // in-flight requests finish and are answered, and nothing new starts on them.
+  if ("closeIdleConnections" in server) {
+    server.closeIdleConnections()
+    setInterval(() => server.closeIdleConnections(), 50).unref()
+  }
+}
+process.once("SIGTERM", () => shutdown("SIGTERM"))
+process.once("SIGINT", () => shutdown("SIGINT"))

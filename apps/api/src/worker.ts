@@ -1,0 +1,34 @@
+/**
+ * The API on Cloudflare Workers: the same Hono app as on Node, over D1. The runtime is built once
+ * per isolate, on the first request (bindings only exist then), and reused by every later request.
+ */
+import { type App, makeApp } from "@senderid/server"
+import { Layer, Logger, ManagedRuntime } from "effect"
+import * as WorkerServices from "./WorkerServices.ts"
+
+export type { WorkerEnv } from "./WorkerServices.ts"
+
+const makeRuntime = (env: WorkerServices.WorkerEnv) =>
+  ManagedRuntime.make(WorkerServices.layer(env).pipe(Layer.provide(Logger.layer([Logger.consoleJson]))))
+
+let isolate:
+  | { readonly db: unknown; readonly runtime: ReturnType<typeof makeRuntime>; readonly app: App }
+  | undefined
+
+/** The isolate's runtime and app, built on first use; tests reach the runtime to issue keys. */
+export const isolateFor = (env: WorkerServices.WorkerEnv) => {
+  if (isolate === undefined || isolate.db !== env.DB) {
+    const runtime = makeRuntime(env)
+    isolate = {
+      db: env.DB,
+      runtime,
+      app: makeApp(runtime, { log: (entry) => console.log(JSON.stringify(entry)) })
+    }
+  }
+  return isolate
+}
+
+export default {
+  fetch: (request: Request, env: WorkerServices.WorkerEnv, context: unknown) =>
+    isolateFor(env).app.fetch(request, env, context as never)
+}

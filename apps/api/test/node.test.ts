@@ -1,0 +1,212 @@
+/**
+ * `pnpm start` as an operator meets it: a real process on a real socket over a SQLite file (or
+ * PostgreSQL), first-start keys and a curl line that works, JSON logs, body limits a socket can show,
+ * concurrent registrations, and a SIGTERM that lets an in-flight request finish.
+ */
+import { execFileSync } from "node:child_process"
+import { request as httpRequest } from "node:http"
+import { Signature } from "@senderid/server"
+import { Effect } from "effect"
+import { afterAll, assert, describe, it } from "vitest"
+import { type RunningServer, shell, startServer, tempDataDirectory } from "./support/server.ts"
+
+interface Key {
+  readonly apiKey: string
+  readonly secret: string
+}
+
+const firstStartKeys = (lines: ReadonlyArray<string>) => {
+  const keyLine = (label: string): Key => {
+    const line = lines.find((l) => l.trimStart().startsWith(label)) ?? ""
+    const [, apiKey = "", secret = ""] = /(NCS[0-9A-Z]{13})\s+secret\s+([0-9A-Z]{32})/u.exec(line) ?? []
+    return { apiKey, secret }
+  }
+  return { customer: keyLine("customer key"), operator: keyLine("operator key") }
+}
+
+const send = async (
+  server: RunningServer,
+  key: Key,
+  method: string,
+  path: string,
+  body?: unknown,
+  headers: Record<string, string> = {}
+) => {
+  const authorization = await Effect.runPromise(Signature.sign({ apiKey: key.apiKey, apiSecret: key.secret }))
+  return fetch(`${server.origin}${path}`, {
+    method,
+    headers: { authorization, "content-type": "application/json", ...headers },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) })
+  })
+}
+
+describe("pnpm start on a SQLite file", () => {
+  const dataDirectory = tempDataDirectory()
+  let server: RunningServer
+  let keys: { customer: Key; operator: Key }
+
+  afterAll(async () => {
+    await server?.stop("SIGKILL")
+  })
+
+  it("creates a demo account and two keys on first start and prints a curl line that works", async () => {
+    server = await startServer({ dataDirectory })
+    keys = firstStartKeys(server.lines)
+    assert.match(keys.customer.apiKey, /^NCS/u)
+    assert.match(keys.operator.apiKey, /^NCS/u)
+    const curl = server.lines.find((l) => l.includes("curl -s"))?.trim() ?? ""
+    const book = JSON.parse(shell(curl)) as { accountId: string; limit: number; senderIds: unknown[] }
+    assert.strictEqual(book.accountId, "DEMO")
+    assert.deepStrictEqual(book.senderIds, [])
+  })
+
+  it("logs one JSON line per request with its request id, and never a secret", async () => {
+    const response = await send(server, keys.customer, "GET", "/senderid/v1/numbers/active")
+    const requestId = response.headers.get("x-request-id")
+    assert.isNotNull(requestId)
+    await response.text()
+    const logged = server.lines
+      .filter((l) => l.startsWith("{"))
+      .map((l) => JSON.parse(l) as Record<string, unknown>)
+      .find((entry) => entry.requestId === requestId)
+    assert.deepInclude(logged, { method: "GET", path: "/senderid/v1/numbers/active", status: 200 })
+    const afterBanner = server.lines.slice(server.lines.findIndex((l) => l.includes("senderid listening")))
+    assert.isFalse(
+      afterBanner.some((l) => l.includes(keys.customer.secret) || l.includes(keys.operator.secret))
+    )
+  })
+
+  it("refuses an oversize chunked body with 413 in SOLAPI's shape, without reading it all", async () => {
+    const authorization = await Effect.runPromise(
+      Signature.sign({ apiKey: keys.customer.apiKey, apiSecret: keys.customer.secret })
+    )
+    const { status, body } = await new Promise<{ status: number; body: string }>((resolve, reject) => {
+      const url = new URL(`${server.origin}/senderid/v1/numbers`)
+      const req = httpRequest(
+        {
+          host: url.hostname,
+          port: url.port,
+          path: url.pathname,
+          method: "POST",
+          headers: { authorization, "content-type": "application/json", "transfer-encoding": "chunked" }
+        },
+        (res) => {
+          let text = ""
+          res.on("data", (c: Buffer) => {
+            text += c.toString()
+          })
+          res.on("end", () => resolve({ status: res.statusCode ?? 0, body: text }))
+        }
+      )
+      req.on("error", reject)
+      const chunk = `{"phoneNumber":"0212345678","pad":"${"x".repeat(16 * 1024)}`
+      for (let i = 0; i < 8; i++) req.write(chunk)
+      req.end('"}')
+    })
+    assert.strictEqual(status, 413)
+    assert.strictEqual((JSON.parse(body) as { errorCode: string }).errorCode, "PayloadTooLarge")
+  })
+
+  it("registers exactly up to the limit when 40 signed requests race", async () => {
+    const numbers = Array.from({ length: 40 }, (_, i) => `0703${String(1_000_000 + i).padStart(7, "0")}`)
+    const responses = await Promise.all(
+      numbers.map((phoneNumber) =>
+        send(server, keys.customer, "POST", "/senderid/v1/numbers", { phoneNumber })
+      )
+    )
+    const codes = await Promise.all(
+      responses.map(async (r) =>
+        r.status === 200 ? "OK" : ((await r.json()) as { errorCode: string }).errorCode
+      )
+    )
+    assert.strictEqual(codes.filter((c) => c === "OK").length, 5)
+    assert.strictEqual(codes.filter((c) => c === "LimitExceeded").length, 35)
+    const book = (await (await send(server, keys.customer, "GET", "/senderid/v1/numbers")).json()) as {
+      senderIds: unknown[]
+    }
+    assert.strictEqual(book.senderIds.length, 5)
+  })
+
+  it("finishes an in-flight request on SIGTERM, exits 0, and keeps its data for the next start", async () => {
+    const authorization = await Effect.runPromise(
+      Signature.sign({ apiKey: keys.customer.apiKey, apiSecret: keys.customer.secret })
+    )
+    // Delete one number to make room, then start a registration whose body arrives after SIGTERM.
+    await (await send(server, keys.customer, "DELETE", "/senderid/v1/numbers/07031000000")).text()
+    const body = JSON.stringify({ phoneNumber: "02-3456-7890" })
+    const url = new URL(`${server.origin}/senderid/v1/numbers`)
+    const answered = new Promise<{ status: number; text: string }>((resolve, reject) => {
+      const req = httpRequest(
+        {
+          host: url.hostname,
+          port: url.port,
+          path: url.pathname,
+          method: "POST",
+          headers: {
+            authorization,
+            "content-type": "application/json",
+            "content-length": String(Buffer.byteLength(body))
+          }
+        },
+        (res) => {
+          let text = ""
+          res.on("data", (c: Buffer) => {
+            text += c.toString()
+          })
+          res.on("end", () => resolve({ status: res.statusCode ?? 0, text }))
+        }
+      )
+      req.on("error", reject)
+      req.write(body.slice(0, 10))
+      // The server has the request's head; SIGTERM arrives mid-body, then the rest of the body.
+      setTimeout(() => {
+        server.process.kill("SIGTERM")
+        setTimeout(() => req.end(body.slice(10)), 300)
+      }, 300)
+    })
+    const { status, text } = await answered
+    assert.strictEqual(status, 200, text)
+    assert.strictEqual(await server.exited, 0)
+    assert.isTrue(server.lines.some((l) => l.includes('"senderid stopped"')))
+
+    server = await startServer({ dataDirectory })
+    assert.isFalse(
+      server.lines.some((l) => l.includes("first start")),
+      "keys are created only once"
+    )
+    const book = (await (await send(server, keys.customer, "GET", "/senderid/v1/numbers")).json()) as {
+      senderIds: Array<{ phoneNumber: string }>
+    }
+    assert.include(
+      book.senderIds.map((s) => s.phoneNumber),
+      "0234567890"
+    )
+  })
+})
+
+describe("pnpm start with DATABASE_URL", () => {
+  const admin = "postgres://postgres@127.0.0.1:5432/test"
+  const name = `senderid_api_${Date.now().toString(36)}`
+  const psql = (url: string, sql: string) =>
+    execFileSync("psql", [url, "-v", "ON_ERROR_STOP=1", "-qAtc", sql], { encoding: "utf8" }).trim()
+  const databaseUrl = `postgres://postgres@127.0.0.1:5432/${name}`
+  let server: RunningServer | undefined
+
+  afterAll(async () => {
+    await server?.stop("SIGKILL")
+    psql(admin, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)
+  })
+
+  it("keeps the registry and the keys in PostgreSQL", async () => {
+    psql(admin, `CREATE DATABASE ${name}`)
+    server = await startServer({ env: { DATABASE_URL: databaseUrl } })
+    assert.isTrue(server.lines.some((l) => l.includes('"storage":"postgresql"')))
+    const { customer } = firstStartKeys(server.lines)
+    const response = await send(server, customer, "POST", "/senderid/v1/numbers", {
+      phoneNumber: "010-2345-6789"
+    })
+    assert.strictEqual(response.status, 200)
+    assert.strictEqual(psql(databaseUrl, "SELECT count(*) FROM api_keys"), "2")
+    assert.strictEqual(psql(databaseUrl, "SELECT phone_number FROM sender_ids"), "01023456789")
+  })
+})

@@ -1,0 +1,92 @@
+/**
+ * Starts `src/node.ts` as `pnpm start` does — a real process on a real port, with its own data
+ * folder — and reads its stdout line by line, so tests see exactly what an operator sees.
+ */
+import { type ChildProcess, execFileSync, spawn } from "node:child_process"
+import { mkdtempSync } from "node:fs"
+import { tmpdir } from "node:os"
+import { join } from "node:path"
+import { afterAll } from "vitest"
+
+const API_ROOT = join(import.meta.dirname, "..", "..")
+
+export interface RunningServer {
+  readonly origin: string
+  readonly dataDirectory: string
+  readonly process: ChildProcess
+  /** Everything printed so far, one entry per line. */
+  readonly lines: Array<string>
+  /** Resolves with the exit code once the process has ended. */
+  readonly exited: Promise<number | null>
+  readonly stop: (signal?: NodeJS.Signals) => Promise<number | null>
+}
+
+const running = new Set<ChildProcess>()
+afterAll(() => {
+  for (const child of running) child.kill("SIGKILL")
+})
+
+export const tempDataDirectory = () => mkdtempSync(join(tmpdir(), "senderid-api-"))
+
+export const startServer = async (
+  options: { readonly dataDirectory?: string; readonly env?: Record<string, string> } = {}
+): Promise<RunningServer> => {
+  const dataDirectory = options.dataDirectory ?? tempDataDirectory()
+  const env: Record<string, string | undefined> = {
+    ...process.env,
+    PORT: "0",
+    HOST: "127.0.0.1",
+    SENDERID_DATA_DIR: dataDirectory,
+    INIT_CWD: dataDirectory,
+    ...options.env
+  }
+  // A DATABASE_URL inherited from the shell would silently move a SQLite test onto PostgreSQL.
+  if (options.env?.DATABASE_URL === undefined) delete env.DATABASE_URL
+  if (options.env?.REDIS_URL === undefined) delete env.REDIS_URL
+  const child = spawn(process.execPath, ["src/node.ts"], {
+    cwd: API_ROOT,
+    env,
+    stdio: ["ignore", "pipe", "pipe"]
+  })
+  running.add(child)
+  const lines: Array<string> = []
+  const exited = new Promise<number | null>((resolve) =>
+    child.on("exit", (code) => {
+      running.delete(child)
+      resolve(code)
+    })
+  )
+  let buffered = ""
+  const origin = await new Promise<string>((resolve, reject) => {
+    const onData = (chunk: Buffer) => {
+      buffered += chunk.toString("utf8")
+      const complete = buffered.split("\n")
+      buffered = complete.pop() ?? ""
+      for (const line of complete) {
+        lines.push(line)
+        if (line.includes('"senderid listening"')) resolve((JSON.parse(line) as { origin: string }).origin)
+      }
+    }
+    child.stdout?.on("data", onData)
+    child.stderr?.on("data", (chunk: Buffer) =>
+      lines.push(...chunk.toString("utf8").split("\n").filter(Boolean))
+    )
+    void exited.then((code) =>
+      reject(new Error(`server exited (${code}) before listening:\n${lines.join("\n")}`))
+    )
+  })
+  return {
+    origin,
+    dataDirectory,
+    process: child,
+    lines,
+    exited,
+    stop: (signal = "SIGTERM") => {
+      child.kill(signal)
+      return exited
+    }
+  }
+}
+
+/** Runs a shell line (the banner's curl line) and returns its stdout. */
+export const shell = (line: string) => execFileSync("bash", ["-c", line], { encoding: "utf8" })

@@ -1,0 +1,100 @@
+/**
+ * The Worker inside workerd, over a local D1: the same app as on Node answers SOLAPI's requests,
+ * signed as SOLAPI's SDKs sign them, and keeps its state in D1 across requests of one isolate.
+ */
+import { env } from "cloudflare:workers"
+import { assert, describe, it } from "@effect/vitest"
+import { Accounts, ApiKeys, AuditEntry, DevelopmentCalls } from "@senderid/domain"
+import { Signature } from "@senderid/server"
+import { Effect, Option } from "effect"
+import worker, { isolateFor } from "../src/worker.ts"
+
+const run = Date.now().toString(36).toUpperCase()
+const customer = { apiKey: `NCSW${run}`.slice(0, 16), secret: `S${run}`.padEnd(32, "X") }
+
+const signed = async (method: string, path: string, body?: unknown, headers: Record<string, string> = {}) => {
+  const authorization = await Effect.runPromise(
+    Signature.sign({ apiKey: customer.apiKey, apiSecret: customer.secret })
+  )
+  return worker.fetch(
+    new Request(`https://senderid.example${path}`, {
+      method,
+      headers: { authorization, "content-type": "application/json", ...headers },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) })
+    }),
+    env,
+    {}
+  )
+}
+
+describe("the Worker on D1", () => {
+  it("serves health without authentication", async () => {
+    const response = await worker.fetch(new Request("https://senderid.example/health"), env, {})
+    assert.strictEqual(response.status, 200)
+    assert.deepStrictEqual(await response.json(), { status: "ok", storage: "ok" })
+  })
+
+  it("registers, verifies by ARS and lists a number for a signed customer", async () => {
+    const { runtime } = isolateFor(env)
+    const accountId = `W${run}`
+    await runtime.runPromise(
+      Effect.gen(function* () {
+        yield* Accounts.use((a) => a.open(AuditEntry.operatorActor("test"), accountId, { limit: 3 }))
+        yield* ApiKeys.use((k) =>
+          k.issue({ ...customer, scopes: ["senderid:read", "senderid:write"], accountId })
+        )
+      })
+    )
+
+    const created = await signed("POST", "/senderid/v1/numbers", { phoneNumber: "031-234-5678" })
+    assert.strictEqual(created.status, 200)
+    const book = (await created.json()) as {
+      accountId: string
+      senderIds: Array<{ phoneNumber: string; status: string }>
+    }
+    assert.strictEqual(book.accountId, accountId)
+    assert.deepStrictEqual(
+      book.senderIds.map((s) => [s.phoneNumber, s.status]),
+      [["0312345678", "PENDING"]]
+    )
+
+    const mfa = { authType: "ARS", extras: { phoneNumber: "0312345678" } }
+    const call = await signed("PUT", "/senderid/v1/numbers/0312345678/authenticate", undefined, {
+      "x-mfa-data": JSON.stringify(mfa)
+    })
+    assert.strictEqual(call.status, 403)
+    const { mfa: challenge } = (await call.json()) as { errorCode: string; mfa: { transactionId: string } }
+    const pin = await runtime.runPromise(
+      DevelopmentCalls.use((calls) => calls.lastPin("0312345678")).pipe(
+        Effect.map(Option.getOrElse(() => ""))
+      )
+    )
+    const verified = await signed("PUT", "/senderid/v1/numbers/0312345678/authenticate", undefined, {
+      "x-mfa-data": JSON.stringify({ ...mfa, transactionId: challenge.transactionId, token: pin })
+    })
+    assert.strictEqual(verified.status, 200)
+
+    const active = await signed("GET", "/senderid/v1/numbers/active")
+    assert.deepStrictEqual(await active.json(), ["0312345678"])
+  })
+
+  it("refuses a replayed signature and answers errors in SOLAPI's shape", async () => {
+    const authorization = await Effect.runPromise(
+      Signature.sign({ apiKey: customer.apiKey, apiSecret: customer.secret })
+    )
+    const send = () =>
+      worker.fetch(
+        new Request("https://senderid.example/senderid/v1/numbers", { headers: { authorization } }),
+        env,
+        {}
+      )
+    assert.strictEqual((await send()).status, 200)
+    const replay = await send()
+    assert.strictEqual(replay.status, 403)
+    assert.strictEqual(((await replay.json()) as { errorCode: string }).errorCode, "DuplicatedSignature")
+
+    const bad = await signed("POST", "/senderid/v1/numbers", { phoneNumber: "112" })
+    assert.strictEqual(bad.status, 400)
+    assert.deepStrictEqual(Object.keys((await bad.json()) as object).sort(), ["errorCode", "errorMessage"])
+  })
+})
