@@ -140,6 +140,8 @@ export const makeApp = <ER>(
   app.use(async (c, next) => {
     const started = performance.now()
     await next()
+    // Handlers answer with their own Response objects, which do not carry headers set on the context.
+    c.res.headers.set("x-request-id", c.get("requestId"))
     if (log === undefined) return
     const status = c.res.status
     const apiKey = c.get("apiKey")
