@@ -147,7 +147,7 @@ export const makeApp = <ER>(
     const apiKey = c.get("apiKey")
     const errorCode = c.get("errorCode")
     const defect = c.get("defect")
-    log({
+    const entry: RequestLogEntry = {
       time: new Date().toISOString(),
       level: status >= 500 ? "error" : status >= 400 ? "warn" : "info",
       requestId: c.get("requestId"),
@@ -158,7 +158,13 @@ export const makeApp = <ER>(
       ...(apiKey === undefined ? {} : { apiKey }),
       ...(errorCode === undefined ? {} : { errorCode }),
       ...(defect === undefined ? {} : { defect })
-    })
+    }
+    // The request has been answered: a failing log sink must not turn that answer into a 500.
+    try {
+      log(entry)
+    } catch {
+      // Nowhere left to report it; the response stands.
+    }
   })
 
   const fail = (c: Context<Env>, failure: Failure): Response => {
