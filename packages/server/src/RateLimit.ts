@@ -43,7 +43,8 @@ export const makeRateLimiter = (options: RateLimitOptions) => {
         options.burst,
         bucket.tokens + Math.max(0, now - bucket.updatedAt) * perMillisecond
       )
-      bucket.updatedAt = now
+      // A clock that steps back must not make the same interval refill the bucket twice.
+      bucket.updatedAt = Math.max(bucket.updatedAt, now)
       buckets.set(key, bucket)
       if (bucket.tokens >= 1) {
         bucket.tokens -= 1
