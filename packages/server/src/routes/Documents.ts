@@ -35,7 +35,8 @@ const documentQuery = (query: Readonly<Record<string, ReadonlyArray<string>>>, l
       }
       switch (field) {
         case "limit":
-          if (op !== "eq") return yield* unknown
+          // Read by `pageLimit` from `limit` alone: a bracketed spelling would be silently ignored.
+          if (match?.[2] !== undefined) return yield* unknown
           break
         case "startKey":
           if (op !== "eq") return yield* unknown
@@ -56,9 +57,12 @@ const documentQuery = (query: Readonly<Record<string, ReadonlyArray<string>>>, l
           result.use = value === "true"
           break
         case "startDate":
+          // The operator is in the name (at or after); any other would be silently misread.
+          if (op !== "eq") return yield* unknown
           result.from = yield* date()
           break
         case "endDate":
+          if (op !== "eq") return yield* unknown
           result.to = yield* date()
           break
         case "dateCreated": {

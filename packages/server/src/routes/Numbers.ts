@@ -15,6 +15,9 @@ import type { Handlers } from "../Route.ts"
 export class ArsCallPlaced extends Data.TaggedError("ArsCallPlaced")<{ readonly mfa: Wire.MfaChallenge }> {}
 
 const BOOK_PAGE_MAX = 1000
+/** The book's query parameters; any other (`status[eq]`, a misspelt `startkey`) is refused, not ignored,
+ * since ignoring a filter would answer with numbers the client asked to leave out. */
+const BOOK_QUERY_NAMES: ReadonlyArray<string> = Requests.BOOK_QUERY.map((p) => p.name)
 
 /** A positive integer query value within `max`, or a refusal naming the parameter. */
 export const pageLimit = (
@@ -79,6 +82,10 @@ export const numberHandlers: Handlers<
 
   getBook: ({ accountId, query }) =>
     Effect.gen(function* () {
+      const unknown = Object.keys(query).find((name) => !BOOK_QUERY_NAMES.includes(name))
+      if (unknown !== undefined) {
+        return yield* reject("InvalidParameter", { field: unknown, problem: "unknown" })
+      }
       const book = yield* SenderIds.use((s) => s.book(accountId))
       const status = query.status?.[0]
       const paged = query.limit !== undefined || query.startKey !== undefined || status !== undefined
