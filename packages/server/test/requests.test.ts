@@ -1,0 +1,441 @@
+import { assert, describe, it } from "@effect/vitest"
+import {
+  Accounts,
+  ApiKeys,
+  AuditEntry,
+  IdempotencyKeys,
+  SenderIdRepository,
+  UsedSignatures
+} from "@senderid/domain"
+import { registryOn } from "@senderid/domain/testing"
+import { Effect, Layer, ManagedRuntime } from "effect"
+import { makeApp, type RequestLogEntry } from "../src/App.ts"
+import * as Signature from "../src/Signature.ts"
+import { type Customer, type Harness, makeHarness, PNG_BASE64 } from "./support/harness.ts"
+
+const NUMBERS = "/senderid/v1/numbers"
+const DOCUMENTS = "/senderid/v1/documents"
+const hangul = /[가-힣]/u
+
+interface ErrorBody {
+  readonly errorCode: string
+  readonly errorMessage: string
+}
+
+/** Checks the error contract (JSON, exactly `errorCode` and `errorMessage`) and returns the body. */
+const expectError = async (response: Response, status: number, errorCode: string): Promise<ErrorBody> => {
+  const text = await response.text()
+  assert.strictEqual(response.status, status, text)
+  assert.match(response.headers.get("content-type") ?? "", /^application\/json\b/u)
+  const body = JSON.parse(text) as ErrorBody
+  assert.deepStrictEqual(Object.keys(body).sort(), ["errorCode", "errorMessage"])
+  assert.strictEqual(body.errorCode, errorCode)
+  assert.isString(body.errorMessage)
+  assert.isAbove(body.errorMessage.length, 0)
+  return body
+}
+
+/** A raw body, not JSON-encoded by the harness. */
+const post = (h: Harness, who: Customer, path: string, body: string, headers: Record<string, string> = {}) =>
+  h.request(who, "POST", path, body, headers)
+
+describe("request bodies", () => {
+  it("refuses malformed JSON with 400 InvalidJSON", async () => {
+    const h = makeHarness()
+    const who = await h.customer()
+    for (const body of ['{"phoneNumber": ', "{phoneNumber: '01023456789'}", "nope", '{"a":1}}']) {
+      await expectError(await post(h, who, NUMBERS, body), 400, "InvalidJSON")
+    }
+  })
+
+  it("refuses JSON that is not an object (array, number, string, null) with 400 InvalidParameter", async () => {
+    const h = makeHarness()
+    const who = await h.customer()
+    for (const body of ['[{"phoneNumber":"01023456789"}]', "42", '"01023456789"', "null", "true"]) {
+      await expectError(await post(h, who, NUMBERS, body), 400, "InvalidParameter")
+    }
+  })
+
+  it("reads an empty body on POST /numbers as missing fields: 400 MissingRequiredParameter", async () => {
+    const h = makeHarness()
+    const who = await h.customer()
+    const empty = await h.app.request(NUMBERS, {
+      method: "POST",
+      headers: { authorization: await h.authorization(who) }
+    })
+    const body = await expectError(empty, 400, "MissingRequiredParameter")
+    assert.include(body.errorMessage, "phoneNumber")
+    await expectError(await post(h, who, NUMBERS, "{}"), 400, "MissingRequiredParameter")
+  })
+
+  it("refuses unknown, forbidden and mistyped fields with 400 InvalidParameter naming the field", async () => {
+    const h = makeHarness()
+    const who = await h.customer()
+    const en = { "accept-language": "en" }
+    const unknown = await expectError(
+      await h.request(who, "POST", NUMBERS, { phoneNumber: "01023456789", colour: "red" }, en),
+      400,
+      "InvalidParameter"
+    )
+    assert.include(unknown.errorMessage, "colour")
+    const forbidden = await expectError(
+      await h.request(who, "POST", NUMBERS, { phoneNumber: "01023456789", status: "ACTIVE" }, en),
+      400,
+      "InvalidParameter"
+    )
+    assert.include(forbidden.errorMessage, "status")
+    const mistyped = await expectError(
+      await h.request(who, "POST", NUMBERS, { phoneNumber: 1023456789 }, en),
+      400,
+      "InvalidParameter"
+    )
+    assert.include(mistyped.errorMessage, "phoneNumber")
+    const book = (await (await h.request(who, "GET", NUMBERS)).json()) as {
+      senderIds: ReadonlyArray<unknown>
+    }
+    assert.deepStrictEqual(book.senderIds, [])
+  })
+
+  it("refuses a JSON body over 64 KiB with 413 PayloadTooLarge in the error shape", async () => {
+    const h = makeHarness()
+    const who = await h.customer()
+    const oversize = JSON.stringify({ phoneNumber: "01023456789", padding: "x".repeat(64 * 1024) })
+    const response = await post(h, who, NUMBERS, oversize)
+    await expectError(response, 413, "PayloadTooLarge")
+    assert.isNotNull(response.headers.get("x-request-id"))
+  })
+
+  it("gives uploads a larger body limit than other JSON requests", async () => {
+    const h = makeHarness()
+    const who = await h.customer()
+    // 100 KiB of PNG-signed bytes: over the JSON limit, well under the upload limit.
+    const bytes = new Uint8Array(100 * 1024)
+    bytes.set(Buffer.from(PNG_BASE64, "base64").subarray(0, 8))
+    const response = await h.request(who, "POST", DOCUMENTS, {
+      file: Buffer.from(bytes).toString("base64"),
+      category: "SENDERID_APPROVAL"
+    })
+    assert.strictEqual(response.status, 200, await response.clone().text())
+  })
+})
+
+describe("routing", () => {
+  it("answers an unknown route with 404 NotFound", async () => {
+    const h = makeHarness()
+    const who = await h.customer()
+    for (const path of [
+      "/senderid/v1/nothing",
+      "/senderid/v2/numbers",
+      "/",
+      "/senderid/v1/documents/a/b/c"
+    ]) {
+      await expectError(await h.request(who, "GET", path), 404, "NotFound")
+    }
+    // Without credentials too: an unknown route is not an authentication question.
+    await expectError(await h.app.request("/senderid/v1/nothing"), 404, "NotFound")
+  })
+
+  it("answers a wrong method on a known path with 405 MethodNotAllowed and an Allow header", async () => {
+    const h = makeHarness()
+    const who = await h.customer()
+    const cases: ReadonlyArray<readonly [string, string, ReadonlyArray<string>]> = [
+      ["PATCH", DOCUMENTS, ["DELETE", "GET", "POST"]],
+      ["PUT", NUMBERS, ["GET", "POST"]],
+      ["POST", "/senderid/v1/numbers/01023456789/authenticate", ["PUT"]],
+      ["DELETE", "/senderid/v1/papers/limitation", ["POST"]],
+      ["POST", "/health", ["GET"]]
+    ]
+    for (const [method, path, allowed] of cases) {
+      const response = await h.request(who, method, path)
+      await expectError(response, 405, "MethodNotAllowed")
+      const allow = (response.headers.get("allow") ?? "").split(",").map((m) => m.trim())
+      assert.deepStrictEqual([...allow].sort(), [...allowed], `${method} ${path}`)
+    }
+  })
+})
+
+describe("error responses", () => {
+  it("always carry JSON with exactly errorCode and errorMessage", async () => {
+    const h = makeHarness()
+    const who = await h.customer()
+    await expectError(await h.app.request(NUMBERS), 401, "Unauthorized")
+    await expectError(
+      await h.request({ apiKey: "NCSNOSUCHKEY", secret: "x".repeat(32) }, "GET", NUMBERS),
+      403,
+      "InvalidAPIKey"
+    )
+    await expectError(
+      await h.request(who, "POST", NUMBERS, { phoneNumber: "123" }),
+      400,
+      "InvalidPhoneNumber"
+    )
+    await expectError(await h.request(who, "GET", `${DOCUMENTS}/DOCNOSUCH`), 400, "InvalidDocumentId")
+    await expectError(await h.request(who, "GET", `${DOCUMENTS}?limit=0`), 400, "InvalidParameter")
+    await expectError(
+      await h.request(who, "PUT", `${NUMBERS}/01023456789`, { status: "ACTIVE" }),
+      400,
+      "InvalidSenderId"
+    )
+  })
+
+  it("add only mfa for the ARS call placed", async () => {
+    const h = makeHarness()
+    const who = await h.customer()
+    const registered = await h.request(who, "POST", NUMBERS, { phoneNumber: "01023456789" })
+    assert.strictEqual(registered.status, 200)
+    const response = await h.request(who, "PUT", `${NUMBERS}/01023456789/authenticate`, undefined, {
+      "x-mfa-data": JSON.stringify({ authType: "ARS", extras: { phoneNumber: "01023456789" } })
+    })
+    assert.match(response.headers.get("content-type") ?? "", /^application\/json\b/u)
+    const body = (await response.json()) as Record<string, unknown>
+    assert.deepStrictEqual(Object.keys(body).sort(), ["errorCode", "errorMessage", "mfa"])
+    assert.strictEqual(body.errorCode, "MFARequired")
+  })
+
+  it("are in Korean by default and in English with Accept-Language: en", async () => {
+    const h = makeHarness()
+    const who = await h.customer()
+    const send = (headers: Record<string, string>) =>
+      h.request(who, "POST", NUMBERS, { phoneNumber: "123" }, headers)
+    const korean = await expectError(await send({}), 400, "InvalidPhoneNumber")
+    assert.match(korean.errorMessage, hangul)
+    for (const language of ["en", "en-US", "en-GB,en;q=0.9,ko;q=0.8"]) {
+      const english = await expectError(
+        await send({ "accept-language": language }),
+        400,
+        "InvalidPhoneNumber"
+      )
+      assert.notMatch(english.errorMessage, hangul, language)
+    }
+    const preferKorean = await expectError(
+      await send({ "accept-language": "ko,en;q=0.5" }),
+      400,
+      "InvalidPhoneNumber"
+    )
+    assert.match(preferKorean.errorMessage, hangul)
+
+    const notFound = await expectError(
+      await h.app.request("/nowhere", { headers: { "accept-language": "en" } }),
+      404,
+      "NotFound"
+    )
+    assert.notMatch(notFound.errorMessage, hangul)
+    const malformed = await expectError(
+      await post(h, who, NUMBERS, "{", { "accept-language": "en" }),
+      400,
+      "InvalidJSON"
+    )
+    assert.notMatch(malformed.errorMessage, hangul)
+  })
+})
+
+describe("request ids", () => {
+  it("are on every response, success or error, and differ between requests", async () => {
+    const h = makeHarness()
+    const who = await h.customer()
+    const responses = [
+      await h.request(who, "GET", NUMBERS),
+      await h.request(who, "POST", NUMBERS, { phoneNumber: "01023456789" }),
+      await h.request(who, "POST", DOCUMENTS, { file: PNG_BASE64, category: "SENDERID_APPROVAL" }),
+      await h.request(who, "POST", NUMBERS, "{"),
+      await h.request(who, "POST", NUMBERS, { phoneNumber: "123" }),
+      await h.app.request(NUMBERS),
+      await h.request(who, "GET", "/nowhere"),
+      await h.request(who, "PATCH", NUMBERS),
+      await post(h, who, NUMBERS, JSON.stringify({ padding: "x".repeat(70 * 1024) })),
+      await h.app.request("/health")
+    ]
+    const ids = responses.map((r) => r.headers.get("x-request-id"))
+    for (const [i, id] of ids.entries()) {
+      assert.isNotNull(id, `response ${i} (${responses[i]?.status})`)
+      assert.isAbove(id?.length ?? 0, 0)
+    }
+    assert.strictEqual(new Set(ids).size, ids.length)
+  })
+
+  it("carries the request id on replays and on rate-limited answers", async () => {
+    const h = makeHarness({ rateLimit: { perSecond: 1, burst: 2 }, now: () => 0 })
+    const who = await h.customer()
+    const key = { "idempotency-key": "rid" }
+    await h.request(who, "POST", NUMBERS, { phoneNumber: "01023456789" }, key)
+    const replay = await h.request(who, "POST", NUMBERS, { phoneNumber: "01023456789" }, key)
+    assert.strictEqual(replay.headers.get("idempotent-replayed"), "true")
+    assert.isNotNull(replay.headers.get("x-request-id"))
+    const limited = await h.request(who, "GET", NUMBERS)
+    assert.strictEqual(limited.status, 429)
+    assert.isNotNull(limited.headers.get("x-request-id"))
+  })
+
+  it("echo a valid incoming X-Request-Id and replace an invalid one", async () => {
+    const h = makeHarness()
+    const who = await h.customer()
+    const ok = await h.request(who, "GET", NUMBERS, undefined, { "x-request-id": "client-trace-42" })
+    assert.strictEqual(ok.headers.get("x-request-id"), "client-trace-42")
+    const failed = await h.request(who, "POST", NUMBERS, "{", { "x-request-id": "client-trace-43" })
+    assert.strictEqual(failed.status, 400)
+    assert.strictEqual(failed.headers.get("x-request-id"), "client-trace-43")
+
+    for (const bad of ["has spaces in it", "<script>", "x".repeat(300)]) {
+      const response = await h.request(who, "GET", NUMBERS, undefined, { "x-request-id": bad })
+      const id = response.headers.get("x-request-id")
+      assert.isNotNull(id)
+      assert.notStrictEqual(id, bad)
+    }
+  })
+})
+
+describe("the request log", () => {
+  it("gets one JSON-serialisable entry per request without credentials or bodies", async () => {
+    const entries: Array<RequestLogEntry> = []
+    const h = makeHarness({ rateLimit: false, log: (entry) => entries.push(entry) })
+    const who = await h.customer()
+
+    const sent: Array<{
+      readonly response: Response
+      readonly authorization: string
+      readonly method: string
+    }> = []
+    const send = async (
+      method: string,
+      path: string,
+      body?: unknown,
+      headers: Record<string, string> = {}
+    ) => {
+      const authorization = await h.authorization(who)
+      const response = await h.request(who, method, path, body, { authorization, ...headers })
+      sent.push({ response, authorization, method })
+      return response
+    }
+    await send("POST", NUMBERS, { phoneNumber: "01023456789" })
+    await send("POST", DOCUMENTS, {
+      file: PNG_BASE64,
+      category: "SENDERID_APPROVAL",
+      name: "secret-plan.png"
+    })
+    await send("POST", NUMBERS, { phoneNumber: "01098765432", nonsense: "body-marker-7f3a" })
+    await send("GET", `${DOCUMENTS}?limit=5`)
+    await send("GET", "/senderid/v1/nothing")
+
+    assert.strictEqual(entries.length, sent.length)
+    for (const [i, entry] of entries.entries()) {
+      const { response, authorization, method } = sent[i] ?? assert.fail("missing request")
+      const serialised = JSON.stringify(entry)
+      assert.deepStrictEqual(JSON.parse(serialised), entry)
+      assert.strictEqual(entry.requestId, response.headers.get("x-request-id"))
+      assert.strictEqual(entry.method, method)
+      assert.strictEqual(entry.status, response.status)
+      assert.isString(entry.path)
+      assert.isFalse(entry.path.includes("?"), "the query is not part of the path")
+
+      const signature = /signature=([0-9a-f]+)/u.exec(authorization)?.[1] ?? assert.fail("no signature")
+      const salt = /salt=([^,\s]+)/u.exec(authorization)?.[1] ?? assert.fail("no salt")
+      for (const secret of [authorization, signature, salt, who.secret]) {
+        assert.notInclude(serialised, secret)
+      }
+      for (const bodyPart of [
+        "01023456789",
+        "01098765432",
+        "body-marker-7f3a",
+        "secret-plan",
+        PNG_BASE64.slice(0, 24)
+      ]) {
+        assert.notInclude(serialised, bodyPart)
+      }
+    }
+    assert.deepStrictEqual(
+      entries.map((e) => [e.path, e.status, e.errorCode ?? null]),
+      [
+        [NUMBERS, 200, null],
+        [DOCUMENTS, 200, null],
+        [NUMBERS, 400, "InvalidParameter"],
+        [DOCUMENTS, 200, null],
+        ["/senderid/v1/nothing", 404, "NotFound"]
+      ]
+    )
+    assert.strictEqual(entries[0]?.apiKey, who.apiKey)
+  })
+
+  it("does not let a failing log sink change the response", async () => {
+    const h = makeHarness({
+      rateLimit: false,
+      log: () => {
+        throw new Error("log sink down")
+      }
+    })
+    const who = await h.customer()
+    const registered = await h.request(who, "POST", NUMBERS, { phoneNumber: "01023456789" })
+    assert.strictEqual(registered.status, 200, await registered.clone().text())
+    const book = await h.request(who, "GET", NUMBERS)
+    assert.strictEqual(book.status, 200)
+    await expectError(await h.request(who, "POST", NUMBERS, "{"), 400, "InvalidJSON")
+  })
+})
+
+describe("a defect in a handler", () => {
+  /** The app over a repository whose document listing dies with internals in the message. */
+  const makeBrokenApp = (log: (entry: RequestLogEntry) => void) => {
+    const dyingRepository = Layer.effect(
+      SenderIdRepository,
+      Effect.gen(function* () {
+        const inner = yield* SenderIdRepository
+        return SenderIdRepository.of({
+          ...inner,
+          listDocuments: () =>
+            Effect.die(
+              new Error("boom: SELECT * FROM documents WHERE secret_column = 'hunter2' at /srv/db.ts:42")
+            )
+        })
+      })
+    ).pipe(Layer.provide(SenderIdRepository.layerMemory))
+    const runtime = ManagedRuntime.make(
+      Layer.mergeAll(
+        registryOn(dyingRepository),
+        ApiKeys.layerMemory,
+        UsedSignatures.layerMemory,
+        IdempotencyKeys.layerMemory
+      )
+    )
+    return { runtime, app: makeApp(runtime, { rateLimit: false, log }) }
+  }
+
+  it("answers 500 InternalError without leaking the cause, which only reaches the log", async () => {
+    const entries: Array<RequestLogEntry> = []
+    const { runtime, app } = makeBrokenApp((entry) => entries.push(entry))
+    try {
+      const accountId = "ACCTDEFECT1"
+      await runtime.runPromise(
+        Accounts.use((a) => a.open(AuditEntry.operatorActor("test"), accountId, { limit: 5 }))
+      )
+      const key = await runtime.runPromise(
+        ApiKeys.use((keys) =>
+          keys.issue({
+            apiKey: "NCSDEFECTKEY0001",
+            secret: "S".repeat(32),
+            scopes: ["senderid:read", "senderid:write"],
+            accountId
+          })
+        )
+      )
+      const response = await app.request(DOCUMENTS, {
+        headers: {
+          authorization: await Effect.runPromise(
+            Signature.sign({ apiKey: key.apiKey, apiSecret: key.secret })
+          ),
+          "accept-language": "en"
+        }
+      })
+      const text = await response.clone().text()
+      await expectError(response, 500, "InternalError")
+      for (const leak of ["boom", "SELECT", "hunter2", "/srv/", "db.ts", "Error:"])
+        assert.notInclude(text, leak)
+      assert.isNotNull(response.headers.get("x-request-id"))
+
+      assert.strictEqual(entries.length, 1)
+      assert.strictEqual(entries[0]?.status, 500)
+      assert.strictEqual(entries[0]?.level, "error")
+      assert.include(entries[0]?.defect ?? "", "boom")
+    } finally {
+      await runtime.dispose()
+    }
+  })
+})
