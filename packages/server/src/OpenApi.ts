@@ -3,7 +3,8 @@
  * schemas the server decodes requests with, and the error table's statuses: what is documented is
  * what is served. Built once per app.
  */
-import { Endpoints } from "@senderid/contract"
+import { Endpoints, Wire } from "@senderid/contract"
+import { DocumentFile } from "@senderid/domain"
 import { Schema } from "effect"
 import { statusByCode } from "./ErrorTable.ts"
 
@@ -18,7 +19,12 @@ const AUTH_CODES = [
   "Forbidden",
   "TooManyRequests"
 ]
-const REQUEST_CODES = ["MissingRequiredParameter", "InvalidParameter", "InvalidJSON", "PayloadTooLarge"]
+/** Codes for a request the server reads a JSON body from. */
+const BODY_CODES = ["MissingRequiredParameter", "InvalidParameter", "InvalidJSON", "PayloadTooLarge"]
+/** Query values are checked by the route (`limit=abc`, an unknown filter). */
+const QUERY_CODES = ["InvalidParameter"]
+/** Headers a route reads (`x-mfa-data`, `Idempotency-Key`) can be missing or malformed. */
+const HEADER_CODES = ["MissingRequiredParameter", "InvalidParameter"]
 const ALWAYS = ["ServiceUnavailable", "InternalError"]
 
 export interface OpenApiDocument {
@@ -45,25 +51,75 @@ export interface Operation {
 /** `/numbers/:phoneNumber` → `/numbers/{phoneNumber}`. */
 export const openApiPath = (path: string): string => path.replace(/:([A-Za-z]+)/gu, "{$1}")
 
+const PATH_PARAMETER_DESCRIPTIONS: Readonly<Record<string, string>> = {
+  phoneNumber: "The sender number, digits only (as registered).",
+  documentId: "A document's `documentId`."
+}
+
+const isNonFiniteNumberUnion = (value: Record<string, unknown>): boolean => {
+  const anyOf = value.anyOf
+  if (!Array.isArray(anyOf) || anyOf.length !== 2 || Object.keys(value).length !== 1) return false
+  const [number, strings] = anyOf as Array<Record<string, unknown>>
+  return (
+    JSON.stringify(number) === '{"type":"number"}' &&
+    JSON.stringify(strings) === '{"type":"string","enum":["Infinity","-Infinity","NaN"]}'
+  )
+}
+
+/**
+ * From Effect's JSON Schema to the document's: `$defs` references point into `components.schemas`,
+ * and `Schema.Number`'s canonical JSON form (a number, or the strings `"Infinity"`, `"-Infinity"`,
+ * `"NaN"`) becomes a plain number, because responses are written with `JSON.stringify`, which never
+ * writes those strings (the wire's numbers are counts, limits and sizes, always finite).
+ */
+const rewrite = (value: unknown): unknown => {
+  if (Array.isArray(value)) return value.map(rewrite)
+  if (value === null || typeof value !== "object") return value
+  const record = value as Record<string, unknown>
+  if (isNonFiniteNumberUnion(record)) return { type: "number" }
+  return Object.fromEntries(
+    Object.entries(record).map(([key, field]) => [
+      key,
+      key === "$ref" && typeof field === "string"
+        ? field.replace(/^#\/\$defs\//u, "#/components/schemas/")
+        : rewrite(field)
+    ])
+  )
+}
+
+const retryAfter = {
+  "Retry-After": { description: "Seconds to wait before retrying.", schema: { type: "integer", minimum: 1 } }
+}
+
 export const openApiDocument = (): OpenApiDocument => {
   const schemas: Record<string, unknown> = {}
   const toSchema = (schema: Schema.Top): unknown => {
     const document = Schema.toJsonSchemaDocument(schema, { onExcessProperty: "error" })
-    const rewrite = (value: unknown): unknown =>
-      JSON.parse(JSON.stringify(value).replaceAll('"#/$defs/', '"#/components/schemas/'))
     for (const [name, definition] of Object.entries(document.definitions)) schemas[name] = rewrite(definition)
     return rewrite(document.schema)
   }
-  const errorSchema = toSchema(
-    Schema.Struct({ errorCode: Schema.String, errorMessage: Schema.String }).annotate({ identifier: "Error" })
-  )
+  const errorSchema = toSchema(Wire.ErrorBody)
+  // ARS step one answers 403 MFARequired with the call's transaction beside the usual two fields.
+  const mfaRequiredSchema = toSchema(Wire.MfaRequired)
+  const fileResponse = {
+    description: "The file's bytes, served with the content type its contents showed at upload.",
+    content: Object.fromEntries(
+      DocumentFile.FileType.literals.map((type) => [
+        DocumentFile.mimeType(type),
+        { schema: { type: "string", format: "binary" } }
+      ])
+    )
+  }
 
   const paths: Record<string, Record<string, Operation>> = {}
   for (const [name, endpoint] of Object.entries(Endpoints.endpoints) as Array<[string, Endpoints.Endpoint]>) {
-    const pathParameters = [...endpoint.path.matchAll(/:([A-Za-z]+)/gu)].map(([, param]) => ({
+    const pathParameters = [...endpoint.path.matchAll(/:([A-Za-z]+)/gu)].map(([, param = ""]) => ({
       name: param,
       in: "path",
       required: true,
+      ...(PATH_PARAMETER_DESCRIPTIONS[param] === undefined
+        ? {}
+        : { description: PATH_PARAMETER_DESCRIPTIONS[param] }),
       schema: { type: "string" }
     }))
     const parameters = [
@@ -86,7 +142,9 @@ export const openApiDocument = (): OpenApiDocument => {
     const codes = [
       ...endpoint.errors,
       ...(endpoint.scope === null ? [] : AUTH_CODES),
-      ...(endpoint.body === undefined ? [] : REQUEST_CODES),
+      ...(endpoint.body === undefined ? [] : BODY_CODES),
+      ...(endpoint.query === undefined ? [] : QUERY_CODES),
+      ...(endpoint.headers === undefined ? [] : HEADER_CODES),
       ...ALWAYS
     ]
     const byStatus = new Map<number, Array<string>>()
@@ -97,17 +155,21 @@ export const openApiDocument = (): OpenApiDocument => {
       byStatus.set(status, [...(byStatus.get(status) ?? []), code])
     }
     const success =
-      endpoint.success === Endpoints.endpoints.downloadDocument.success
-        ? {
-            description: "The file",
-            content: { "application/octet-stream": { schema: { type: "string", format: "binary" } } }
-          }
+      endpoint.success === Wire.DocumentFile
+        ? fileResponse
         : { description: "Success", content: { "application/json": { schema: toSchema(endpoint.success) } } }
     const responses: Record<string, unknown> = { "200": success }
     for (const [status, statusCodes] of [...byStatus].sort(([a], [b]) => a - b)) {
+      const schema = statusCodes.includes("MFARequired")
+        ? { oneOf: [mfaRequiredSchema, errorSchema] }
+        : // The health check answers 503 with its own body when storage is unreachable.
+          status === 503 && endpoint.success === Wire.Health
+          ? { oneOf: [toSchema(Wire.Health), errorSchema] }
+          : errorSchema
       responses[String(status)] = {
         description: `errorCode: ${statusCodes.join(", ")}`,
-        content: { "application/json": { schema: errorSchema } }
+        ...(status === 429 || status === 503 ? { headers: retryAfter } : {}),
+        content: { "application/json": { schema } }
       }
     }
     const operation: Operation = {
