@@ -49,6 +49,12 @@ export interface AppOptions {
   readonly log?: (entry: RequestLogEntry) => void
   /** The rate limiter's clock (epoch ms); `Date.now` unless given. */
   readonly now?: () => number
+  /**
+   * Who is calling: SOLAPI's HMAC scheme against the `ApiKeys` store unless replaced. Only
+   * composition roots set this (the HTTP benchmark measures HMAC's cost by comparing against a
+   * fixed caller); never wire it to anything a client controls.
+   */
+  readonly authenticator?: typeof authenticate
 }
 
 export interface Env {
@@ -133,6 +139,7 @@ export const makeApp = <ER>(
       : makeRateLimiter(options.rateLimit ?? { perSecond: 20, burst: 100 })
   const now = options.now ?? Date.now
   const log = options.log
+  const authenticator = options.authenticator ?? authenticate
   const document = openApiDocument()
 
   const app = new Hono<Env>()
@@ -191,7 +198,7 @@ export const makeApp = <ER>(
       const program = Effect.gen(function* () {
         let accountId = ""
         if (endpoint.scope !== null) {
-          const credentials = yield* authenticate(c.req.header("authorization"), endpoint.scope)
+          const credentials = yield* authenticator(c.req.header("authorization"), endpoint.scope)
           c.set("apiKey", credentials.apiKey)
           // Operators' keys act for no account: the customer routes are not theirs.
           if (credentials.accountId === null) return yield* reject("Forbidden", { scope: endpoint.scope })

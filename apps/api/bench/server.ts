@@ -1,0 +1,79 @@
+/**
+ * The benchmark's server process: the real app over a SQLite file (WAL, synchronous NORMAL) on
+ * @hono/node-server, next to the two baselines the figures are compared with — a bare Hono JSON
+ * route, and the same app with a caller fixed from the key (no HMAC check, no key lookup, no
+ * replay claim). Seeds accounts (each with one ACTIVE and one PENDING number) and prints their keys.
+ */
+import { writeFileSync } from "node:fs"
+import { join } from "node:path"
+import { serve } from "@hono/node-server"
+import { Accounts, ApiKeys, AuditEntry, DevelopmentCalls, SenderIds } from "@senderid/domain"
+import { type AppOptions, makeApp, Signature } from "@senderid/server"
+import { generateCredentials } from "@senderid/storage/apiKeys"
+import { Effect, Layer, Logger, ManagedRuntime, Option } from "effect"
+import { Hono } from "hono"
+import { fromEnvironment } from "../src/NodeConfig.ts"
+import * as NodeServices from "../src/NodeServices.ts"
+
+const accounts = Number(process.env.BENCH_ACCOUNTS ?? "1000")
+const config = fromEnvironment({ SENDERID_DATA_DIR: process.env.BENCH_DATA_DIR ?? "", SENDERID_SQLITE_SYNCHRONOUS: "NORMAL" })
+// Silent: the development ARS provider would log a PIN per seeded number.
+const runtime = ManagedRuntime.make(NodeServices.layer(config).pipe(Layer.provide(Logger.layer([]))))
+
+const actor = AuditEntry.operatorActor("bench")
+const seeded = await runtime.runPromise(
+  Effect.forEach(
+    Array.from({ length: accounts }, (_, i) => i),
+    (i) =>
+      Effect.gen(function* () {
+        const accountId = `BENCH${String(i).padStart(5, "0")}`
+        yield* Accounts.use((a) => a.open(actor, accountId, { limit: 1000 }))
+        const credentials = generateCredentials()
+        yield* ApiKeys.use((k) => k.issue({ ...credentials, scopes: ["senderid:read", "senderid:write"], accountId }))
+        const senderIds = yield* SenderIds
+        const active = `070${String(20_000_000 + i * 2).padStart(8, "0")}`
+        const pending = `070${String(20_000_001 + i * 2).padStart(8, "0")}`
+        yield* senderIds.add(accountId, { phoneNumber: active })
+        yield* senderIds.add(accountId, { phoneNumber: pending })
+        const call = yield* senderIds.startArs(accountId, active)
+        const pin = yield* DevelopmentCalls.use((c) => c.lastPin(active)).pipe(Effect.map(Option.getOrThrow))
+        yield* senderIds.completeArs(accountId, active, { transactionId: call.transactionId, token: pin })
+        return { accountId, ...credentials }
+      }),
+    { concurrency: 4 }
+  )
+)
+
+const accountOf = new Map(seeded.map((s) => [s.apiKey, s.accountId]))
+
+// The same caller the HMAC path would find, taken from the header's apiKey without checking anything.
+const fixedCaller: AppOptions = {
+  rateLimit: false,
+  authenticator: (authorization) =>
+    Signature.parseAuthorization(authorization).pipe(
+      Effect.orDie,
+      Effect.map((parsed) => ({
+        apiKey: parsed.apiKey,
+        secret: "",
+        scopes: ["senderid:read", "senderid:write"] as const,
+        accountId: accountOf.get(parsed.apiKey) ?? null,
+        operatorId: null
+      }))
+    )
+}
+
+const root = new Hono()
+const bareActive = ["07020000000", "07020000002"]
+root.get("/bare/senderid/v1/numbers/active", (c) => c.json(bareActive))
+root.post("/bare/senderid/v1/numbers", async (c) => c.json(await c.req.json()))
+root.route("/open", makeApp(runtime, fixedCaller))
+root.route("/", makeApp(runtime, { rateLimit: false }))
+
+serve({ fetch: root.fetch, port: 0, hostname: "127.0.0.1" }, (info) => {
+  writeFileSync(join(config.dataDirectory, "keys.json"), JSON.stringify(seeded))
+  process.stdout.write(`${JSON.stringify({ ready: true, port: info.port })}\n`)
+})
+const stop = () => void runtime.dispose().then(() => process.exit(0))
+process.once("SIGTERM", stop)
+// The load generator holds our stdin: when it ends (even by a crash), so do we.
+process.stdin.on("end", stop).resume()
