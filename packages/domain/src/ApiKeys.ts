@@ -4,7 +4,7 @@
  * lives in the adapters and apps); a revoked key is still found, with `revokedAt` set, and the
  * caller refuses it. Listing never returns secrets, and no error carries one.
  */
-import { Clock, Context, Effect, Layer, Option, Schema } from "effect"
+import { Cache, Clock, Context, Duration, Effect, Exit, Layer, Option, Schema } from "effect"
 
 /** What a key may do: customers' keys carry `senderid:*`, operators' keys `operator:*`. */
 export const ApiKeyScope = Schema.Literals([
@@ -122,4 +122,30 @@ export class ApiKeys extends Context.Service<ApiKeys, ApiKeysShape>()("@senderid
         ).pipe(Effect.withSpan("ApiKeys.list"))
     })
   })
+
+  /**
+   * Keeps `find` answers for `ttl` (default 5 seconds), so an API key is read from the store about
+   * once per ttl instead of on every request. The price: a key revoked through another instance is
+   * still accepted here for up to `ttl`; one revoked through this layer is forgotten at once.
+   * Store failures are never kept. Wraps the `ApiKeys` it is given.
+   */
+  static readonly layerCached = (
+    options: { readonly ttl?: Duration.Input; readonly capacity?: number } = {}
+  ) =>
+    Layer.effect(
+      ApiKeys,
+      Effect.gen(function* () {
+        const store = yield* ApiKeys
+        const ttl = options.ttl ?? Duration.seconds(5)
+        const cache = yield* Cache.makeWith(store.find, {
+          capacity: options.capacity ?? 10_000,
+          timeToLive: (exit) => (Exit.isSuccess(exit) ? ttl : Duration.zero)
+        })
+        return ApiKeys.of({
+          ...store,
+          find: (apiKey) => Cache.get(cache, apiKey),
+          revoke: (apiKey) => store.revoke(apiKey).pipe(Effect.ensuring(Cache.invalidate(cache, apiKey)))
+        })
+      })
+    )
 }

@@ -1,12 +1,14 @@
 import { assert, describe, it } from "@effect/vitest"
-import { Effect, Option, Schema } from "effect"
+import { Effect, Layer, Option, Schema } from "effect"
 import { TestClock } from "effect/testing"
 import {
   ApiKeyAlreadyExists,
   ApiKeyNotFound,
   type ApiKeyRecord,
   ApiKeyScope,
-  ApiKeys
+  ApiKeyStoreError,
+  ApiKeys,
+  type ApiKeysShape
 } from "../src/ApiKeys.ts"
 
 const customer = {
@@ -133,5 +135,75 @@ describe("ApiKeys.layerMemory", () => {
       const found = Option.getOrThrow(yield* keys.find(customer.apiKey))
       assert.deepStrictEqual(found.scopes, ["senderid:read", "senderid:write"])
     }).pipe(Effect.provide(ApiKeys.layerMemory))
+  )
+})
+
+describe("ApiKeys.layerCached", () => {
+  /** A store that counts how often `find` reaches it and can be told to fail. */
+  const counting = Effect.gen(function* () {
+    const state = { finds: 0, failNext: false }
+    const inner = yield* Effect.provide(ApiKeys.use(Effect.succeed), ApiKeys.layerMemory)
+    const store = ApiKeys.of({
+      ...inner,
+      find: (apiKey) =>
+        Effect.suspend(() => {
+          state.finds++
+          if (state.failNext) {
+            state.failNext = false
+            return Effect.fail(new ApiKeyStoreError({ cause: new Error("down") }))
+          }
+          return inner.find(apiKey)
+        })
+    })
+    return { state, store }
+  })
+
+  const withCache = <A, E>(
+    use: (keys: ApiKeysShape, state: { finds: number; failNext: boolean }) => Effect.Effect<A, E>
+  ) =>
+    Effect.gen(function* () {
+      const { state, store } = yield* counting
+      const keys = yield* Effect.provide(
+        ApiKeys.use(Effect.succeed),
+        ApiKeys.layerCached({ ttl: "5 seconds" }).pipe(Layer.provide(Layer.succeed(ApiKeys, store)))
+      )
+      return yield* use(keys, state)
+    })
+
+  it.effect("reads a key from the store once per ttl", () =>
+    withCache((keys, state) =>
+      Effect.gen(function* () {
+        yield* keys.issue(customer)
+        for (let i = 0; i < 3; i++) assert.isTrue(Option.isSome(yield* keys.find(customer.apiKey)))
+        assert.strictEqual(state.finds, 1)
+        yield* TestClock.adjust("6 seconds")
+        yield* keys.find(customer.apiKey)
+        assert.strictEqual(state.finds, 2)
+      })
+    )
+  )
+
+  it.effect("forgets a key revoked through it at once", () =>
+    withCache((keys) =>
+      Effect.gen(function* () {
+        yield* keys.issue(customer)
+        assert.isNull(Option.getOrThrow(yield* keys.find(customer.apiKey)).revokedAt)
+        yield* keys.revoke(customer.apiKey)
+        assert.isNotNull(Option.getOrThrow(yield* keys.find(customer.apiKey)).revokedAt)
+      })
+    )
+  )
+
+  it.effect("never keeps a store failure", () =>
+    withCache((keys, state) =>
+      Effect.gen(function* () {
+        yield* keys.issue(customer)
+        state.failNext = true
+        const failed = yield* Effect.flip(keys.find(customer.apiKey))
+        assert.strictEqual(failed._tag, "ApiKeyStoreError")
+        assert.isTrue(Option.isSome(yield* keys.find(customer.apiKey)))
+        assert.strictEqual(state.finds, 2)
+      })
+    )
   )
 })
