@@ -13,10 +13,14 @@ import { generateCredentials } from "@senderid/storage/apiKeys"
 import { Effect, Layer, Logger, ManagedRuntime, Option } from "effect"
 import { Hono } from "hono"
 import { fromEnvironment } from "../src/NodeConfig.ts"
+import { hmacSha256 } from "../src/NodeCrypto.ts"
 import * as NodeServices from "../src/NodeServices.ts"
 
 const accounts = Number(process.env.BENCH_ACCOUNTS ?? "1000")
-const config = fromEnvironment({ SENDERID_DATA_DIR: process.env.BENCH_DATA_DIR ?? "", SENDERID_SQLITE_SYNCHRONOUS: "NORMAL" })
+const config = fromEnvironment({
+  SENDERID_DATA_DIR: process.env.BENCH_DATA_DIR ?? "",
+  SENDERID_SQLITE_SYNCHRONOUS: "NORMAL"
+})
 // Silent: the development ARS provider would log a PIN per seeded number.
 const runtime = ManagedRuntime.make(NodeServices.layer(config).pipe(Layer.provide(Logger.layer([]))))
 
@@ -29,7 +33,9 @@ const seeded = await runtime.runPromise(
         const accountId = `BENCH${String(i).padStart(5, "0")}`
         yield* Accounts.use((a) => a.open(actor, accountId, { limit: 1000 }))
         const credentials = generateCredentials()
-        yield* ApiKeys.use((k) => k.issue({ ...credentials, scopes: ["senderid:read", "senderid:write"], accountId }))
+        yield* ApiKeys.use((k) =>
+          k.issue({ ...credentials, scopes: ["senderid:read", "senderid:write"], accountId })
+        )
         const senderIds = yield* SenderIds
         const active = `070${String(20_000_000 + i * 2).padStart(8, "0")}`
         const pending = `070${String(20_000_001 + i * 2).padStart(8, "0")}`
@@ -67,7 +73,7 @@ const bareActive = ["07020000000", "07020000002"]
 root.get("/bare/senderid/v1/numbers/active", (c) => c.json(bareActive))
 root.post("/bare/senderid/v1/numbers", async (c) => c.json(await c.req.json()))
 root.route("/open", makeApp(runtime, fixedCaller))
-root.route("/", makeApp(runtime, { rateLimit: false }))
+root.route("/", makeApp(runtime, { rateLimit: false, hmacSha256 }))
 
 serve({ fetch: root.fetch, port: 0, hostname: "127.0.0.1" }, (info) => {
   writeFileSync(join(config.dataDirectory, "keys.json"), JSON.stringify(seeded))

@@ -5,7 +5,7 @@
  * the event log. Built once per process into a `ManagedRuntime`.
  */
 import { join } from "node:path"
-import { layerDevelopment, Registry, SenderIdRepository } from "@senderid/domain"
+import { ApiKeys, layerDevelopment, Registry, SenderIdRepository } from "@senderid/domain"
 import { SqlRepository } from "@senderid/storage"
 import * as ApiKeysSql from "@senderid/storage/apiKeys"
 import { layerFiles } from "@senderid/storage/fileBlobStore"
@@ -31,7 +31,8 @@ export const layer = (config: NodeConfig) => {
     config.redisUrl === undefined ? UsedSignaturesSql.layerSql : layerRedis(config.redisUrl)
   const stores = Layer.mergeAll(
     Layer.effect(SenderIdRepository, SqlRepository.make),
-    ApiKeysSql.layerSql({ masterKey: config.masterKey }),
+    // Keys are read once per 5 s per instance: a revocation elsewhere (`pnpm keys revoke`) applies within 5 s.
+    ApiKeys.layerCached().pipe(Layer.provide(ApiKeysSql.layerSql({ masterKey: config.masterKey }))),
     IdempotencyKeysSql.layerSql,
     usedSignatures
   ).pipe(Layer.provide(client))

@@ -10,6 +10,7 @@ import { makeApp } from "@senderid/server"
 import { Effect, Fiber, Layer, Logger, ManagedRuntime, Schedule } from "effect"
 import { banner, firstStart } from "./FirstStart.ts"
 import { fromEnvironment } from "./NodeConfig.ts"
+import { hmacSha256 } from "./NodeCrypto.ts"
 import * as NodeServices from "./NodeServices.ts"
 
 const config = fromEnvironment(process.env)
@@ -26,6 +27,7 @@ const keys = await runtime.runPromise(firstStart()).catch((error: unknown) => {
 })
 
 const app = makeApp(runtime, {
+  hmacSha256,
   rateLimit:
     config.rateLimitPerSecond === 0
       ? false

@@ -22,6 +22,7 @@ import type { AppServices, Handler, Handlers } from "./Route.ts"
 import { documentHandlers } from "./routes/Documents.ts"
 import { ArsCallPlaced, numberHandlers } from "./routes/Numbers.ts"
 import { paperHandlers } from "./routes/Papers.ts"
+import type * as Signature from "./Signature.ts"
 
 /** One line per request, for JSON logs. Never carries a secret, a signature or a body. */
 export interface RequestLogEntry {
@@ -55,6 +56,8 @@ export interface AppOptions {
    * fixed caller); never wire it to anything a client controls.
    */
   readonly authenticator?: typeof authenticate
+  /** HMAC-SHA256 for signature checks; WebCrypto's unless given (Node passes `node:crypto`'s, which is faster). */
+  readonly hmacSha256?: Signature.HmacSha256
 }
 
 export interface Env {
@@ -140,6 +143,7 @@ export const makeApp = <ER>(
   const now = options.now ?? Date.now
   const log = options.log
   const authenticator = options.authenticator ?? authenticate
+  const hmacSha256 = options.hmacSha256
   const document = openApiDocument()
 
   const app = new Hono<Env>()
@@ -198,7 +202,7 @@ export const makeApp = <ER>(
       const program = Effect.gen(function* () {
         let accountId = ""
         if (endpoint.scope !== null) {
-          const credentials = yield* authenticator(c.req.header("authorization"), endpoint.scope)
+          const credentials = yield* authenticator(c.req.header("authorization"), endpoint.scope, hmacSha256)
           c.set("apiKey", credentials.apiKey)
           // Operators' keys act for no account: the customer routes are not theirs.
           if (credentials.accountId === null) return yield* reject("Forbidden", { scope: endpoint.scope })

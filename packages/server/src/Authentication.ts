@@ -25,8 +25,12 @@ const lookup = (apiKey: string) =>
   )
 
 /** The credentials of a request signed by a live key that carries `scope`. */
-export const authenticate = (authorization: string | undefined, scope: Signature.Scope) =>
-  Signature.verify(authorization, { lookup }).pipe(
+export const authenticate = (
+  authorization: string | undefined,
+  scope: Signature.Scope,
+  hmacSha256?: Signature.HmacSha256
+) =>
+  Signature.verify(authorization, { lookup, hmacSha256 }).pipe(
     Effect.catchTags({
       MissingAuthorization: () => Effect.fail(reject("Unauthorized")),
       MalformedAuthorization: (e) => Effect.fail(reject("InvalidAuthorization", { reason: e.reason })),

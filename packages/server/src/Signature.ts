@@ -181,20 +181,47 @@ const encoder = new TextEncoder()
 const toHex = (bytes: Uint8Array): string =>
   Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("")
 
-/** hex(HMAC(secret, message)): SHA-256 through WebCrypto, MD5 in pure code (WebCrypto has none). */
-const hmacHex = (method: Method, secret: string, message: string): Effect.Effect<string> => {
-  const key = encoder.encode(secret)
-  const data = encoder.encode(message)
-  if (method === "HMAC-MD5") return Effect.sync(() => toHex(hmacMd5(key, data)))
-  return Effect.promise(async () => {
-    // WebCrypto refuses empty HMAC keys; HMAC zero-pads keys to the block, so 64 zero bytes is the same key.
-    const raw = key.length === 0 ? new Uint8Array(64) : key
-    const cryptoKey = await crypto.subtle.importKey("raw", raw, { name: "HMAC", hash: "SHA-256" }, false, [
-      "sign"
-    ])
-    return toHex(new Uint8Array(await crypto.subtle.sign("HMAC", cryptoKey, data)))
-  })
+/** hex(HMAC-SHA256(secret, message)). A platform with a faster synchronous HMAC than WebCrypto's
+ * (Node's `node:crypto`) can supply its own; the result must be lower-case hex. */
+export type HmacSha256 = (secret: string, message: string) => Effect.Effect<string>
+
+// Imported keys by secret: importing costs as much as signing. Bounded, so a flood of keys cannot grow it.
+const importedKeys = new Map<string, Promise<CryptoKey>>()
+const IMPORTED_KEYS_MAX = 1000
+
+const importKey = (secret: string): Promise<CryptoKey> => {
+  const cached = importedKeys.get(secret)
+  if (cached !== undefined) return cached
+  if (importedKeys.size >= IMPORTED_KEYS_MAX) importedKeys.clear()
+  const raw = encoder.encode(secret)
+  // WebCrypto refuses empty HMAC keys; HMAC zero-pads keys to the block, so 64 zero bytes is the same key.
+  const imported = crypto.subtle.importKey(
+    "raw",
+    raw.length === 0 ? new Uint8Array(64) : raw,
+    { name: "HMAC", hash: "SHA-256" },
+    false,
+    ["sign"]
+  )
+  importedKeys.set(secret, imported)
+  return imported
 }
+
+/** The default: WebCrypto, available in Workers, browsers and Node alike. */
+export const webCryptoHmacSha256: HmacSha256 = (secret, message) =>
+  Effect.promise(async () =>
+    toHex(new Uint8Array(await crypto.subtle.sign("HMAC", await importKey(secret), encoder.encode(message))))
+  )
+
+/** hex(HMAC(secret, message)): SHA-256 as given, MD5 in pure code (WebCrypto has none). */
+const hmacHex = (
+  method: Method,
+  secret: string,
+  message: string,
+  sha256: HmacSha256
+): Effect.Effect<string> =>
+  method === "HMAC-MD5"
+    ? Effect.sync(() => toHex(hmacMd5(encoder.encode(secret), encoder.encode(message))))
+    : sha256(secret, message)
 
 /** Compares every character whatever the first difference, so timing does not reveal a matching prefix. */
 const constantTimeEqual = (a: string, b: string): boolean => {
@@ -209,6 +236,8 @@ const windowMillis = Duration.toMillis(replayWindow)
 export interface VerifyOptions<E, R> {
   /** The key's credentials, or `None` when it is unknown or revoked. */
   readonly lookup: (apiKey: string) => Effect.Effect<Option.Option<Credentials>, E, R>
+  /** WebCrypto's unless given. */
+  readonly hmacSha256?: HmacSha256 | undefined
 }
 
 /**
@@ -235,7 +264,12 @@ export const verify = Effect.fn("Signature.verify")(function* <E, R>(
     return yield* new RequestTimeSkewed({ date: parsed.date, skewSeconds: skewMillis / 1000 })
   }
 
-  const expected = yield* hmacHex(parsed.method, credentials.secret, parsed.date + parsed.salt)
+  const expected = yield* hmacHex(
+    parsed.method,
+    credentials.secret,
+    parsed.date + parsed.salt,
+    options.hmacSha256 ?? webCryptoHmacSha256
+  )
   if (!constantTimeEqual(expected, parsed.signature)) {
     return yield* new SignatureMismatch({ apiKey: parsed.apiKey })
   }
@@ -268,7 +302,7 @@ export const sign = Effect.fn("Signature.sign")(function* (options: SignOptions)
   const method = options.method ?? "HMAC-SHA256"
   const date = options.date ?? new Date(yield* Clock.currentTimeMillis).toISOString()
   const salt = options.salt ?? randomSalt()
-  const signature = yield* hmacHex(method, options.apiSecret, date + salt)
+  const signature = yield* hmacHex(method, options.apiSecret, date + salt, webCryptoHmacSha256)
   return `${method} apiKey=${options.apiKey}, date=${date}, salt=${salt}, signature=${signature}`
 })
 
