@@ -81,6 +81,22 @@ export interface SenderIdRepositoryShape {
   ) => Effect.Effect<Option.Option<SenderId>, RepositoryError>
   /** The account's book, oldest registration first. */
   readonly listSenderIds: (accountId: string) => Effect.Effect<ReadonlyArray<SenderId>, RepositoryError>
+  /**
+   * The phone numbers the account may send from at `now`, in the book's order: its sender IDs that
+   * `SenderId.isUsable` accepts (ACTIVE, and `expireAt` null or after `now`). The hot read of the
+   * message sender: phone numbers only, no audit log.
+   */
+  readonly listUsableNumbers: (
+    accountId: string,
+    now: number
+  ) => Effect.Effect<ReadonlyArray<string>, RepositoryError>
+  /** Whether the account's registration of the number is usable at `now` (`SenderId.isUsable`),
+   * without reading the sender ID; false when there is none. */
+  readonly isUsable: (
+    accountId: string,
+    phoneNumber: string,
+    now: number
+  ) => Effect.Effect<boolean, RepositoryError>
   /** Registrations of the number, in any account, that hold it (ACTIVE or INACTIVE). */
   readonly findHolders: (phoneNumber: string) => Effect.Effect<ReadonlyArray<SenderId>, RepositoryError>
   /** Sender IDs whose `expireAt` is at or before `now` and that are not EXPIRED yet, oldest expiry first. */

@@ -152,8 +152,7 @@ export class SenderIds extends Context.Service<SenderIds>()("@senderid/domain/Se
     /** Numbers the account may send from right now. */
     const activeNumbers = Effect.fn("SenderIds.activeNumbers")(function* (accountId: string) {
       const { now } = yield* stamp(accountActor(accountId))
-      const senderIds = yield* repository.listSenderIds(accountId)
-      return senderIds.filter((s) => SenderId.isUsable(s, now)).map((s) => s.phoneNumber)
+      return yield* repository.listUsableNumbers(accountId, now)
     })
 
     /** The question the message sender asks before every send. */
@@ -162,8 +161,7 @@ export class SenderIds extends Context.Service<SenderIds>()("@senderid/domain/Se
       phoneNumber: string
     ) {
       const { now } = yield* stamp(accountActor(accountId))
-      const found = yield* repository.findSenderId(accountId, lookupKey(phoneNumber))
-      return Option.isSome(found) && SenderId.isUsable(found.value, now)
+      return yield* repository.isUsable(accountId, lookupKey(phoneNumber), now)
     })
 
     const get = Effect.fn("SenderIds.get")(function* (accountId: string, phoneNumber: string) {

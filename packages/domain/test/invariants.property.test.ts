@@ -618,6 +618,8 @@ const interleavedRegistry = (yields: ReadonlyArray<number>) => {
         findAccount: paused(inner.findAccount),
         findSenderId: paused(inner.findSenderId),
         listSenderIds: paused(inner.listSenderIds),
+        listUsableNumbers: paused(inner.listUsableNumbers),
+        isUsable: paused(inner.isUsable),
         findHolders: paused(inner.findHolders),
         listLapsed: paused(inner.listLapsed),
         auditTrail: paused(inner.auditTrail),

@@ -114,6 +114,13 @@ export const serverStoreStatements = (dialect: "sqlite" | "pg"): ReadonlyArray<s
   ]
 }
 
+/** What the message sender reads before it sends: an account's usable numbers in the book's order.
+ * Partial on ACTIVE and covering, so the read is one ordered index range with no table access. */
+export const usableNumbersStatements = (): ReadonlyArray<string> => [
+  `CREATE INDEX sender_ids_usable ON sender_ids (account_id, date_created, handle_key, expire_at, phone_number)
+    WHERE status = 'ACTIVE'`
+]
+
 const dialectOf = (sql: SqlClient.SqlClient) =>
   sql.onDialectOrElse({ pg: () => "pg" as const, orElse: () => "sqlite" as const })
 
@@ -125,7 +132,8 @@ const applying = (statements: (dialect: "sqlite" | "pg") => ReadonlyArray<string
 
 export const migrations = Migrator.fromRecord({
   "1_registry": applying(registryStatements),
-  "2_server_stores": applying(serverStoreStatements)
+  "2_server_stores": applying(serverStoreStatements),
+  "3_usable_numbers": applying(usableNumbersStatements)
 })
 
 /** Applies every migration not applied yet, each in its own transaction; safe to run at every start. */

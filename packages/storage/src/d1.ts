@@ -27,7 +27,7 @@ import {
 } from "./internal/d1Batch.ts"
 import { makeReads } from "./internal/reads.ts"
 import type { AuditRow } from "./internal/rows.ts"
-import { registryStatements, serverStoreStatements } from "./Migrations.ts"
+import { registryStatements, serverStoreStatements, usableNumbersStatements } from "./Migrations.ts"
 
 /** The migrations' bookkeeping table, shaped like the one Effect's migrator keeps elsewhere. */
 const MIGRATIONS_TABLE = `CREATE TABLE IF NOT EXISTS senderid_migrations (
@@ -51,7 +51,8 @@ const migrations: ReadonlyArray<{
     name: "1_registry",
     statements: [...registryStatements("sqlite"), ...guardStatements].map(ifNotExists)
   },
-  { id: 2, name: "2_server_stores", statements: serverStoreStatements("sqlite").map(ifNotExists) }
+  { id: 2, name: "2_server_stores", statements: serverStoreStatements("sqlite").map(ifNotExists) },
+  { id: 3, name: "3_usable_numbers", statements: usableNumbersStatements().map(ifNotExists) }
 ]
 
 const onDatabase = <A>(operation: string, run: () => Promise<A>) =>

@@ -9,7 +9,7 @@ import type { ArsChallenge } from "../ArsChallenge.ts"
 import type { AuditEntry } from "../AuditEntry.ts"
 import type { Document } from "../Document.ts"
 import type { RegistryEvent } from "../RegistryEvent.ts"
-import { holds, type SenderId } from "../SenderId.ts"
+import { holds, isUsable, type SenderId } from "../SenderId.ts"
 import {
   AccountAlreadyExists,
   AccountNotFound,
@@ -42,6 +42,10 @@ const empty: Snapshot = {
 }
 
 const keyOf = (accountId: string, phoneNumber: string) => `${accountId}/${phoneNumber}`
+
+/** An account book's order: oldest registration first, then by handle key. */
+const inBookOrder = (a: SenderId, b: SenderId) =>
+  a.dateCreated - b.dateCreated || a.handleKey.localeCompare(b.handleKey)
 
 type Draft = {
   -readonly [K in keyof Snapshot]: Snapshot[K] extends ReadonlyMap<infer K2, infer V>
@@ -208,11 +212,19 @@ export const make: Effect.Effect<SenderIdRepositoryShape> = Effect.gen(function*
     findSenderId: (accountId, phoneNumber) =>
       read((s) => Option.fromNullishOr(s.senderIds.get(keyOf(accountId, phoneNumber)))),
     listSenderIds: (accountId) =>
+      read((s) => [...s.senderIds.values()].filter((x) => x.accountId === accountId).sort(inBookOrder)),
+    listUsableNumbers: (accountId, now) =>
       read((s) =>
         [...s.senderIds.values()]
-          .filter((x) => x.accountId === accountId)
-          .sort((a, b) => a.dateCreated - b.dateCreated || a.handleKey.localeCompare(b.handleKey))
+          .filter((x) => x.accountId === accountId && isUsable(x, now))
+          .sort(inBookOrder)
+          .map((x) => x.phoneNumber)
       ),
+    isUsable: (accountId, phoneNumber, now) =>
+      read((s) => {
+        const found = s.senderIds.get(keyOf(accountId, phoneNumber))
+        return found !== undefined && isUsable(found, now)
+      }),
     findHolders: (phoneNumber) =>
       read((s) => [...s.senderIds.values()].filter((x) => x.phoneNumber === phoneNumber && holds(x))),
     listLapsed: (now, limit) =>

@@ -6,6 +6,7 @@
  */
 import { assert, describe, layer } from "@effect/vitest"
 import { Effect, type Layer, Option } from "effect"
+import { isUsable, type SenderId } from "../SenderId.ts"
 import type { Change, SenderIdRepositoryShape } from "../SenderIdRepository.ts"
 import { SenderIdRepository } from "../SenderIdRepository.ts"
 import * as Fixture from "./fixtures.ts"
@@ -502,6 +503,90 @@ export const repositoryConformance = (
             const found = yield* withRepository((r) => r.listLapsed(20, 100_000))
             const mine = found.filter((s) => s.accountId === account.accountId).map((s) => s.handleKey)
             assert.deepStrictEqual(mine, [lapsed.handleKey])
+          })
+        )
+      })
+
+      describe("usable numbers", () => {
+        const insert = (...senderIds: ReadonlyArray<SenderId>) =>
+          commit(...senderIds.map((senderId) => ({ _tag: "InsertSenderId" as const, senderId })))
+
+        it.effect("lists ACTIVE numbers unexpired at `now`, not other statuses or lapsed ones", () =>
+          Effect.gen(function* () {
+            const account = yield* openAccount(20)
+            const owner = account.accountId
+            const now = Fixture.NOW + 1_000
+            const forever = Fixture.senderId(owner, { status: "ACTIVE", expireAt: null })
+            const later = Fixture.senderId(owner, { status: "ACTIVE", expireAt: now + 1 })
+            const unusable = [
+              ...(["PENDING", "INACTIVE", "DUPLICATED", "EXPIRED", "REJECTED"] as const).map((status) =>
+                Fixture.senderId(owner, { status, expireAt: null })
+              ),
+              Fixture.senderId(owner, { status: "INACTIVE", expireAt: now + 1 }),
+              Fixture.senderId(owner, { status: "ACTIVE", expireAt: now }),
+              Fixture.senderId(owner, { status: "ACTIVE", expireAt: now - 1 })
+            ]
+            yield* insert(forever, ...unusable, later)
+            const numbers = yield* withRepository((r) => r.listUsableNumbers(owner, now))
+            assert.deepStrictEqual([...numbers].sort(), [forever.phoneNumber, later.phoneNumber].sort())
+            // The same meaning as `SenderId.isUsable`, number by number.
+            for (const senderId of [forever, later, ...unusable]) {
+              assert.strictEqual(
+                yield* withRepository((r) => r.isUsable(owner, senderId.phoneNumber, now)),
+                isUsable(senderId, now),
+                `${senderId.status} expiring at ${senderId.expireAt}`
+              )
+            }
+          })
+        )
+
+        it.effect("lists only the account's own numbers, in the book's order", () =>
+          Effect.gen(function* () {
+            const account = yield* openAccount()
+            const other = yield* openAccount()
+            const active = (owner: string, dateCreated: number) => ({
+              ...Fixture.senderId(owner, { status: "ACTIVE", expireAt: null }),
+              dateCreated
+            })
+            const last = active(account.accountId, Fixture.NOW + 20)
+            const first = active(account.accountId, Fixture.NOW)
+            // Registered in the same millisecond: the handle key decides.
+            const tied = [
+              active(account.accountId, Fixture.NOW + 10),
+              active(account.accountId, Fixture.NOW + 10)
+            ].sort((a, b) => (a.handleKey < b.handleKey ? -1 : 1))
+            const theirs = active(other.accountId, Fixture.NOW + 5)
+            yield* insert(last, ...tied.toReversed(), first)
+            yield* insert(theirs)
+            const numbers = yield* withRepository((r) => r.listUsableNumbers(account.accountId, Fixture.NOW))
+            assert.deepStrictEqual(
+              numbers,
+              [first, ...tied, last].map((s) => s.phoneNumber)
+            )
+            const book = yield* withRepository((r) => r.listSenderIds(account.accountId))
+            assert.deepStrictEqual(
+              numbers,
+              book.map((s) => s.phoneNumber)
+            )
+            assert.isFalse(
+              yield* withRepository((r) => r.isUsable(account.accountId, theirs.phoneNumber, Fixture.NOW))
+            )
+            assert.isTrue(
+              yield* withRepository((r) => r.isUsable(other.accountId, theirs.phoneNumber, Fixture.NOW))
+            )
+          })
+        )
+
+        it.effect("gives nothing for an unknown account", () =>
+          Effect.gen(function* () {
+            const unknown = Fixture.accountId()
+            assert.deepStrictEqual(
+              yield* withRepository((r) => r.listUsableNumbers(unknown, Fixture.NOW)),
+              []
+            )
+            assert.isFalse(
+              yield* withRepository((r) => r.isUsable(unknown, Fixture.phoneNumber(), Fixture.NOW))
+            )
           })
         )
       })

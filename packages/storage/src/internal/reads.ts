@@ -84,6 +84,22 @@ export const makeReads = (
         sql<SenderIdRow>`SELECT * FROM sender_ids WHERE account_id = ${accountId}
           ORDER BY date_created, handle_key`.pipe(Effect.flatMap(senderIdsOf))
       ),
+    // `status = 'ACTIVE'` stays a literal so the engines match the partial index
+    // `sender_ids_usable`, which covers the query and holds its rows in the book's order.
+    listUsableNumbers: (accountId, now) =>
+      read<ReadonlyArray<string>, never>(
+        "listUsableNumbers",
+        sql<{ phone_number: string }>`SELECT phone_number FROM sender_ids
+          WHERE account_id = ${accountId} AND status = 'ACTIVE' AND (expire_at IS NULL OR expire_at > ${now})
+          ORDER BY date_created, handle_key`.pipe(Effect.map((rows) => rows.map((row) => row.phone_number)))
+      ),
+    isUsable: (accountId, phoneNumber, now) =>
+      read<boolean, never>(
+        "isUsable",
+        sql<{ usable: unknown }>`SELECT 1 AS usable FROM sender_ids
+          WHERE account_id = ${accountId} AND phone_number = ${phoneNumber} AND status = 'ACTIVE'
+            AND (expire_at IS NULL OR expire_at > ${now})`.pipe(Effect.map((rows) => rows.length > 0))
+      ),
     findHolders: (phoneNumber) =>
       read(
         "findHolders",
