@@ -35,6 +35,21 @@ describe("server stores on D1", () => {
       })
     )
 
+    it.effect("write concurrent claims in full batches within D1's 100 bound parameters", () =>
+      Effect.gen(function* () {
+        const signatures = yield* UsedSignatures
+        // 120 distinct claims fill statements of 49 rows (99 parameters); each is also claimed a
+        // second time in the same tick, which the batch resolves before the statement.
+        const distinct = Array.from({ length: 120 }, (_, i) => `batch-${run}-${i}`)
+        const results = yield* Effect.all(
+          [...distinct, ...distinct].map((signature) => signatures.claim(signature, "15 minutes")),
+          { concurrency: "unbounded" }
+        )
+        assert.isTrue(results.slice(0, 120).every(Boolean))
+        assert.isTrue(results.slice(120).every((won) => !won))
+      })
+    )
+
     it.effect("start, refuse, and replay an idempotency key", () =>
       Effect.gen(function* () {
         const keys = yield* IdempotencyKeys
