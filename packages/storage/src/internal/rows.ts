@@ -13,7 +13,7 @@ import {
   RepositoryError,
   SenderId
 } from "@senderid/domain"
-import { Effect, Schema } from "effect"
+import { Effect, Result, Schema } from "effect"
 
 /** PostgreSQL returns BIGINT columns as strings; SQLite as numbers. */
 const int = (value: unknown): number => (typeof value === "number" ? value : Number(value))
@@ -57,17 +57,28 @@ export const auditRowsOf = (
     status_after: entry.statusAfter
   }))
 
-export const auditTrailOf = (entries: ReadonlyArray<unknown>) =>
-  decode(Schema.Array(AuditEntry.AuditEntry), "audit trail")(entries)
+export const auditTrailOf = (entries: ReadonlyArray<unknown>) => decodeAuditTrail(entries)
 
 export const accountSubject = (accountId: string) => `account:${accountId}`
 
-const decode =
-  <S extends Schema.Top>(schema: S, what: string) =>
-  (value: unknown): Effect.Effect<S["Type"], RepositoryError, S["DecodingServices"]> =>
-    Schema.decodeUnknownEffect(schema)(value).pipe(
-      Effect.mapError((cause) => new RepositoryError({ operation: `decode ${what}`, cause }))
-    )
+/** A stored row is decoded on every read: the decoder is built once per schema, and runs
+ * synchronously (every schema here is pure), which is several times cheaper than an Effect per row. */
+const decode = <S extends Schema.Codec<unknown, unknown>>(schema: S, what: string) => {
+  const decodeRow = Schema.decodeUnknownResult(schema)
+  return (value: unknown): Effect.Effect<S["Type"], RepositoryError> => {
+    const decoded = decodeRow(value)
+    return Result.isSuccess(decoded)
+      ? Effect.succeed(decoded.success)
+      : Effect.fail(new RepositoryError({ operation: `decode ${what}`, cause: decoded.failure }))
+  }
+}
+
+const decodeAuditTrail = decode(Schema.Array(AuditEntry.AuditEntry), "audit trail")
+const decodeSenderId = decode(SenderId.SenderId, "sender ID")
+const decodeAccount = decode(Account.Account, "account")
+const decodeDocument = decode(Document.Document, "document")
+const decodeChallenge = decode(ArsChallengeModel.ArsChallenge, "challenge")
+const decodeEvent = decode(RegistryEvent.RegistryEvent, "event")
 
 const parse = (body: string, what: string) =>
   Effect.try({
@@ -99,10 +110,7 @@ export const senderIdBody = (s: SenderId.SenderId) =>
 export const senderIdOf = (row: SenderIdRow, log: ReadonlyArray<unknown>) =>
   parse(row.body, "sender ID").pipe(
     Effect.flatMap((body) =>
-      decode(
-        SenderId.SenderId,
-        "sender ID"
-      )({
+      decodeSenderId({
         ...body,
         handleKey: row.handle_key,
         accountId: row.account_id,
@@ -133,28 +141,31 @@ export const accountBody = (a: Account.Account) =>
 export const accountOf = (row: AccountRow, log: ReadonlyArray<unknown>) =>
   parse(row.body, "account").pipe(
     Effect.flatMap((body) =>
-      decode(
-        Account.Account,
-        "account"
-      )({ ...body, accountId: row.account_id, limit: int(row.lim), version: int(row.version), log })
+      decodeAccount({
+        ...body,
+        accountId: row.account_id,
+        limit: int(row.lim),
+        version: int(row.version),
+        log
+      })
     )
   )
 
 export const documentOf = (row: { readonly body: string; readonly in_use: unknown }) =>
   parse(row.body, "document").pipe(
-    Effect.flatMap((body) => decode(Document.Document, "document")({ ...body, use: int(row.in_use) === 1 }))
+    Effect.flatMap((body) => decodeDocument({ ...body, use: int(row.in_use) === 1 }))
   )
 
 export const challengeOf = (row: { readonly body: string; readonly version: unknown }) =>
   parse(row.body, "challenge").pipe(
     Effect.flatMap(
       (body): Effect.Effect<ArsChallenge.ArsChallenge, RepositoryError> =>
-        decode(ArsChallengeModel.ArsChallenge, "challenge")({ ...body, version: int(row.version) })
+        decodeChallenge({ ...body, version: int(row.version) })
     )
   )
 
 export const eventOf = (row: { readonly body: string }) =>
-  parse(row.body, "event").pipe(Effect.flatMap(decode(RegistryEvent.RegistryEvent, "event")))
+  parse(row.body, "event").pipe(Effect.flatMap(decodeEvent))
 
 /** The row a new record is inserted as: its queried columns plus the JSON body. */
 export const accountInsertRow = (account: Account.Account) => ({
