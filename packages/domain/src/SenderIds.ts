@@ -92,7 +92,8 @@ export class SenderIds extends Context.Service<SenderIds>()("@senderid/domain/Se
       const { phoneNumber, category } = verdict.success
       return yield* retryOnConflict(
         Effect.gen(function* () {
-          yield* requireAccount(repository, accountId)
+          // No account read here: the commit refuses an unknown account (AccountNotFound) itself,
+          // and registration is the hottest write, where two queries per request show.
           if (Option.isSome(yield* repository.findSenderId(accountId, phoneNumber))) {
             return yield* new SenderIdAlreadyRegistered({ accountId, phoneNumber })
           }
