@@ -49,7 +49,9 @@ const authorization = () => {
   const key = keys[nextKey++ % keys.length] as Key
   const date = new Date().toISOString()
   const salt = randomBytes(16).toString("hex")
-  const signature = createHmac("sha256", key.secret).update(date + salt).digest("hex")
+  const signature = createHmac("sha256", key.secret)
+    .update(date + salt)
+    .digest("hex")
   return `HMAC-SHA256 apiKey=${key.apiKey}, date=${date}, salt=${salt}, signature=${signature}`
 }
 
@@ -109,8 +111,18 @@ const measure = (scenario: Scenario): Promise<Measured> =>
   })
 
 const scenarios: ReadonlyArray<Scenario> = [
-  { name: "bare Hono GET (JSON array)", method: "GET", path: "/bare/senderid/v1/numbers/active", signed: false },
-  { name: "GET /numbers/active, caller fixed", method: "GET", path: "/open/senderid/v1/numbers/active", signed: true },
+  {
+    name: "bare Hono GET (JSON array)",
+    method: "GET",
+    path: "/bare/senderid/v1/numbers/active",
+    signed: false
+  },
+  {
+    name: "GET /numbers/active, caller fixed",
+    method: "GET",
+    path: "/open/senderid/v1/numbers/active",
+    signed: true
+  },
   { name: "GET /numbers/active, HMAC", method: "GET", path: "/senderid/v1/numbers/active", signed: true },
   { name: "bare Hono POST (echo JSON)", method: "POST", path: "/bare/senderid/v1/numbers", signed: false },
   { name: "POST /numbers, caller fixed", method: "POST", path: "/open/senderid/v1/numbers", signed: true },
@@ -123,7 +135,9 @@ process.stdout.write(
 const results: Array<Measured> = []
 for (const scenario of scenarios) {
   // One second of warm-up per route (JIT, SQLite page cache), not counted.
-  await new Promise<void>((resolve) => autocannon({ url: `${origin}${scenario.path}`, connections, duration: 1 }, () => resolve()))
+  await new Promise<void>((resolve) =>
+    autocannon({ url: `${origin}${scenario.path}`, connections, duration: 1 }, () => resolve())
+  )
   results.push(await measure(scenario))
 }
 server.stdin.end()
@@ -132,21 +146,47 @@ rmSync(dataDirectory, { recursive: true, force: true })
 
 const row = (m: Measured) =>
   `${m.name.padEnd(38)} ${m.rps.toFixed(0).padStart(8)} ${m.p50.toFixed(1).padStart(7)} ${m.p99.toFixed(1).padStart(7)} ${String(m.non2xx + m.errors).padStart(7)}`
-process.stdout.write(`${"route".padEnd(38)} ${"req/s".padStart(8)} ${"p50 ms".padStart(7)} ${"p99 ms".padStart(7)} ${"failed".padStart(7)}\n`)
+process.stdout.write(
+  `${"route".padEnd(38)} ${"req/s".padStart(8)} ${"p50 ms".padStart(7)} ${"p99 ms".padStart(7)} ${"failed".padStart(7)}\n`
+)
 for (const m of results) process.stdout.write(`${row(m)}\n`)
 
-const [bareGet, openGet, hmacGet, barePost, openPost, hmacPost] = results as [Measured, Measured, Measured, Measured, Measured, Measured]
+const [bareGet, openGet, hmacGet, barePost, openPost, hmacPost] = results as [
+  Measured,
+  Measured,
+  Measured,
+  Measured,
+  Measured,
+  Measured
+]
 const ratio = (a: Measured, b: Measured) => a.rps / b.rps
 const verdict = (ok: boolean) => (ok ? "meets target" : "BELOW TARGET")
 const lines = [
-  ["create (POST /numbers, HMAC) ÷ bare POST", ratio(hmacPost, barePost), "≥ 0.25", ratio(hmacPost, barePost) >= 0.25],
+  [
+    "create (POST /numbers, HMAC) ÷ bare POST",
+    ratio(hmacPost, barePost),
+    "≥ 0.25",
+    ratio(hmacPost, barePost) >= 0.25
+  ],
   ["active list (GET, HMAC) ÷ bare GET", ratio(hmacGet, bareGet), "≥ 0.50", ratio(hmacGet, bareGet) >= 0.5],
-  ["HMAC cost on GET /numbers/active", 1 - ratio(hmacGet, openGet), "≤ 0.20", 1 - ratio(hmacGet, openGet) <= 0.2],
-  ["HMAC cost on POST /numbers", 1 - ratio(hmacPost, openPost), "≤ 0.20", 1 - ratio(hmacPost, openPost) <= 0.2]
+  [
+    "HMAC cost on GET /numbers/active",
+    1 - ratio(hmacGet, openGet),
+    "≤ 0.20",
+    1 - ratio(hmacGet, openGet) <= 0.2
+  ],
+  [
+    "HMAC cost on POST /numbers",
+    1 - ratio(hmacPost, openPost),
+    "≤ 0.20",
+    1 - ratio(hmacPost, openPost) <= 0.2
+  ]
 ] as const
 process.stdout.write("\n")
 for (const [label, value, target, ok] of lines) {
-  process.stdout.write(`${label.padEnd(44)} ${value.toFixed(2).padStart(6)}  (target ${target})  ${verdict(ok)}\n`)
+  process.stdout.write(
+    `${label.padEnd(44)} ${value.toFixed(2).padStart(6)}  (target ${target})  ${verdict(ok)}\n`
+  )
 }
 if (results.some((m) => m.errors > 0 || m.non2xx > 0)) {
   process.stdout.write("\nsome requests failed: the figures above are not comparable\n")
