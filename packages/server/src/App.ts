@@ -197,7 +197,7 @@ export const makeApp = <ER>(
           )
         )
     })
-    app.on(endpoint.method, endpoint.path, limitBody, async (c) => {
+    const handle = async (c: Context<Env>) => {
       const language = languageOf(c.req.header("accept-language"))
       const program = Effect.gen(function* () {
         let accountId = ""
@@ -225,9 +225,14 @@ export const makeApp = <ER>(
             // The table pairs each endpoint with its handler; the loop below loses that pairing for TypeScript.
             body: body as never,
             param: (name) => c.req.param(name) ?? "",
-            query: c.req.queries(),
+            // Parsed only by the handlers that read them.
+            get query() {
+              return c.req.queries()
+            },
             header: (name) => c.req.header(name),
-            origin: new URL(c.req.url).origin
+            get origin() {
+              return new URL(c.req.url).origin
+            }
           })
           return reply instanceof Response ? reply : jsonResponse(200, reply)
         }).pipe(Effect.catchCause((cause) => Effect.sync(() => fail(c, failureResponse(cause, language)))))
@@ -240,7 +245,10 @@ export const makeApp = <ER>(
       })
       const exit = await runtime.runPromiseExit(program)
       return Exit.isSuccess(exit) ? exit.value : fail(c, failureResponse(exit.cause, language))
-    })
+    }
+    // Routes without a body never read one, so they go without the limit's stream wrapper.
+    if (endpoint.body === undefined) app.on(endpoint.method, endpoint.path, handle)
+    else app.on(endpoint.method, endpoint.path, limitBody, handle)
   }
 
   for (const name of Object.keys(Endpoints.endpoints) as Array<Contract.EndpointName>) {
