@@ -3,8 +3,9 @@
  * PostgreSQL), first-start keys and a curl line that works, JSON logs, body limits a socket can show,
  * concurrent registrations, and a SIGTERM that lets an in-flight request finish.
  */
-import { execFileSync } from "node:child_process"
+import { execFileSync, spawnSync } from "node:child_process"
 import { request as httpRequest } from "node:http"
+import { join } from "node:path"
 import { Signature } from "@senderid/server"
 import { Effect } from "effect"
 import { afterAll, assert, describe, it } from "vitest"
@@ -208,5 +209,61 @@ describe("pnpm start with DATABASE_URL", () => {
     assert.strictEqual(response.status, 200)
     assert.strictEqual(psql(databaseUrl, "SELECT count(*) FROM api_keys"), "2")
     assert.strictEqual(psql(databaseUrl, "SELECT phone_number FROM sender_ids"), "01023456789")
+  })
+})
+
+describe("pnpm keys", () => {
+  const dataDirectory = tempDataDirectory()
+  const keys = (...args: Array<string>) => {
+    const env: Record<string, string | undefined> = {
+      ...process.env,
+      SENDERID_DATA_DIR: dataDirectory,
+      INIT_CWD: dataDirectory
+    }
+    delete env.DATABASE_URL
+    return spawnSync(process.execPath, ["src/keys.ts", ...args], {
+      cwd: join(import.meta.dirname, ".."),
+      env,
+      encoding: "utf8"
+    })
+  }
+  let server: RunningServer | undefined
+
+  afterAll(async () => {
+    await server?.stop("SIGKILL")
+  })
+
+  it("creates a customer key the server accepts, lists it without its secret, and revokes it", async () => {
+    const created = keys("create", "--account", "ACME")
+    assert.strictEqual(created.status, 0, created.stderr)
+    const apiKey = /apiKey\s+(NCS[0-9A-Z]{13})/u.exec(created.stdout)?.[1] ?? ""
+    const secret = /secret\s+([0-9A-Z]{32})/u.exec(created.stdout)?.[1] ?? ""
+    const key = { apiKey, secret }
+
+    const listed = keys("list")
+    assert.include(listed.stdout, apiKey)
+    assert.notInclude(listed.stdout, secret)
+
+    server = await startServer({ dataDirectory })
+    const book = await send(server, key, "GET", "/senderid/v1/numbers")
+    assert.strictEqual(book.status, 200)
+    assert.strictEqual(((await book.json()) as { accountId: string }).accountId, "ACME")
+    await server.stop()
+
+    assert.strictEqual(keys("revoke", apiKey).status, 0)
+    server = await startServer({ dataDirectory })
+    const refused = await send(server, key, "GET", "/senderid/v1/numbers")
+    assert.strictEqual(refused.status, 403)
+    assert.strictEqual(((await refused.json()) as { errorCode: string }).errorCode, "InvalidAPIKey")
+  })
+
+  it("answers a mistaken command with its usage and a failing status, not a stack trace", () => {
+    const wrong = keys("create")
+    assert.strictEqual(wrong.status, 2)
+    assert.include(wrong.stdout, "usage:")
+    const unknown = keys("revoke", "NCSNOSUCHKEY0000")
+    assert.strictEqual(unknown.status, 1)
+    assert.match(unknown.stderr, /ApiKeyNotFound/u)
+    assert.notMatch(unknown.stderr, /at .*\.ts:\d+/u)
   })
 })
