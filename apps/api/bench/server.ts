@@ -22,7 +22,7 @@ const config = fromEnvironment({
   SENDERID_SQLITE_SYNCHRONOUS: "NORMAL"
 })
 // Silent: the development ARS provider would log a PIN per seeded number.
-const runtime = ManagedRuntime.make(NodeServices.layer(config).pipe(Layer.provide(Logger.layer([]))))
+const runtime = ManagedRuntime.make(Layer.merge(NodeServices.layer(config), Logger.layer([])))
 
 const actor = AuditEntry.operatorActor("bench")
 const seeded = await runtime.runPromise(

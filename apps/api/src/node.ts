@@ -15,7 +15,8 @@ import * as NodeServices from "./NodeServices.ts"
 
 const config = fromEnvironment(process.env)
 const runtime = ManagedRuntime.make(
-  NodeServices.layer(config).pipe(Layer.provide(Logger.layer([Logger.consoleJson])))
+  // Merged, not provided: the runtime itself must log JSON, not only the layer while it is built.
+  Layer.merge(NodeServices.layer(config), Logger.layer([Logger.consoleJson]))
 )
 
 const writeLine = (entry: unknown) => process.stdout.write(`${JSON.stringify(entry)}\n`)

@@ -9,7 +9,7 @@ import * as WorkerServices from "./WorkerServices.ts"
 export type { WorkerEnv } from "./WorkerServices.ts"
 
 const makeRuntime = (env: WorkerServices.WorkerEnv) =>
-  ManagedRuntime.make(WorkerServices.layer(env).pipe(Layer.provide(Logger.layer([Logger.consoleJson]))))
+  ManagedRuntime.make(Layer.merge(WorkerServices.layer(env), Logger.layer([Logger.consoleJson])))
 
 let isolate:
   | { readonly db: unknown; readonly runtime: ReturnType<typeof makeRuntime>; readonly app: App }
