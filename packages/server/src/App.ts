@@ -128,7 +128,8 @@ const failureResponse = (cause: Cause.Cause<unknown>, language: Language): Failu
   }
 }
 
-const pathPattern = (path: string) => new RegExp(`^${path.replace(/:[A-Za-z]+/gu, "[^/]+")}/?$`, "u")
+// Exact, like the router: `/numbers/` is not `/numbers`, so it is a 404, not a 405.
+const pathPattern = (path: string) => new RegExp(`^${path.replace(/:[A-Za-z]+/gu, "[^/]+")}$`, "u")
 
 export const makeApp = <ER>(
   runtime: ManagedRuntime.ManagedRuntime<AppServices, ER>,
@@ -188,14 +189,18 @@ export const makeApp = <ER>(
     const limit = endpoint === Endpoints.endpoints.uploadDocument ? maxUploadBytes : maxBodyBytes
     const limitBody = bodyLimit({
       maxSize: limit,
-      onError: (c) =>
-        fail(
+      onError: (c) => {
+        const response = fail(
           c as Context<Env>,
           failureResponse(
             Cause.fail(reject("PayloadTooLarge", { maxBytes: limit })),
             languageOf(c.req.header("accept-language"))
           )
         )
+        // The rest of the body was never read: the connection cannot carry another request.
+        response.headers.set("connection", "close")
+        return response
+      }
     })
     const handle = async (c: Context<Env>) => {
       const language = languageOf(c.req.header("accept-language"))

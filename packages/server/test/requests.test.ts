@@ -103,6 +103,8 @@ describe("request bodies", () => {
     const response = await post(h, who, NUMBERS, oversize)
     await expectError(response, 413, "PayloadTooLarge")
     assert.isNotNull(response.headers.get("x-request-id"))
+    // The unread rest of the body would be taken for the next request on a kept-alive connection.
+    assert.strictEqual(response.headers.get("connection"), "close")
   })
 
   it("gives uploads a larger body limit than other JSON requests", async () => {
@@ -127,7 +129,10 @@ describe("routing", () => {
       "/senderid/v1/nothing",
       "/senderid/v2/numbers",
       "/",
-      "/senderid/v1/documents/a/b/c"
+      "/senderid/v1/documents/a/b/c",
+      // A trailing slash is another path, as for the router: not a 405 for the path without it.
+      "/senderid/v1/numbers/",
+      "/senderid/v1/numbers/active/"
     ]) {
       await expectError(await h.request(who, "GET", path), 404, "NotFound")
     }
