@@ -35,6 +35,7 @@ const NUMBER_ERRORS = ["InvalidSenderId"] as const
 const DOCUMENT_ERRORS = ["InvalidDocumentId", "DocumentsRequired"] as const
 const MFA_HEADER = {
   name: "x-mfa-data",
+  required: true,
   description:
     'JSON. Step one `{"authType":"ARS","extras":{"phoneNumber":N}}` places the call and answers MFARequired with `mfa.transactionId`; step two adds `"transactionId"` and `"token"` (the PIN heard).'
 }
@@ -185,7 +186,14 @@ export const endpoints = {
     headers: [IDEMPOTENCY_HEADER],
     idempotent: true,
     success: Wire.DocumentView,
-    errors: ["InvalidFileType", "FileSizeTooLarge", "InvalidFileEncoding", "PayloadTooLarge"]
+    errors: [
+      "InvalidFileType",
+      "FileSizeTooLarge",
+      "InvalidFileEncoding",
+      "PayloadTooLarge",
+      "IdempotencyKeyInUse",
+      "IdempotencyKeyReused"
+    ]
   }),
   listDocuments: endpoint({
     method: "GET",

@@ -108,6 +108,8 @@ export type MfaData = typeof MfaData.Type
 export interface QueryParameter {
   readonly name: string
   readonly description: string
+  /** Refused when absent; optional unless said. */
+  readonly required?: boolean
 }
 
 export const DOCUMENT_QUERY: ReadonlyArray<QueryParameter> = [

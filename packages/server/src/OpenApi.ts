@@ -134,7 +134,7 @@ export const openApiDocument = (): OpenApiDocument => {
       ...(endpoint.headers ?? []).map((h) => ({
         name: h.name,
         in: "header",
-        required: false,
+        required: h.required ?? false,
         description: h.description,
         schema: { type: "string" }
       }))
