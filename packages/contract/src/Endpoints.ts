@@ -136,6 +136,7 @@ export const endpoints = {
       ...NUMBER_ERRORS,
       "MFARequired",
       "ArsNotAllowed",
+      "ArsCallLimitExceeded",
       "VerificationNotAllowed",
       "DuplicatedSenderId",
       "VoiceCallFailed",

@@ -15,6 +15,10 @@ export interface RegistryPolicyShape {
   /** Wrong PINs allowed before the challenge is spent. */
   readonly challengeMaxAttempts: number
   readonly pinLength: number
+  /** The shortest time between two ARS calls to one sender ID. */
+  readonly arsCallInterval: Duration.Duration
+  /** ARS calls one sender ID may receive in 24 hours. */
+  readonly arsCallsPerDay: number
   /** Sender IDs a new account may hold (SOLAPI's 2026 default). */
   readonly defaultLimit: number
   /** Highest limit a customer may ask for; larger needs an operator's direct decision. */
@@ -34,6 +38,8 @@ export class RegistryPolicy extends Context.Reference<RegistryPolicyShape>(
       challengeTtl: Duration.minutes(5),
       challengeMaxAttempts: 5,
       pinLength: 6,
+      arsCallInterval: Duration.minutes(1),
+      arsCallsPerDay: 5,
       defaultLimit: 5,
       maxLimit: 1000,
       maxDocumentBytes: 700 * 1024,

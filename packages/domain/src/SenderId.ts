@@ -10,6 +10,7 @@ import { Category, type ProofMethod, proofMethodsOf } from "./PhoneNumber.ts"
 import * as Review from "./Review.ts"
 import {
   ApprovalNotFound,
+  ArsCallLimited,
   ArsNotAllowed,
   DeleteNotAllowed,
   EvidenceReviewPending,
@@ -55,6 +56,15 @@ export const UnlockRequest = Schema.Struct({
 })
 export type UnlockRequest = typeof UnlockRequest.Type
 
+export const ArsCall = Schema.Struct({
+  transactionId: Schema.String,
+  placedAt: Schema.Number,
+  /** Calls since `windowStartedAt`; the window is 24 hours. */
+  callsInWindow: Schema.Number,
+  windowStartedAt: Schema.Number
+})
+export type ArsCall = typeof ArsCall.Type
+
 /** Timestamps are epoch milliseconds; the wire layer renders them as ISO 8601. `version` is the
  * optimistic-concurrency counter the repository checks on every write. */
 export const SenderId = Schema.Struct({
@@ -69,6 +79,9 @@ export const SenderId = Schema.Struct({
   approvalDocuments: Schema.Array(ApprovalSubmission),
   unlockDuplicate: Schema.NullOr(UnlockRequest),
   autoExtension: Schema.Boolean,
+  /** The latest ARS call placed to the number (absent before the first): only its challenge may be
+   * answered, and calls are rationed per interval and per 24 hours. */
+  arsCall: Schema.optionalKey(ArsCall),
   dateCreated: Schema.Number,
   dateUpdated: Schema.Number,
   version: Schema.Number
@@ -204,6 +217,57 @@ export const assertArsAllowed = (
   proofMethods(self).includes("ARS")
     ? assertVerifiable(self)
     : Effect.fail(new ArsNotAllowed({ phoneNumber: self.phoneNumber, category: self.category }))
+
+const DAY_MILLIS = 24 * 60 * 60 * 1000
+
+/**
+ * Records an ARS call about to be placed, if the number may receive one now: not within `interval`
+ * of the previous call, and not more than `perDay` calls in 24 hours. The new call's challenge
+ * replaces every earlier one (see `isCurrentChallenge`).
+ */
+export const placeArsCall = (
+  self: SenderId,
+  call: { readonly transactionId: string; readonly interval: Duration.Duration; readonly perDay: number },
+  at: At
+): Effect.Effect<SenderId, ArsCallLimited> => {
+  const previous = self.arsCall
+  const waitMillis =
+    previous === undefined ? 0 : previous.placedAt + Duration.toMillis(call.interval) - at.now
+  if (waitMillis > 0) {
+    return Effect.fail(
+      new ArsCallLimited({
+        phoneNumber: self.phoneNumber,
+        reason: "interval",
+        retryAfterSeconds: Math.ceil(waitMillis / 1000)
+      })
+    )
+  }
+  const sameWindow = previous !== undefined && at.now - previous.windowStartedAt < DAY_MILLIS
+  const callsInWindow = sameWindow ? previous.callsInWindow + 1 : 1
+  if (sameWindow && callsInWindow > call.perDay) {
+    return Effect.fail(
+      new ArsCallLimited({
+        phoneNumber: self.phoneNumber,
+        reason: "daily",
+        retryAfterSeconds: Math.ceil((previous.windowStartedAt + DAY_MILLIS - at.now) / 1000)
+      })
+    )
+  }
+  return Effect.succeed(
+    appendLog(self, at, `ARS verification call placed (${call.transactionId})`, {
+      arsCall: {
+        transactionId: call.transactionId,
+        placedAt: at.now,
+        callsInWindow,
+        windowStartedAt: sameWindow ? previous.windowStartedAt : at.now
+      }
+    })
+  )
+}
+
+/** Only the latest call's challenge may be answered; numbers called before calls were recorded accept any. */
+export const isCurrentChallenge = (self: SenderId, transactionId: string): boolean =>
+  self.arsCall === undefined || self.arsCall.transactionId === transactionId
 
 /** The only way into ACTIVE from a verification: callers pass the proof (a completed ARS challenge
  * or an approved evidence submission), never a bare status. */

@@ -59,6 +59,15 @@ export class ArsNotAllowed extends Schema.TaggedError<ArsNotAllowed>()("ArsNotAl
   category: Schema.String
 }) {}
 
+/** No ARS call may be placed to the number yet: one was placed too recently, or the day's calls
+ * are used up. Rationing calls keeps the registry from being used to ring someone's phone, and keeps
+ * a PIN from being guessed across many parallel challenges. */
+export class ArsCallLimited extends Schema.TaggedError<ArsCallLimited>()("ArsCallLimited", {
+  phoneNumber: Schema.String,
+  reason: Schema.Literals(["interval", "daily"]),
+  retryAfterSeconds: Schema.Number
+}) {}
+
 export class ChallengeNotFound extends Schema.TaggedError<ChallengeNotFound>()("ChallengeNotFound", {
   transactionId: Schema.String
 }) {}

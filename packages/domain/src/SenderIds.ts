@@ -224,27 +224,47 @@ export class SenderIds extends Context.Service<SenderIds>()("@senderid/domain/Se
       return yield* book(accountId)
     })
 
-    /** Step one of ARS: open a challenge and have the provider call the number with its PIN. */
+    /** Step one of ARS: open a challenge and have the provider call the number with its PIN. Calls
+     * are rationed per sender ID (`RegistryPolicy.arsCallInterval`, `arsCallsPerDay`), and the new
+     * challenge replaces any earlier one. */
     const startArs = Effect.fn("SenderIds.startArs")(function* (accountId: string, phoneNumber: string) {
-      const senderId = yield* requireSenderId(repository, accountId, lookupKey(phoneNumber))
-      yield* SenderId.assertArsAllowed(senderId)
-      const holders = yield* repository.findHolders(senderId.phoneNumber)
-      if (holders.some((h) => h.accountId !== accountId) && !SenderId.mayTakeOver(senderId)) {
-        return yield* new NumberHeldByAnotherAccount({ phoneNumber: senderId.phoneNumber })
-      }
-      const { now } = yield* stamp(accountActor(accountId))
-      const challenge = ArsChallenge.open({
-        transactionId: yield* Identifier.make("ARS"),
-        accountId,
-        phoneNumber: senderId.phoneNumber,
-        handleKey: senderId.handleKey,
-        pin: yield* ArsChallenge.makePin(policy.pinLength),
-        maxAttempts: policy.challengeMaxAttempts,
-        now,
-        ttlMillis: Duration.toMillis(policy.challengeTtl)
-      })
-      // Stored before the call, so the PIN the callee hears can always be checked.
-      yield* repository.commit([{ _tag: "InsertChallenge", challenge }])
+      const challenge = yield* retryOnConflict(
+        Effect.gen(function* () {
+          const senderId = yield* requireSenderId(repository, accountId, lookupKey(phoneNumber))
+          yield* SenderId.assertArsAllowed(senderId)
+          const holders = yield* repository.findHolders(senderId.phoneNumber)
+          if (holders.some((h) => h.accountId !== accountId) && !SenderId.mayTakeOver(senderId)) {
+            return yield* new NumberHeldByAnotherAccount({ phoneNumber: senderId.phoneNumber })
+          }
+          const at = yield* stamp(accountActor(accountId))
+          const opened = ArsChallenge.open({
+            transactionId: yield* Identifier.make("ARS"),
+            accountId,
+            phoneNumber: senderId.phoneNumber,
+            handleKey: senderId.handleKey,
+            pin: yield* ArsChallenge.makePin(policy.pinLength),
+            maxAttempts: policy.challengeMaxAttempts,
+            now: at.now,
+            ttlMillis: Duration.toMillis(policy.challengeTtl)
+          })
+          const called = yield* SenderId.placeArsCall(
+            senderId,
+            {
+              transactionId: opened.transactionId,
+              interval: policy.arsCallInterval,
+              perDay: policy.arsCallsPerDay
+            },
+            at
+          )
+          // Stored before the call, so the PIN the callee hears can always be checked; the sender ID's
+          // version makes concurrent starts place one call, the others see it and are rationed.
+          yield* repository.commit([
+            { _tag: "UpdateSenderId", senderId: called },
+            { _tag: "InsertChallenge", challenge: opened }
+          ])
+          return opened
+        })
+      )
       yield* voice.placeCall({
         transactionId: challenge.transactionId,
         phoneNumber: challenge.phoneNumber,
@@ -276,6 +296,11 @@ export class SenderIds extends Context.Service<SenderIds>()("@senderid/domain/Se
             return yield* new ChallengeNotFound({ transactionId: input.transactionId })
           }
           const at = yield* stamp(accountActor(accountId))
+          // A challenge replaced by a later call is no longer answerable: one open PIN per number.
+          const called = yield* requireSenderId(repository, accountId, key)
+          if (!SenderId.isCurrentChallenge(called, input.transactionId)) {
+            return yield* new ChallengeNotFound({ transactionId: input.transactionId })
+          }
           const outcome = yield* ArsChallenge.attempt(found.value, input.token, at.now)
           if (outcome._tag === "Mismatch") {
             yield* repository.commit([{ _tag: "UpdateChallenge", challenge: outcome.challenge }])

@@ -178,6 +178,81 @@ describe("ARS verification", () => {
     )
   )
 
+  it.effect("rations calls: none within a minute of the last, with the seconds to wait", () =>
+    inRegistry(
+      Effect.gen(function* () {
+        yield* openAccount("A")
+        yield* register("A", MOBILE)
+        yield* callNumber("A", MOBILE)
+        yield* TestClock.adjust("20 seconds")
+        const early = yield* Effect.flip(SenderIds.use((s) => s.startArs("A", MOBILE)))
+        assert.strictEqual(early._tag, "ArsCallLimited")
+        assert.deepInclude(early, { reason: "interval", retryAfterSeconds: 40 })
+        yield* TestClock.adjust("40 seconds")
+        yield* callNumber("A", MOBILE)
+      })
+    )
+  )
+
+  it.effect("rations calls: five a day per number, then says when the day is over", () =>
+    inRegistry(
+      Effect.gen(function* () {
+        yield* openAccount("A")
+        yield* register("A", MOBILE)
+        for (let i = 0; i < 5; i++) {
+          yield* callNumber("A", MOBILE)
+          yield* TestClock.adjust("1 hour")
+        }
+        const sixth = yield* Effect.flip(SenderIds.use((s) => s.startArs("A", MOBILE)))
+        assert.deepInclude(sixth, { _tag: "ArsCallLimited", reason: "daily", retryAfterSeconds: 19 * 3600 })
+        yield* TestClock.adjust("19 hours")
+        yield* callNumber("A", MOBILE)
+      })
+    )
+  )
+
+  it.effect("answers only the latest call's challenge: a new call replaces the earlier PIN", () =>
+    inRegistry(
+      Effect.gen(function* () {
+        yield* openAccount("A")
+        yield* register("A", MOBILE)
+        const first = yield* callNumber("A", MOBILE)
+        yield* TestClock.adjust("1 minute")
+        const second = yield* callNumber("A", MOBILE)
+        const stale = yield* tagOf(
+          SenderIds.use((s) =>
+            s.completeArs("A", MOBILE, { transactionId: first.transactionId, token: first.pin })
+          )
+        )
+        assert.strictEqual(stale, "ChallengeNotFound")
+        const book = yield* SenderIds.use((s) =>
+          s.completeArs("A", MOBILE, { transactionId: second.transactionId, token: second.pin })
+        )
+        assert.strictEqual(book.senderIds[0]?.status, "ACTIVE")
+      })
+    )
+  )
+
+  it.effect("places one call when twenty requests for a call race", () =>
+    inRegistry(
+      Effect.gen(function* () {
+        yield* openAccount("A")
+        yield* register("A", MOBILE)
+        const outcomes = yield* Effect.all(
+          Array.from({ length: 20 }, () =>
+            SenderIds.use((s) => s.startArs("A", MOBILE)).pipe(
+              Effect.map(() => "placed"),
+              Effect.catchTag("ArsCallLimited", (e) => Effect.succeed(e._tag))
+            )
+          ),
+          { concurrency: "unbounded" }
+        )
+        assert.strictEqual(outcomes.filter((o) => o === "placed").length, 1)
+        assert.strictEqual(outcomes.filter((o) => o === "ArsCallLimited").length, 19)
+      })
+    )
+  )
+
   it.effect("counts wrong PINs and spends the challenge at the attempt limit", () =>
     inRegistry(
       Effect.gen(function* () {
@@ -450,8 +525,14 @@ describe("switching on and off, deleting", () => {
         assert.strictEqual(book.senderIds.length, 0)
         const trail = yield* SenderIdRepository.use((r) => r.auditTrail(active?.handleKey as string))
         assert.deepStrictEqual(
-          trail.map((e) => e.message),
-          ["sender ID created", "verified by ARS call", "status changed to INACTIVE", "sender ID deleted"]
+          trail.map((e) => e.message.replace(/\(ARS\w+\)/u, "(ARS…)")),
+          [
+            "sender ID created",
+            "ARS verification call placed (ARS…)",
+            "verified by ARS call",
+            "status changed to INACTIVE",
+            "sender ID deleted"
+          ]
         )
         assert.strictEqual(yield* tagOf(SenderIds.use((s) => s.remove("A", MOBILE))), "SenderIdNotFound")
       })

@@ -110,7 +110,11 @@ const failureResponse = (cause: Cause.Cause<unknown>, language: Language): Failu
     }
     const wire: WireError = e instanceof RequestRejected ? e.render(language) : toWire(e, language)
     const headers =
-      e instanceof RequestRejected ? e.headers : wire.status === 503 ? { "retry-after": "5" } : undefined
+      e instanceof RequestRejected
+        ? e.headers
+        : wire.status === 503
+          ? { "retry-after": "5" }
+          : retryAfterOf(e)
     return {
       response: jsonResponse(wire.status, wire.body, headers),
       errorCode: wire.body.errorCode,
@@ -127,6 +131,15 @@ const failureResponse = (cause: Cause.Cause<unknown>, language: Language): Failu
     defect: Cause.pretty(cause)
   }
 }
+
+/** A domain refusal that says when to come back (a rationed ARS call) becomes `Retry-After`. */
+const retryAfterOf = (error: unknown): Record<string, string> | undefined =>
+  typeof error === "object" &&
+  error !== null &&
+  "retryAfterSeconds" in error &&
+  typeof error.retryAfterSeconds === "number"
+    ? { "retry-after": String(error.retryAfterSeconds) }
+    : undefined
 
 // Exact, like the router: `/numbers/` is not `/numbers`, so it is a 404, not a 405.
 const pathPattern = (path: string) => new RegExp(`^${path.replace(/:[A-Za-z]+/gu, "[^/]+")}$`, "u")

@@ -243,6 +243,19 @@ const domainTable = {
     ko: () => "이 번호 유형은 ARS로 인증할 수 없습니다. 증빙서류를 제출해 주세요.",
     en: (e) => `${clip(e.phoneNumber)} (${e.category}) cannot be verified by ARS; submit documents instead.`
   },
+  ArsCallLimited: {
+    class: Domain.ArsCallLimited,
+    code: "ArsCallLimitExceeded",
+    status: 429,
+    ko: (e) =>
+      e.reason === "interval"
+        ? `방금 인증 전화를 걸었습니다. ${e.retryAfterSeconds}초 후 다시 요청해 주세요.`
+        : `오늘 이 번호로 걸 수 있는 인증 전화를 모두 사용했습니다. ${Math.ceil(e.retryAfterSeconds / 3600)}시간 후 다시 요청해 주세요.`,
+    en: (e) =>
+      e.reason === "interval"
+        ? `A verification call was just placed to this number; request another in ${e.retryAfterSeconds} seconds.`
+        : `This number has had all its verification calls for today; try again in ${Math.ceil(e.retryAfterSeconds / 3600)} hours.`
+  },
   ChallengeNotFound: {
     class: Domain.ChallengeNotFound,
     code: "InvalidTransactionId",

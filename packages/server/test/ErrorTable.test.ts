@@ -68,6 +68,15 @@ const cases: ReadonlyArray<Case> = [
     status: 400
   },
   {
+    error: new Domain.ArsCallLimited({
+      phoneNumber: "01023456789",
+      reason: "interval",
+      retryAfterSeconds: 40
+    }),
+    code: "ArsCallLimitExceeded",
+    status: 429
+  },
+  {
     error: new Domain.ChallengeNotFound({ transactionId: "TX1" }),
     code: "InvalidTransactionId",
     status: 400

@@ -125,6 +125,12 @@ export const repositoryConformance = (
                 dateCreated: Fixture.NOW,
                 dateUpdated: Fixture.NOW,
                 consumedAt: null
+              },
+              arsCall: {
+                transactionId: "ARS20270115080000AAAAAAAAAAAAAAA",
+                placedAt: Fixture.NOW,
+                callsInWindow: 2,
+                windowStartedAt: Fixture.NOW - 60_000
               }
             }
             yield* commit({ _tag: "InsertSenderId", senderId: rich })

@@ -5,6 +5,7 @@
 import { assert, describe, it } from "@effect/vitest"
 import type { Wire } from "@senderid/contract"
 import { DevelopmentCalls } from "@senderid/domain"
+import { Duration } from "effect"
 import { makeHarness } from "../support/harness.ts"
 import {
   activate,
@@ -23,8 +24,12 @@ import {
 
 const MOBILE = "01023456789"
 
-const setup = async () => {
-  const h = makeHarness()
+/** `callsWithoutPause` lifts the one-minute pause between calls, for tests that call twice at once. */
+const setup = async (options: { readonly callsWithoutPause?: boolean } = {}) => {
+  const h = makeHarness(
+    { rateLimit: false },
+    options.callsWithoutPause ? { arsCallInterval: Duration.zero } : {}
+  )
   const a = await h.customer()
   await expectOk(await register(h, a, MOBILE))
   return { h, a }
@@ -231,7 +236,8 @@ describe("ARS step two", () => {
     const expireAt = Date.parse(senderId?.expireAt ?? "")
     assert.isAtLeast(expireAt, before + 180 * DAY)
     assert.isAtMost(expireAt, after + 180 * DAY)
-    assert.strictEqual(senderId?.log.length, 2)
+    // Created, call placed, verified.
+    assert.strictEqual(senderId?.log.length, 3)
     assert.deepStrictEqual(await expectOk(await h.request(a, "GET", `${NUMBERS}/active`)), [MOBILE])
   })
 
@@ -264,7 +270,7 @@ describe("ARS step two", () => {
   })
 
   it("spends the challenge after five wrong PINs: the right one is then refused too", async () => {
-    const { h, a } = await setup()
+    const { h, a } = await setup({ callsWithoutPause: true })
     const { transactionId } = await placeCall(h, a, MOBILE)
     const pin = await h.pinFor(MOBILE)
     const send = (token: string) =>
@@ -277,6 +283,17 @@ describe("ARS step two", () => {
     // A new call gives a fresh challenge.
     const book = await activate(h, a, MOBILE)
     assert.strictEqual(book.senderIds[0]?.status, "ACTIVE")
+  })
+
+  it("rations calls: a second call within a minute is 429 ArsCallLimitExceeded with Retry-After", async () => {
+    const { h, a } = await setup()
+    await placeCall(h, a, MOBILE)
+    const again = await h.request(a, "PUT", authenticatePath(MOBILE), undefined, mfaHeader(MOBILE))
+    await expectError(again, 429, "ArsCallLimitExceeded")
+    const retryAfter = Number(again.headers.get("retry-after"))
+    assert.isTrue(retryAfter >= 1 && retryAfter <= 60, String(retryAfter))
+    const calls = await h.runtime.runPromise(DevelopmentCalls.use((c) => c.calls))
+    assert.strictEqual(calls.length, 1)
   })
 
   it("refuses a challenge used once already", async () => {
@@ -383,7 +400,7 @@ describe("after ARS", () => {
   })
 
   it("verifies a second call's transaction with the PIN read on that call", async () => {
-    const { h, a } = await setup()
+    const { h, a } = await setup({ callsWithoutPause: true })
     const first = await placeCall(h, a, MOBILE)
     const second = await placeCall(h, a, MOBILE)
     assert.notStrictEqual(first.transactionId, second.transactionId)

@@ -350,7 +350,8 @@ describe("PUT /senderid/v1/numbers/:phoneNumber", () => {
     const senderId = on.senderIds[0]
     assert.strictEqual(senderId?.status, "ACTIVE")
     assert.strictEqual(senderId?.method, "ARS")
-    assert.strictEqual(senderId?.log.length, 4)
+    // Created, call placed, verified, INACTIVE, ACTIVE.
+    assert.strictEqual(senderId?.log.length, 5)
     assert.deepStrictEqual(await expectOk(await h.request(a, "GET", `${NUMBERS}/active`)), ["01023456789"])
   })
 

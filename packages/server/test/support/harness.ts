@@ -10,6 +10,8 @@ import {
   AuditEntry,
   DevelopmentCalls,
   IdempotencyKeys,
+  RegistryPolicy,
+  type RegistryPolicyShape,
   UsedSignatures
 } from "@senderid/domain"
 import { layerMemoryRegistry } from "@senderid/domain/testing"
@@ -34,8 +36,16 @@ export interface Customer {
   readonly secret: string
 }
 
-export const makeHarness = (options: AppOptions = { rateLimit: false }) => {
-  const runtime = ManagedRuntime.make(layerMemoryServices)
+export const makeHarness = (
+  options: AppOptions = { rateLimit: false },
+  policy: Partial<RegistryPolicyShape> = {}
+) => {
+  const runtime = ManagedRuntime.make(
+    // Provided, not merged: the use cases read the policy when they are built.
+    layerMemoryServices.pipe(
+      Layer.provide(Layer.succeed(RegistryPolicy, { ...RegistryPolicy.defaultValue(), ...policy }))
+    )
+  )
   const app = makeApp(runtime, options)
 
   const issueKey = (scopes: ReadonlyArray<ApiKeyScope>, owner: { accountId?: string; operatorId?: string }) =>

@@ -104,6 +104,7 @@ export const senderIdBody = (s: SenderId.SenderId) =>
     approvalDocuments: s.approvalDocuments,
     unlockDuplicate: s.unlockDuplicate,
     autoExtension: s.autoExtension,
+    ...(s.arsCall === undefined ? {} : { arsCall: s.arsCall }),
     dateUpdated: s.dateUpdated
   })
 
