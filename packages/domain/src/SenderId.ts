@@ -446,6 +446,17 @@ export const displace = (self: SenderId, pendingTtl: Duration.Duration, at: At):
     unlockDuplicate: null
   })
 
+/** Whether the number may still be proven (PENDING, EXPIRED, REJECTED). */
+export const isVerifiable = (self: SenderId): boolean => VERIFIABLE.includes(self.status)
+
+/** Another account proved the number while this registration waited: it is DUPLICATED from now,
+ * which is what lets it ask for a duplicate-unlock. */
+export const markHeldElsewhere = (self: SenderId, pendingTtl: Duration.Duration, at: At): SenderId =>
+  appendLog(self, at, "the number is held by another account (DUPLICATED)", {
+    status: "DUPLICATED",
+    expireAt: plus(at.now, pendingTtl)
+  })
+
 /** Whether the sweep has something to do with this sender ID at `now`. */
 export const isLapsed = (self: SenderId, now: number): boolean =>
   self.expireAt !== null && self.expireAt <= now && self.status !== "EXPIRED"

@@ -353,8 +353,17 @@ export class SenderIds extends Context.Service<SenderIds>()("@senderid/domain/Se
     ) =>
       transition("SenderIds.requestUnlock", accountId, phoneNumber, (current, at) =>
         Effect.gen(function* () {
+          // A registration that lost the number to another account's verification while it waited
+          // is DUPLICATED in fact: record that, so it can ask for the unlock its errors point to.
+          let subject = current
+          if (SenderId.isVerifiable(current) && !SenderId.mayTakeOver(current)) {
+            const holders = yield* repository.findHolders(current.phoneNumber)
+            if (holders.some((h) => h.accountId !== accountId)) {
+              subject = SenderId.markHeldElsewhere(current, policy.pendingTtl, at)
+            }
+          }
           const next = yield* SenderId.requestUnlock(
-            current,
+            subject,
             {
               duplicateId: yield* Identifier.make("DUP"),
               reasonForRequested: input.reason,

@@ -371,6 +371,44 @@ describe("ARS verification", () => {
       })
     )
   )
+
+  it.effect("lets the registration that lost the number ask for a duplicate-unlock, as its error says", () =>
+    inRegistry(
+      Effect.gen(function* () {
+        yield* openAccount("A")
+        yield* openAccount("B")
+        yield* register("A", MOBILE)
+        yield* register("B", MOBILE)
+        yield* verifyByArs("A", MOBILE)
+        const book = yield* SenderIds.use((s) =>
+          s.requestUnlock("B", MOBILE, { reason: "our number since 2019" })
+        )
+        const lost = book.senderIds[0]
+        assert.strictEqual(lost?.status, "DUPLICATED")
+        assert.strictEqual(lost?.unlockDuplicate?.status, "PENDING")
+        assert.deepStrictEqual(
+          lost?.log.slice(-2).map((e) => [e.statusBefore, e.statusAfter]),
+          [
+            ["PENDING", "DUPLICATED"],
+            ["DUPLICATED", "DUPLICATED"]
+          ]
+        )
+      })
+    )
+  )
+
+  it.effect("still refuses an unlock for a PENDING number nobody else holds", () =>
+    inRegistry(
+      Effect.gen(function* () {
+        yield* openAccount("A")
+        yield* register("A", MOBILE)
+        const refused = yield* tagOf(
+          SenderIds.use((s) => s.requestUnlock("A", MOBILE, { reason: "why not" }))
+        )
+        assert.strictEqual(refused, "UnlockNotAllowed")
+      })
+    )
+  )
 })
 
 describe("evidence review", () => {
