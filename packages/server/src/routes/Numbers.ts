@@ -115,8 +115,14 @@ export const numberHandlers: Handlers<
       if (body.status === undefined && body.autoExtension === undefined) {
         return yield* reject("MissingRequiredParameter", { field: "status" })
       }
+      // `{ status: <the current one>, autoExtension }` changes auto-extension only: a client that
+      // always sends the status it shows must still be able to switch auto-extension.
+      const unchanged =
+        body.status !== undefined &&
+        body.autoExtension !== undefined &&
+        (yield* senderIds.get(accountId, phoneNumber)).status === body.status
       let book =
-        body.status === undefined
+        body.status === undefined || unchanged
           ? undefined
           : yield* senderIds.setStatus(accountId, phoneNumber, body.status)
       if (body.autoExtension !== undefined) {

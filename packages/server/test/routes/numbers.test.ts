@@ -415,6 +415,21 @@ describe("PUT /senderid/v1/numbers/:phoneNumber", () => {
     assert.isFalse(off.senderIds[0]?.autoExtension)
   })
 
+  it("sets autoExtension when the status sent is the current one, and still refuses that status alone", async () => {
+    const { h, a } = await setup()
+    await expectOk(await register(h, a, "01023456789"))
+    const both = await expectOk<Wire.AccountBook>(
+      await h.request(a, "PUT", `${NUMBERS}/01023456789`, { status: "PENDING", autoExtension: true })
+    )
+    assert.isTrue(both.senderIds[0]?.autoExtension)
+    assert.strictEqual(both.senderIds[0]?.status, "PENDING")
+    await expectError(
+      await h.request(a, "PUT", `${NUMBERS}/01023456789`, { status: "PENDING" }),
+      409,
+      "FailedToUpdate"
+    )
+  })
+
   it("refuses an empty update with MissingRequiredParameter 400", async () => {
     const { h, a } = await setup()
     await expectOk(await register(h, a, "01023456789"))
