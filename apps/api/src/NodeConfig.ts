@@ -22,6 +22,8 @@ export const Environment = Schema.Struct({
   SENDERID_SQLITE_SYNCHRONOUS: Schema.optionalKey(Schema.Literals(["NORMAL", "FULL"])),
   /** Requests per second per API key (bursts of 5× that); `0` turns the limit off. */
   SENDERID_RATE_LIMIT: Schema.optionalKey(Schema.NumberFromString.check(Schema.isGreaterThanOrEqualTo(0))),
+  /** `https://senderid.example.com`: the origin in links the API returns (documents' `url`). */
+  SENDERID_PUBLIC_URL: Schema.optionalKey(Schema.String),
   /** `off` silences the per-request JSON log lines. */
   SENDERID_REQUEST_LOG: Schema.optionalKey(Schema.Literals(["on", "off"]))
 })
@@ -36,6 +38,7 @@ export interface NodeConfig {
   readonly synchronous: "NORMAL" | "FULL"
   readonly rateLimitPerSecond: number
   readonly requestLog: boolean
+  readonly publicUrl: string | undefined
 }
 
 const blankToUndefined = (value: string | undefined) =>
@@ -60,6 +63,7 @@ export const fromEnvironment = (env: Readonly<Record<string, string | undefined>
     masterKey: parsed.SENDERID_MASTER_KEY,
     synchronous: parsed.SENDERID_SQLITE_SYNCHRONOUS ?? "NORMAL",
     rateLimitPerSecond: parsed.SENDERID_RATE_LIMIT ?? 50,
-    requestLog: parsed.SENDERID_REQUEST_LOG !== "off"
+    requestLog: parsed.SENDERID_REQUEST_LOG !== "off",
+    publicUrl: parsed.SENDERID_PUBLIC_URL
   }
 }

@@ -29,6 +29,7 @@ const keys = await runtime.runPromise(firstStart()).catch((error: unknown) => {
 
 const app = makeApp(runtime, {
   hmacSha256,
+  ...(config.publicUrl === undefined ? {} : { publicOrigin: config.publicUrl }),
   rateLimit:
     config.rateLimitPerSecond === 0
       ? false

@@ -56,6 +56,11 @@ export interface AppOptions {
    * fixed caller); never wire it to anything a client controls.
    */
   readonly authenticator?: typeof authenticate
+  /**
+   * `scheme://host[:port]` clients reach the API at, for the links in responses (a document's
+   * `url`). Without it the request's own origin is used, which a client controls through `Host`.
+   */
+  readonly publicOrigin?: string
   /** HMAC-SHA256 for signature checks; WebCrypto's unless given (Node passes `node:crypto`'s, which is faster). */
   readonly hmacSha256?: Signature.HmacSha256
 }
@@ -158,6 +163,7 @@ export const makeApp = <ER>(
   const log = options.log
   const authenticator = options.authenticator ?? authenticate
   const hmacSha256 = options.hmacSha256
+  const publicOrigin = options.publicOrigin?.replace(/\/+$/u, "")
   const document = openApiDocument()
 
   const app = new Hono<Env>()
@@ -249,7 +255,7 @@ export const makeApp = <ER>(
             },
             header: (name) => c.req.header(name),
             get origin() {
-              return new URL(c.req.url).origin
+              return publicOrigin ?? new URL(c.req.url).origin
             }
           })
           return reply instanceof Response ? reply : jsonResponse(200, reply)

@@ -444,3 +444,23 @@ describe("a defect in a handler", () => {
     }
   })
 })
+
+describe("links in answers", () => {
+  it("builds a document's url from the configured public origin, whatever Host the client sends", async () => {
+    const h = makeHarness({ rateLimit: false, publicOrigin: "https://senderid.example.com/" })
+    const who = await h.customer()
+    const response = await h.request(
+      who,
+      "POST",
+      DOCUMENTS,
+      { file: PNG_BASE64, category: "SENDERID_APPROVAL" },
+      { host: "evil.example" }
+    )
+    const document = (await response.json()) as { documentId: string; url: string }
+    assert.strictEqual(response.status, 200)
+    assert.strictEqual(
+      document.url,
+      `https://senderid.example.com/senderid/v1/documents/${document.documentId}/file`
+    )
+  })
+})
