@@ -2,11 +2,17 @@
  * Idempotency keys for POST requests: the first request with a key runs and its response is kept
  * (24 hours by default), a retry with the same body replays it, a reused key with another body is
  * refused, and a retry while the first is still running is told so. Keys are scoped per account.
+ * A key is held in flight only for a lease (2 minutes): if its request died with its process, a
+ * retry may run after the lease instead of being refused for a day.
  */
 import { Clock, Context, Duration, Effect, Layer, Schema } from "effect"
 
 /** How long a completed response is replayed for. */
 export const idempotencyTtl: Duration.Duration = Duration.hours(24)
+
+/** How long a started request holds its key before a retry may take it over (its process may have
+ * died). Far longer than any request runs: a live request is never run twice. */
+export const inFlightLease: Duration.Duration = Duration.minutes(2)
 
 /** The response a retry receives instead of running the request again. */
 export const StoredResponse = Schema.Struct({
@@ -42,9 +48,9 @@ export class IdempotencyStoreError extends Schema.TaggedError<IdempotencyStoreEr
 
 export interface IdempotencyKeysShape {
   /**
-   * Looks the key up in `scope` (the account) and, if it is unknown or expired, records it as in
-   * flight for `requestHash` until `ttl` (default {@link idempotencyTtl}) — atomically, so of many
-   * concurrent begins exactly one is `Started`.
+   * Looks the key up in `scope` (the account) and, if it is unknown, expired or its in-flight lease
+   * ran out, records it as in flight for `requestHash` for {@link inFlightLease} (or `ttl` if
+   * shorter) — atomically, so of many concurrent begins exactly one is `Started`.
    */
   readonly begin: (
     scope: string,
@@ -52,11 +58,13 @@ export interface IdempotencyKeysShape {
     requestHash: string,
     ttl?: Duration.Input
   ) => Effect.Effect<BeginOutcome, IdempotencyStoreError>
-  /** Stores the response of the request that was `Started`; later begins replay it. */
+  /** Stores the response of the request that was `Started`; later begins replay it for `ttl`
+   * (default {@link idempotencyTtl}) from now. */
   readonly complete: (
     scope: string,
     key: string,
-    response: StoredResponse
+    response: StoredResponse,
+    ttl?: Duration.Input
   ) => Effect.Effect<void, IdempotencyStoreError>
   /** Releases an in-flight key whose request failed in a way not worth replaying (a retry may run). */
   readonly abandon: (scope: string, key: string) => Effect.Effect<void, IdempotencyStoreError>
@@ -92,7 +100,8 @@ export class IdempotencyKeys extends Context.Service<IdempotencyKeys, Idempotenc
       scopes.set(scope, entries)
       const entry = entries.get(key)
       if (entry === undefined || entry.expiresAt <= now) {
-        entries.set(key, { requestHash, expiresAt: now + ttlMillis, response: undefined })
+        const lease = Math.min(ttlMillis, Duration.toMillis(inFlightLease))
+        entries.set(key, { requestHash, expiresAt: now + lease, response: undefined })
         return Started
       }
       if (entry.requestHash !== requestHash) return Mismatch
@@ -104,16 +113,22 @@ export class IdempotencyKeys extends Context.Service<IdempotencyKeys, Idempotenc
           Effect.map((now) => beginAt(scope, key, requestHash, Duration.toMillis(ttl), now)),
           Effect.withSpan("IdempotencyKeys.begin")
         ),
-      complete: (scope, key, response) =>
-        Effect.sync(() => {
-          const entries = scopes.get(scope)
-          const entry = entries?.get(key)
-          // Only the in-flight record is completed: a key that expired or was abandoned meanwhile
-          // may belong to another request by now.
-          if (entries !== undefined && entry !== undefined && entry.response === undefined) {
-            entries.set(key, { ...entry, response: { ...response, headers: { ...response.headers } } })
-          }
-        }),
+      complete: (scope, key, response, ttl = idempotencyTtl) =>
+        Clock.currentTimeMillis.pipe(
+          Effect.map((now) => {
+            const entries = scopes.get(scope)
+            const entry = entries?.get(key)
+            // Only the in-flight record is completed: a key that expired or was abandoned meanwhile
+            // may belong to another request by now.
+            if (entries !== undefined && entry !== undefined && entry.response === undefined) {
+              entries.set(key, {
+                ...entry,
+                expiresAt: now + Duration.toMillis(ttl),
+                response: { ...response, headers: { ...response.headers } }
+              })
+            }
+          })
+        ),
       abandon: (scope, key) =>
         Effect.sync(() => {
           const entries = scopes.get(scope)

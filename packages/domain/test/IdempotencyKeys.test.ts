@@ -67,6 +67,19 @@ describe("IdempotencyKeys.layerMemory", () => {
     }).pipe(Effect.provide(IdempotencyKeys.layerMemory))
   )
 
+  it.effect("lets a retry take over a key whose request died, once its in-flight lease has run out", () =>
+    Effect.gen(function* () {
+      assert.strictEqual(yield* tagOf("k1", "h1"), "Started")
+      yield* TestClock.adjust("119 seconds")
+      assert.strictEqual(yield* tagOf("k1", "h1"), "InFlight")
+      yield* TestClock.adjust("1 second")
+      assert.strictEqual(yield* tagOf("k1", "h1"), "Started")
+      yield* complete("k1")
+      yield* TestClock.adjust("23 hours")
+      assert.strictEqual(yield* tagOf("k1", "h1"), "Replay")
+    }).pipe(Effect.provide(IdempotencyKeys.layerMemory))
+  )
+
   it.effect("releases an abandoned key for a retry, but never a completed one", () =>
     Effect.gen(function* () {
       assert.strictEqual(yield* tagOf("k1", "h1"), "Started")

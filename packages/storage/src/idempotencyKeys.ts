@@ -8,6 +8,7 @@ import {
   IdempotencyKeys,
   IdempotencyStoreError,
   idempotencyTtl,
+  inFlightLease,
   StoredResponse
 } from "@senderid/domain"
 import { Clock, Duration, Effect, Layer, Schema } from "effect"
@@ -97,7 +98,8 @@ export const layerSql: Layer.Layer<IdempotencyKeys, IdempotencyStoreError, SqlCl
             nextPrune = now + PRUNE_EVERY_MILLIS
             yield* Effect.forkIn(prune(now), scope)
           }
-          if (yield* take(scopeId, key, requestHash, now, now + Math.ceil(Duration.toMillis(ttl)))) {
+          const held = Math.min(Duration.toMillis(ttl), Duration.toMillis(inFlightLease))
+          if (yield* take(scopeId, key, requestHash, now, now + Math.ceil(held))) {
             return started
           }
           // Someone holds the key; what they hold decides the answer. The row can be released
@@ -111,12 +113,16 @@ export const layerSql: Layer.Layer<IdempotencyKeys, IdempotencyStoreError, SqlCl
       const complete = Effect.fn("IdempotencyKeys.complete")(function* (
         scopeId: string,
         key: string,
-        response: StoredResponse
+        response: StoredResponse,
+        ttl: Duration.Input = idempotencyTtl
       ) {
         const headers = yield* encodeHeaders(response.headers)
+        const now = yield* Clock.currentTimeMillis
         // Only the in-flight row is completed: a key abandoned meanwhile may belong to another request.
+        // The in-flight lease becomes the replay window.
         yield* sql`UPDATE idempotency_keys SET state = 'completed', status = ${response.status},
-          body = ${response.body}, headers = ${headers}
+          body = ${response.body}, headers = ${headers},
+          expires_at = ${now + Math.ceil(Duration.toMillis(ttl))}
         WHERE scope = ${scopeId} AND key = ${key} AND state = 'in_flight'`
       }, Effect.mapError(storeError))
 

@@ -75,6 +75,22 @@ const sharedIdempotency = <E>(engine: string, make: () => Layer.Layer<Idempotenc
       })
     )
 
+    it.effect("lets a retry take over a key whose request died, once its in-flight lease has run out", () =>
+      Effect.gen(function* () {
+        const [a, b] = yield* pair(make)
+        const key = freshKey()
+        assert.strictEqual((yield* a.begin("ACCOUNT-A", key, "h1"))._tag, "Started")
+        yield* TestClock.adjust("119 seconds")
+        assert.strictEqual((yield* b.begin("ACCOUNT-A", key, "h1"))._tag, "InFlight")
+        yield* TestClock.adjust("1 second")
+        assert.strictEqual((yield* b.begin("ACCOUNT-A", key, "h1"))._tag, "Started")
+        yield* b.complete("ACCOUNT-A", key, created)
+        // The replay window runs from completion, not from the first begin.
+        yield* TestClock.adjust("23 hours")
+        assert.strictEqual((yield* a.begin("ACCOUNT-A", key, "h1"))._tag, "Replay")
+      })
+    )
+
     it.effect("releases an abandoned key to the next request, but never a completed one", () =>
       Effect.gen(function* () {
         const [a, b] = yield* pair(make)
@@ -126,7 +142,7 @@ const sharedIdempotency = <E>(engine: string, make: () => Layer.Layer<Idempotenc
         const [a, b] = yield* pair(make)
         const key = freshKey()
         assert.strictEqual((yield* a.begin("ACCOUNT-A", key, "h1", "300 millis"))._tag, "Started")
-        yield* a.complete("ACCOUNT-A", key, created)
+        yield* a.complete("ACCOUNT-A", key, created, "300 millis")
         yield* Effect.sleep("400 millis")
         const outcomes = yield* Effect.all(
           Array.from({ length: 100 }, (_, i) => (i % 2 === 0 ? a : b).begin("ACCOUNT-A", key, "h2")),
