@@ -115,7 +115,7 @@ export class IdempotencyKeys extends Context.Service<IdempotencyKeys, Idempotenc
         ),
       complete: (scope, key, response, ttl = idempotencyTtl) =>
         Clock.currentTimeMillis.pipe(
-          Effect.map((now) => {
+          Effect.flatMap((now) => {
             const entries = scopes.get(scope)
             const entry = entries?.get(key)
             // Only the in-flight record is completed: a key that expired or was abandoned meanwhile
@@ -127,6 +127,7 @@ export class IdempotencyKeys extends Context.Service<IdempotencyKeys, Idempotenc
                 response: { ...response, headers: { ...response.headers } }
               })
             }
+            return Effect.void
           })
         ),
       abandon: (scope, key) =>
