@@ -124,29 +124,30 @@ const parseDateTime = (date: string): number | undefined => {
 /**
  * Parses `HMAC-SHA256 apiKey=<key>, date=<ISO 8601>, salt=<random>, signature=<hex>`. Whitespace around
  * tokens is tolerated and, as HTTP auth parameters, names are case-insensitive and may come in any order;
- * unknown or repeated fields are refused so no two readings of one header exist.
+ * unknown or repeated fields are refused so no two readings of one header exist. A plain function (it
+ * runs on every request), wrapped as an Effect below.
  */
-export const parseAuthorization = Effect.fn("Signature.parseAuthorization")(function* (
+const parse = (
   header: string | null | undefined
-) {
+): ParsedAuthorization | MissingAuthorization | MalformedAuthorization => {
   const trimmed = header?.trim() ?? ""
-  if (trimmed === "") return yield* new MissingAuthorization()
+  if (trimmed === "") return new MissingAuthorization()
   const malformed = (reason: MalformedReason) => new MalformedAuthorization({ reason })
 
   const space = trimmed.search(/\s/u)
   const scheme = space === -1 ? trimmed : trimmed.slice(0, space)
   const method = Method.literals.find((m) => m.toLowerCase() === scheme.toLowerCase())
-  if (method === undefined) return yield* malformed("UnknownMethod")
+  if (method === undefined) return malformed("UnknownMethod")
 
   const fields = new Map<Field, string>()
   if (space !== -1) {
     for (const part of trimmed.slice(space).split(",")) {
       const equals = part.indexOf("=")
-      if (equals === -1) return yield* malformed("InvalidSyntax")
+      if (equals === -1) return malformed("InvalidSyntax")
       const name = part.slice(0, equals).trim().toLowerCase()
       const field = FIELDS.find((f) => f.toLowerCase() === name)
-      if (field === undefined) return yield* malformed("UnknownField")
-      if (fields.has(field)) return yield* malformed("DuplicateField")
+      if (field === undefined) return malformed("UnknownField")
+      if (fields.has(field)) return malformed("DuplicateField")
       fields.set(field, part.slice(equals + 1).trim())
     }
   }
@@ -155,26 +156,28 @@ export const parseAuthorization = Effect.fn("Signature.parseAuthorization")(func
   const salt = fields.get("salt")
   const signature = fields.get("signature")
   if (apiKey === undefined || date === undefined || salt === undefined || signature === undefined) {
-    return yield* malformed("MissingField")
+    return malformed("MissingField")
   }
 
-  if (!API_KEY.test(apiKey)) return yield* malformed("InvalidApiKeyFormat")
+  if (!API_KEY.test(apiKey)) return malformed("InvalidApiKeyFormat")
   const dateMillis = parseDateTime(date)
-  if (dateMillis === undefined) return yield* malformed("InvalidDateFormat")
-  if (!SALT.test(salt)) return yield* malformed("InvalidSaltFormat")
+  if (dateMillis === undefined) return malformed("InvalidDateFormat")
+  if (!SALT.test(salt)) return malformed("InvalidSaltFormat")
   if (signature.length !== SIGNATURE_HEX_LENGTH[method] || !HEX.test(signature)) {
-    return yield* malformed("InvalidSignatureFormat")
+    return malformed("InvalidSignatureFormat")
   }
-  const parsed: ParsedAuthorization = {
-    method,
-    apiKey,
-    date,
-    dateMillis,
-    salt,
-    signature: signature.toLowerCase()
-  }
-  return parsed
-})
+  return { method, apiKey, date, dateMillis, salt, signature: signature.toLowerCase() }
+}
+
+export const parseAuthorization = (
+  header: string | null | undefined
+): Effect.Effect<ParsedAuthorization, MissingAuthorization | MalformedAuthorization> =>
+  Effect.suspend(() => {
+    const parsed = parse(header)
+    return parsed instanceof MissingAuthorization || parsed instanceof MalformedAuthorization
+      ? Effect.fail(parsed)
+      : Effect.succeed(parsed)
+  })
 
 const encoder = new TextEncoder()
 
