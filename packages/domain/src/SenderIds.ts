@@ -206,6 +206,33 @@ export class SenderIds extends Context.Service<SenderIds>()("@senderid/domain/Se
         Effect.succeed([SenderId.setAutoExtension(current, enabled, at), []] as const)
       )
 
+    /** The documents only this sender ID's submissions used: with it gone, nothing uses them (SOLAPI's
+     * `use` flag), so they may be deleted or reused. */
+    const releasedDocuments = Effect.fn("SenderIds.releasedDocuments")(function* (
+      accountId: string,
+      removed: SenderId.SenderId
+    ) {
+      const candidates = new Set(removed.approvalDocuments.flatMap((a) => a.documents))
+      if (candidates.size === 0) return []
+      const account = yield* requireAccount(repository, accountId)
+      const others = yield* repository.listSenderIds(accountId)
+      for (const other of others) {
+        if (other.handleKey === removed.handleKey) continue
+        for (const submission of other.approvalDocuments)
+          for (const id of submission.documents) candidates.delete(id)
+      }
+      for (const request of account.limitationRequests)
+        for (const id of request.documents) candidates.delete(id)
+      const changes: Array<Change> = []
+      for (const documentId of candidates) {
+        const found = yield* repository.findDocument(documentId)
+        if (Option.isSome(found) && found.value.use) {
+          changes.push({ _tag: "UpdateDocument", document: { ...found.value, use: false } })
+        }
+      }
+      return changes
+    })
+
     const remove = Effect.fn("SenderIds.remove")(function* (accountId: string, phoneNumber: string) {
       yield* retryOnConflict(
         Effect.gen(function* () {
@@ -214,6 +241,7 @@ export class SenderIds extends Context.Service<SenderIds>()("@senderid/domain/Se
           const deleted = yield* SenderId.markDeleted(current, at)
           yield* repository.commit([
             { _tag: "DeleteSenderId", senderId: deleted },
+            ...(yield* releasedDocuments(accountId, current)),
             yield* eventOf("senderid.deleted", accountId, at, {
               phoneNumber: current.phoneNumber,
               statusBefore: current.status

@@ -551,6 +551,29 @@ describe("switching on and off, deleting", () => {
     )
   )
 
+  it.effect("frees the documents only the deleted number's evidence used, and keeps shared ones in use", () =>
+    inRegistry(
+      Effect.gen(function* () {
+        yield* openAccount("A")
+        const own = yield* upload("A")
+        const shared = yield* upload("A")
+        yield* SenderIds.use((s) =>
+          s.register("A", { phoneNumber: MOBILE, documents: [own.documentId, shared.documentId] })
+        )
+        yield* SenderIds.use((s) =>
+          s.register("A", { phoneNumber: OTHER_MOBILE, documents: [shared.documentId] })
+        )
+        yield* SenderIds.use((s) => s.remove("A", MOBILE))
+        const use = (documentId: string) =>
+          SenderIdRepository.use((r) => r.findDocument(documentId)).pipe(
+            Effect.map((found) => (found._tag === "Some" ? found.value.use : undefined))
+          )
+        assert.isFalse(yield* use(own.documentId))
+        assert.isTrue(yield* use(shared.documentId))
+      })
+    )
+  )
+
   it.effect("refuses to delete an ACTIVE number, deletes an INACTIVE one and keeps its audit trail", () =>
     inRegistry(
       Effect.gen(function* () {
