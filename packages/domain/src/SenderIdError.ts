@@ -188,7 +188,11 @@ export class ConcurrentModification extends Schema.TaggedError<ConcurrentModific
 /** The innermost message of an error chain: drivers wrap the engine's own words in generic ones. */
 const rootMessage = (cause: unknown): string => {
   let current: unknown = cause
-  let message = String(cause)
+  // A cause may be an object without a prototype (some drivers build them), which `String` cannot convert.
+  let message =
+    typeof cause === "object" && cause !== null && !("toString" in cause)
+      ? Object.prototype.toString.call(cause)
+      : String(cause)
   for (let depth = 0; depth < 10 && typeof current === "object" && current !== null; depth++) {
     if ("message" in current && typeof current.message === "string" && current.message !== "") {
       message = current.message
