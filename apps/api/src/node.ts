@@ -1,11 +1,11 @@
 /**
  * `pnpm start`: the API on Node. Reads the environment, builds the services once into a
  * `ManagedRuntime`, creates the demo keys on the first start, serves the Hono app, relays registry
- * events to the log, and on SIGTERM/SIGINT stops accepting, lets in-flight requests finish, then
+ * events to the log, sweeps expiries every minute, and on SIGTERM/SIGINT stops accepting, lets in-flight requests finish, then
  * closes the database.
  */
 import { serve } from "@hono/node-server"
-import { EventRelay } from "@senderid/domain"
+import { EventRelay, Expiry } from "@senderid/domain"
 import { makeApp } from "@senderid/server"
 import { Effect, Fiber, Layer, Logger, ManagedRuntime, Schedule } from "effect"
 import { banner, firstStart } from "./FirstStart.ts"
@@ -45,6 +45,20 @@ const relay = runtime.runFork(
   )
 )
 
+// The expiry sweep every minute: lapsed verifications become EXPIRED (or are renewed), unverified
+// registrations past their time are removed. Safe beside other instances' sweeps (one commit per record).
+const sweeper = runtime.runFork(
+  Expiry.use((expiry) => expiry.sweep()).pipe(
+    Effect.tap((report) =>
+      report.expired + report.extended + report.removed > 0
+        ? Effect.logInfo("expiry sweep").pipe(Effect.annotateLogs({ ...report }))
+        : Effect.void
+    ),
+    Effect.catchCause((cause) => Effect.logWarning("expiry sweep failed", cause)),
+    Effect.repeat(Schedule.spaced("1 minute"))
+  )
+)
+
 const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, (info) => {
   const origin = `http://${info.family === "IPv6" ? `[${info.address}]` : info.address}:${info.port}`
   if (keys !== undefined) process.stdout.write(banner(origin, keys))
@@ -67,7 +81,7 @@ const shutdown = (signal: string) => {
   setTimeout(() => process.exit(1), 10_000).unref()
   server.close(() => {
     runtime
-      .runPromise(Fiber.interrupt(relay))
+      .runPromise(Fiber.interruptAll([relay, sweeper]))
       .then(() => runtime.dispose())
       .then(() => {
         writeLine({ time: new Date().toISOString(), level: "info", message: "senderid stopped" })

@@ -1,9 +1,12 @@
 /**
  * The API on Cloudflare Workers: the same Hono app as on Node, over D1. The runtime is built once
  * per isolate, on the first request (bindings only exist then), and reused by every later request.
+ * A Cron Trigger runs the expiry sweep and relays events.
  */
+
+import { EventRelay, Expiry } from "@senderid/domain"
 import { type App, makeApp } from "@senderid/server"
-import { Layer, Logger, ManagedRuntime } from "effect"
+import { Effect, Layer, Logger, ManagedRuntime } from "effect"
 import * as WorkerServices from "./WorkerServices.ts"
 
 export type { WorkerEnv } from "./WorkerServices.ts"
@@ -28,7 +31,22 @@ export const isolateFor = (env: WorkerServices.WorkerEnv) => {
   return isolate
 }
 
+/** The Cron Trigger's work (`wrangler.jsonc`): the expiry sweep, then the event relay. */
+export const scheduled = (env: WorkerServices.WorkerEnv) =>
+  isolateFor(env).runtime.runPromise(
+    Effect.gen(function* () {
+      const report = yield* Expiry.use((expiry) => expiry.sweep())
+      yield* EventRelay.use((relay) => relay.drain())
+      return report
+    })
+  )
+
 export default {
   fetch: (request: Request, env: WorkerServices.WorkerEnv, context: unknown) =>
-    isolateFor(env).app.fetch(request, env, context as never)
+    isolateFor(env).app.fetch(request, env, context as never),
+  scheduled: (
+    _controller: unknown,
+    env: WorkerServices.WorkerEnv,
+    context: { waitUntil: (p: Promise<unknown>) => void }
+  ) => context.waitUntil(scheduled(env))
 }

@@ -4,10 +4,17 @@
  */
 import { env } from "cloudflare:workers"
 import { assert, describe, it } from "@effect/vitest"
-import { Accounts, ApiKeys, AuditEntry, DevelopmentCalls } from "@senderid/domain"
+import {
+  Accounts,
+  ApiKeys,
+  AuditEntry,
+  DevelopmentCalls,
+  SenderId,
+  SenderIdRepository
+} from "@senderid/domain"
 import { Signature } from "@senderid/server"
-import { Effect, Option } from "effect"
-import worker, { isolateFor } from "../src/worker.ts"
+import { Duration, Effect, Option } from "effect"
+import worker, { isolateFor, scheduled } from "../src/worker.ts"
 
 const run = Date.now().toString(36).toUpperCase()
 const customer = { apiKey: `NCSW${run}`.slice(0, 16), secret: `S${run}`.padEnd(32, "X") }
@@ -96,5 +103,29 @@ describe("the Worker on D1", () => {
     const bad = await signed("POST", "/senderid/v1/numbers", { phoneNumber: "112" })
     assert.strictEqual(bad.status, 400)
     assert.deepStrictEqual(Object.keys((await bad.json()) as object).sort(), ["errorCode", "errorMessage"])
+  })
+
+  it("sweeps lapsed registrations away on its Cron Trigger", async () => {
+    const { runtime } = isolateFor(env)
+    const accountId = `S${run}`
+    const lapsed = SenderId.register({
+      handleKey: `SED${run}LAPSED`.padEnd(32, "0").slice(0, 32),
+      accountId,
+      phoneNumber: "0312345679",
+      category: "regionalLandline",
+      heldByAnotherAccount: false,
+      pendingTtl: Duration.zero,
+      at: { now: Date.now() - 60_000, actor: AuditEntry.accountActor(accountId) }
+    })
+    await runtime.runPromise(
+      Effect.gen(function* () {
+        yield* Accounts.use((a) => a.open(AuditEntry.operatorActor("test"), accountId, { limit: 3 }))
+        yield* SenderIdRepository.use((r) => r.commit([{ _tag: "InsertSenderId", senderId: lapsed }]))
+      })
+    )
+    const report = await scheduled(env)
+    assert.isAtLeast(report.removed, 1)
+    const left = await runtime.runPromise(SenderIdRepository.use((r) => r.listSenderIds(accountId)))
+    assert.deepStrictEqual(left, [])
   })
 })
