@@ -6,21 +6,22 @@
  */
 import { type Endpoints as Contract, Endpoints } from "@senderid/contract"
 import { SenderIdRepository } from "@senderid/domain"
-import { Cause, Effect, Exit, type ManagedRuntime, Option, type Schema } from "effect"
+import { Cause, Effect, Exit, type ManagedRuntime, type Schema } from "effect"
 import { type Context, Hono } from "hono"
 import { bodyLimit } from "hono/body-limit"
 import { requestId } from "hono/request-id"
 import { authenticate } from "./Authentication.ts"
 import { renderDocsPage } from "./DocsPage.ts"
-import { type Language, languageOf, toWire, type WireError, wireError } from "./ErrorTable.ts"
+import { languageOf } from "./ErrorTable.ts"
 import { idempotent } from "./Idempotency.ts"
 import { openApiDocument } from "./OpenApi.ts"
 import { makeRateLimiter, type RateLimitOptions } from "./RateLimit.ts"
 import { decodeJson } from "./RequestBody.ts"
-import { RequestRejected, reject, tooManyRequests } from "./RequestError.ts"
+import { reject, tooManyRequests } from "./RequestError.ts"
+import { type Failure, failureResponse, jsonResponse } from "./Responses.ts"
 import type { AppServices, Handler, Handlers } from "./Route.ts"
 import { documentHandlers } from "./routes/Documents.ts"
-import { ArsCallPlaced, numberHandlers } from "./routes/Numbers.ts"
+import { numberHandlers } from "./routes/Numbers.ts"
 import { paperHandlers } from "./routes/Papers.ts"
 import type * as Signature from "./Signature.ts"
 
@@ -88,63 +89,6 @@ const handlers: Handlers<Contract.EndpointName> = {
       )
     )
 }
-
-const jsonResponse = (status: number, body: unknown, headers?: Readonly<Record<string, string>>): Response =>
-  new Response(JSON.stringify(body), {
-    status,
-    headers: { "content-type": "application/json; charset=utf-8", ...headers }
-  })
-
-interface Failure {
-  readonly response: Response
-  readonly errorCode: string
-  readonly defect?: string
-}
-
-/** The response for a failed request: the first expected error by the table, anything else a bare 500. */
-const failureResponse = (cause: Cause.Cause<unknown>, language: Language): Failure => {
-  const error = Cause.findErrorOption(cause)
-  if (Option.isSome(error)) {
-    const e = error.value
-    if (e instanceof ArsCallPlaced) {
-      const wire = wireError("MFARequired", language)
-      return {
-        response: jsonResponse(wire.status, { ...wire.body, mfa: e.mfa }),
-        errorCode: wire.body.errorCode
-      }
-    }
-    const wire: WireError = e instanceof RequestRejected ? e.render(language) : toWire(e, language)
-    const headers =
-      e instanceof RequestRejected
-        ? e.headers
-        : wire.status === 503
-          ? { "retry-after": "5" }
-          : retryAfterOf(e)
-    return {
-      response: jsonResponse(wire.status, wire.body, headers),
-      errorCode: wire.body.errorCode,
-      ...(wire.status >= 500 && !(e instanceof RequestRejected) ? { defect: Cause.pretty(cause) } : {})
-    }
-  }
-  // Interrupted (the process is shutting down) is not the client's fault and worth a retry.
-  const wire = Cause.hasInterruptsOnly(cause)
-    ? wireError("ServiceUnavailable", language)
-    : wireError("InternalError", language)
-  return {
-    response: jsonResponse(wire.status, wire.body),
-    errorCode: wire.body.errorCode,
-    defect: Cause.pretty(cause)
-  }
-}
-
-/** A domain refusal that says when to come back (a rationed ARS call) becomes `Retry-After`. */
-const retryAfterOf = (error: unknown): Record<string, string> | undefined =>
-  typeof error === "object" &&
-  error !== null &&
-  "retryAfterSeconds" in error &&
-  typeof error.retryAfterSeconds === "number"
-    ? { "retry-after": String(error.retryAfterSeconds) }
-    : undefined
 
 // Exact, like the router: `/numbers/` is not `/numbers`, so it is a 404, not a 405.
 const pathPattern = (path: string) => new RegExp(`^${path.replace(/:[A-Za-z]+/gu, "[^/]+")}$`, "u")
