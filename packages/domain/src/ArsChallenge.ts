@@ -3,8 +3,9 @@
  * whoever answered types it back. A challenge expires, allows a few wrong PINs, and can be used
  * once; its state is kept so that the attempt count survives between requests.
  */
-import { Effect, Random, Schema } from "effect"
+import { Duration, Effect, Random, Schema } from "effect"
 import {
+  ArsCallLimited,
   ChallengeAlreadyUsed,
   ChallengeAttemptsExceeded,
   ChallengeExpired,
@@ -103,4 +104,36 @@ export const attempt = (
       ? new ChallengeAttemptsExceeded({ transactionId, maxAttempts: self.maxAttempts })
       : new ChallengeTokenMismatch({ transactionId, attemptsLeft: self.maxAttempts - attempts })
   })
+}
+
+const DAY_MILLIS = 24 * 60 * 60 * 1000
+
+/** Whether ARS calls placed before (`callsPlaced`, newest first, the last 24 hours at least) leave
+ * room for another to the number now: not within `interval` of the latest, not more than `perDay`
+ * in 24 hours. Counted per number, whichever account or registration placed them. */
+export const rationCall = (
+  phoneNumber: string,
+  callsPlaced: ReadonlyArray<number>,
+  now: number,
+  policy: { readonly interval: Duration.Duration; readonly perDay: number }
+): Effect.Effect<void, ArsCallLimited> => {
+  const latest = callsPlaced[0]
+  const wait = latest === undefined ? 0 : latest + Duration.toMillis(policy.interval) - now
+  if (wait > 0) {
+    return Effect.fail(
+      new ArsCallLimited({ phoneNumber, reason: "interval", retryAfterSeconds: Math.ceil(wait / 1000) })
+    )
+  }
+  const today = callsPlaced.filter((placedAt) => placedAt > now - DAY_MILLIS)
+  const oldest = today.at(-1)
+  if (today.length >= policy.perDay && oldest !== undefined) {
+    return Effect.fail(
+      new ArsCallLimited({
+        phoneNumber,
+        reason: "daily",
+        retryAfterSeconds: Math.ceil((oldest + DAY_MILLIS - now) / 1000)
+      })
+    )
+  }
+  return Effect.void
 }

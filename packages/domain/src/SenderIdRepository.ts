@@ -108,6 +108,12 @@ export interface SenderIdRepositoryShape {
     accountId: string,
     query: DocumentQuery
   ) => Effect.Effect<Page<Document>, RepositoryError>
+  /** When ARS calls were placed to the number (challenges opened, any account, any registration,
+   * deleted ones included) at or after `since`, newest first: calls are rationed per number. */
+  readonly callsPlaced: (
+    phoneNumber: string,
+    since: number
+  ) => Effect.Effect<ReadonlyArray<number>, RepositoryError>
   readonly findChallenge: (
     transactionId: string
   ) => Effect.Effect<Option.Option<ArsChallenge>, RepositoryError>

@@ -265,6 +265,16 @@ export class SenderIds extends Context.Service<SenderIds>()("@senderid/domain/Se
             return yield* new NumberHeldByAnotherAccount({ phoneNumber: senderId.phoneNumber })
           }
           const at = yield* stamp(accountActor(accountId))
+          // Rationed per number as well as per registration: deleting and registering again, or
+          // registering from another account, must not buy more calls to someone's phone.
+          const callsPlaced = yield* repository.callsPlaced(
+            senderId.phoneNumber,
+            at.now - Duration.toMillis(Duration.days(1))
+          )
+          yield* ArsChallenge.rationCall(senderId.phoneNumber, callsPlaced, at.now, {
+            interval: policy.arsCallInterval,
+            perDay: policy.arsCallsPerDay
+          })
           const opened = ArsChallenge.open({
             transactionId: yield* Identifier.make("ARS"),
             accountId,

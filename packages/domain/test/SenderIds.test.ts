@@ -211,6 +211,24 @@ describe("ARS verification", () => {
     )
   )
 
+  it.effect("rations calls per number: deleting and registering again, or another account, buys none", () =>
+    inRegistry(
+      Effect.gen(function* () {
+        yield* openAccount("A")
+        yield* openAccount("B")
+        yield* register("A", MOBILE)
+        yield* callNumber("A", MOBILE)
+        yield* SenderIds.use((s) => s.remove("A", MOBILE))
+        yield* register("A", MOBILE)
+        assert.strictEqual(yield* tagOf(SenderIds.use((s) => s.startArs("A", MOBILE))), "ArsCallLimited")
+        yield* register("B", MOBILE)
+        assert.strictEqual(yield* tagOf(SenderIds.use((s) => s.startArs("B", MOBILE))), "ArsCallLimited")
+        yield* TestClock.adjust("1 minute")
+        yield* callNumber("B", MOBILE)
+      })
+    )
+  )
+
   it.effect("answers only the latest call's challenge: a new call replaces the earlier PIN", () =>
     inRegistry(
       Effect.gen(function* () {
@@ -362,6 +380,7 @@ describe("ARS verification", () => {
         yield* register("A", MOBILE)
         yield* register("B", MOBILE)
         const { transactionId, pin } = yield* callNumber("B", MOBILE)
+        yield* TestClock.adjust("1 minute") // calls to one number are a minute apart at least
         yield* verifyByArs("A", MOBILE)
         const late = yield* tagOf(
           SenderIds.use((s) => s.completeArs("B", MOBILE, { transactionId, token: pin }))
@@ -632,6 +651,7 @@ describe("duplicate unlock", () => {
         )
         // The holder keeps the number until the claimant actually proves ownership.
         assert.strictEqual((yield* senderIdOf("A", MOBILE)).status, "ACTIVE")
+        yield* TestClock.adjust("1 minute")
         yield* verifyByArs("B", MOBILE)
         assert.strictEqual((yield* senderIdOf("B", MOBILE)).status, "ACTIVE")
         const displaced = yield* senderIdOf("A", MOBILE)
@@ -657,6 +677,7 @@ describe("duplicate unlock", () => {
         yield* Reviews.use((r) =>
           r.decideUnlock("op-1", { accountId: "B", phoneNumber: MOBILE }, { approve: true })
         )
+        yield* TestClock.adjust("1 minute")
         yield* verifyByArs("B", MOBILE)
         yield* TestClock.adjust(`${181 * DAY} millis`)
         yield* Expiry.use((e) => e.sweep())

@@ -620,6 +620,7 @@ const interleavedRegistry = (yields: ReadonlyArray<number>) => {
         listSenderIds: paused(inner.listSenderIds),
         listUsableNumbers: paused(inner.listUsableNumbers),
         isUsable: paused(inner.isUsable),
+        callsPlaced: paused(inner.callsPlaced),
         findHolders: paused(inner.findHolders),
         listLapsed: paused(inner.listLapsed),
         auditTrail: paused(inner.auditTrail),

@@ -121,6 +121,14 @@ export const usableNumbersStatements = (): ReadonlyArray<string> => [
     WHERE status = 'ACTIVE'`
 ]
 
+/** ARS calls are rationed per number, across accounts and deleted registrations: challenges are
+ * looked up by number and time. Rows from before this migration have neither and are not counted. */
+export const challengeLookupStatements = (dialect: "sqlite" | "pg"): ReadonlyArray<string> => [
+  "ALTER TABLE challenges ADD COLUMN phone_number TEXT",
+  `ALTER TABLE challenges ADD COLUMN placed_at ${dialect === "pg" ? "BIGINT" : "INTEGER"}`,
+  "CREATE INDEX challenges_by_number ON challenges (phone_number, placed_at)"
+]
+
 const dialectOf = (sql: SqlClient.SqlClient) =>
   sql.onDialectOrElse({ pg: () => "pg" as const, orElse: () => "sqlite" as const })
 
@@ -133,7 +141,8 @@ const applying = (statements: (dialect: "sqlite" | "pg") => ReadonlyArray<string
 export const migrations = Migrator.fromRecord({
   "1_registry": applying(registryStatements),
   "2_server_stores": applying(serverStoreStatements),
-  "3_usable_numbers": applying(usableNumbersStatements)
+  "3_usable_numbers": applying(usableNumbersStatements),
+  "4_challenge_lookup": applying(challengeLookupStatements)
 })
 
 /** Applies every migration not applied yet, each in its own transaction; safe to run at every start. */

@@ -27,7 +27,12 @@ import {
 } from "./internal/d1Batch.ts"
 import { makeReads } from "./internal/reads.ts"
 import type { AuditRow } from "./internal/rows.ts"
-import { registryStatements, serverStoreStatements, usableNumbersStatements } from "./Migrations.ts"
+import {
+  challengeLookupStatements,
+  registryStatements,
+  serverStoreStatements,
+  usableNumbersStatements
+} from "./Migrations.ts"
 
 /** The migrations' bookkeeping table, shaped like the one Effect's migrator keeps elsewhere. */
 const MIGRATIONS_TABLE = `CREATE TABLE IF NOT EXISTS senderid_migrations (
@@ -52,7 +57,9 @@ const migrations: ReadonlyArray<{
     statements: [...registryStatements("sqlite"), ...guardStatements].map(ifNotExists)
   },
   { id: 2, name: "2_server_stores", statements: serverStoreStatements("sqlite").map(ifNotExists) },
-  { id: 3, name: "3_usable_numbers", statements: usableNumbersStatements().map(ifNotExists) }
+  { id: 3, name: "3_usable_numbers", statements: usableNumbersStatements().map(ifNotExists) },
+  // ALTER TABLE is not replayable, but a start that loses the race is refused whole by the record insert.
+  { id: 4, name: "4_challenge_lookup", statements: challengeLookupStatements("sqlite").map(ifNotExists) }
 ]
 
 const onDatabase = <A>(operation: string, run: () => Promise<A>) =>

@@ -255,6 +255,13 @@ export const make: Effect.Effect<SenderIdRepositoryShape> = Effect.gen(function*
           nextKey: matching[query.limit]?.documentId ?? null
         }
       }),
+    callsPlaced: (phoneNumber, since) =>
+      read((s) =>
+        Array.from(s.challenges.values())
+          .filter((c) => c.phoneNumber === phoneNumber && c.dateCreated >= since)
+          .map((c) => c.dateCreated)
+          .sort((a, b) => b - a)
+      ),
     findChallenge: (transactionId) => read((s) => Option.fromNullishOr(s.challenges.get(transactionId))),
     unpublishedEvents: (limit) =>
       read((s) =>

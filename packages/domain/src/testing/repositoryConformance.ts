@@ -471,6 +471,35 @@ export const repositoryConformance = (
             assert.strictEqual(stored.version, 1)
           })
         )
+
+        it.effect("finds the calls placed to a number since a time, from any account, newest first", () =>
+          Effect.gen(function* () {
+            const a = yield* openAccount()
+            const b = yield* openAccount()
+            const target = Fixture.senderId(a.accountId)
+            const other = Fixture.senderId(b.accountId, { phoneNumber: target.phoneNumber })
+            const elsewhere = Fixture.senderId(a.accountId)
+            const at = (owner: string, on: typeof target, dateCreated: number) => ({
+              ...Fixture.challenge(owner, on),
+              dateCreated,
+              dateUpdated: dateCreated
+            })
+            for (const challenge of [
+              at(a.accountId, target, Fixture.NOW - 90_000_000),
+              at(a.accountId, target, Fixture.NOW - 3_600_000),
+              at(b.accountId, other, Fixture.NOW - 60_000),
+              at(a.accountId, elsewhere, Fixture.NOW - 30_000)
+            ]) {
+              yield* commit({ _tag: "InsertChallenge", challenge })
+            }
+            const since = Fixture.NOW - 86_400_000
+            assert.deepStrictEqual(yield* withRepository((r) => r.callsPlaced(target.phoneNumber, since)), [
+              Fixture.NOW - 60_000,
+              Fixture.NOW - 3_600_000
+            ])
+            assert.deepStrictEqual(yield* withRepository((r) => r.callsPlaced("0299999999", since)), [])
+          })
+        )
       })
 
       describe("outbox and expiry queries", () => {

@@ -154,6 +154,14 @@ export const makeReads = (
           }
         })
       ),
+    callsPlaced: (phoneNumber, since) =>
+      read<ReadonlyArray<number>, never>(
+        "callsPlaced",
+        sql<{ placed_at: unknown }>`SELECT placed_at FROM challenges
+          WHERE phone_number = ${phoneNumber} AND placed_at >= ${since} ORDER BY placed_at DESC`.pipe(
+          Effect.map((rows) => rows.map((row) => Number(row.placed_at)))
+        )
+      ),
     findChallenge: (transactionId) =>
       read(
         "findChallenge",

@@ -202,7 +202,9 @@ export const documentInsertRow = (document: Document.Document) => ({
 export const challengeInsertRow = ({ version, ...body }: ArsChallenge.ArsChallenge) => ({
   transaction_id: body.transactionId,
   version,
-  body: JSON.stringify(body)
+  body: JSON.stringify(body),
+  phone_number: body.phoneNumber,
+  placed_at: body.dateCreated
 })
 
 export const outboxInsertRow = (event: RegistryEvent.RegistryEvent) => ({

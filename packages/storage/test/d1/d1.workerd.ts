@@ -39,7 +39,7 @@ describe("D1 migrations", () => {
       )
       assert.deepStrictEqual(
         [...starts.flat()].sort(),
-        ["1_registry", "2_server_stores", "3_usable_numbers"],
+        ["1_registry", "2_server_stores", "3_usable_numbers", "4_challenge_lookup"],
         "exactly one start applies each migration"
       )
       assert.deepStrictEqual(yield* D1.migrate(env.FRESH_DB), [])
@@ -49,7 +49,8 @@ describe("D1 migrations", () => {
       assert.deepStrictEqual(recorded.results, [
         { migration_id: 1, name: "1_registry" },
         { migration_id: 2, name: "2_server_stores" },
-        { migration_id: 3, name: "3_usable_numbers" }
+        { migration_id: 3, name: "3_usable_numbers" },
+        { migration_id: 4, name: "4_challenge_lookup" }
       ])
     })
   )
