@@ -3,11 +3,11 @@
  * filters (`field[op]=value` included), read one, download its bytes, delete several at once.
  */
 import { Wire } from "@senderid/contract"
-import { type DocumentQuery, Documents } from "@senderid/domain"
+import { type Document, type DocumentQuery, Documents } from "@senderid/domain"
 import { Effect } from "effect"
+import { pageLimit } from "../QueryParameters.ts"
 import { reject } from "../RequestError.ts"
 import type { Handlers } from "../Route.ts"
-import { pageLimit } from "./Numbers.ts"
 
 const DOCUMENT_PAGE_DEFAULT = 20
 const DOCUMENT_PAGE_MAX = 100
@@ -81,6 +81,25 @@ const documentQuery = (query: Readonly<Record<string, ReadonlyArray<string>>>, l
     return result as DocumentQuery
   })
 
+/** A document's bytes as a download, with the content type its bytes were checked to be. */
+export const fileResponse = ({
+  document,
+  bytes
+}: {
+  readonly document: Document.Document
+  readonly bytes: Uint8Array
+}): Response =>
+  new Response(bytes as Uint8Array<ArrayBuffer>, {
+    headers: {
+      "content-type": document.mimeType,
+      "content-length": String(bytes.byteLength),
+      // Evidence is private: never let a shared cache keep it, never let a browser sniff it.
+      "cache-control": "private, no-store",
+      "x-content-type-options": "nosniff",
+      "content-disposition": `attachment; filename*=UTF-8''${encodeURIComponent(document.originalName)}`
+    }
+  })
+
 export const documentHandlers: Handlers<
   "uploadDocument" | "listDocuments" | "getDocument" | "downloadDocument" | "deleteDocuments"
 > = {
@@ -108,21 +127,7 @@ export const documentHandlers: Handlers<
     ),
 
   downloadDocument: ({ accountId, param }) =>
-    Documents.use((d) => d.download(accountId, param("documentId"))).pipe(
-      Effect.map(
-        ({ document, bytes }) =>
-          new Response(bytes as Uint8Array<ArrayBuffer>, {
-            headers: {
-              "content-type": document.mimeType,
-              "content-length": String(bytes.byteLength),
-              // Evidence is private: never let a shared cache keep it, never let a browser sniff it.
-              "cache-control": "private, no-store",
-              "x-content-type-options": "nosniff",
-              "content-disposition": `attachment; filename*=UTF-8''${encodeURIComponent(document.originalName)}`
-            }
-          })
-      )
-    ),
+    Documents.use((d) => d.download(accountId, param("documentId"))).pipe(Effect.map(fileResponse)),
 
   deleteDocuments: ({ accountId, body, origin }) =>
     Documents.use((d) => d.remove(accountId, body.documents)).pipe(

@@ -7,6 +7,7 @@ import { Requests, Wire } from "@senderid/contract"
 import { PhoneNumber, SenderIds } from "@senderid/domain"
 import { Data, Effect } from "effect"
 import { languageOf, toWire } from "../ErrorTable.ts"
+import { onlyKnown, pageLimit } from "../QueryParameters.ts"
 import { decodeJson } from "../RequestBody.ts"
 import { reject } from "../RequestError.ts"
 import type { Handlers } from "../Route.ts"
@@ -18,21 +19,6 @@ const BOOK_PAGE_MAX = 1000
 /** The book's query parameters; any other (`status[eq]`, a misspelt `startkey`) is refused, not ignored,
  * since ignoring a filter would answer with numbers the client asked to leave out. */
 const BOOK_QUERY_NAMES: ReadonlyArray<string> = Requests.BOOK_QUERY.map((p) => p.name)
-
-/** A positive integer query value within `max`, or a refusal naming the parameter. */
-export const pageLimit = (
-  values: ReadonlyArray<string> | undefined,
-  name: string,
-  fallback: number,
-  max: number
-) => {
-  const raw = values?.[0]
-  if (raw === undefined) return Effect.succeed(fallback)
-  const limit = /^\d{1,7}$/u.test(raw) ? Number(raw) : Number.NaN
-  return limit >= 1 && limit <= max
-    ? Effect.succeed(limit)
-    : Effect.fail(reject("InvalidParameter", { field: name, problem: "value" }))
-}
 
 export const numberHandlers: Handlers<
   | "registerNumber"
@@ -82,10 +68,7 @@ export const numberHandlers: Handlers<
 
   getBook: ({ accountId, query }) =>
     Effect.gen(function* () {
-      const unknown = Object.keys(query).find((name) => !BOOK_QUERY_NAMES.includes(name))
-      if (unknown !== undefined) {
-        return yield* reject("InvalidParameter", { field: unknown, problem: "unknown" })
-      }
+      yield* onlyKnown(query, BOOK_QUERY_NAMES)
       const book = yield* SenderIds.use((s) => s.book(accountId))
       const status = query.status?.[0]
       const paged = query.limit !== undefined || query.startKey !== undefined || status !== undefined

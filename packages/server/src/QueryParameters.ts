@@ -1,0 +1,33 @@
+/**
+ * Reading query parameters the same way on every route: a page size within bounds, and the
+ * refusal of names a route does not know (ignoring a misspelt filter would answer with records
+ * the client asked to leave out). Values arrive as strings; each refusal names the parameter.
+ */
+import { Effect } from "effect"
+import { reject } from "./RequestError.ts"
+
+/** A positive integer query value within `max`, or a refusal naming the parameter. */
+export const pageLimit = (
+  values: ReadonlyArray<string> | undefined,
+  name: string,
+  fallback: number,
+  max: number
+) => {
+  const raw = values?.[0]
+  if (raw === undefined) return Effect.succeed(fallback)
+  const limit = /^\d{1,7}$/u.test(raw) ? Number(raw) : Number.NaN
+  return limit >= 1 && limit <= max
+    ? Effect.succeed(limit)
+    : Effect.fail(reject("InvalidParameter", { field: name, problem: "value" }))
+}
+
+/** Refuses the first query parameter whose name is not in `names`. */
+export const onlyKnown = (
+  query: Readonly<Record<string, ReadonlyArray<string>>>,
+  names: ReadonlyArray<string>
+): Effect.Effect<void, ReturnType<typeof reject>> => {
+  const unknown = Object.keys(query).find((name) => !names.includes(name))
+  return unknown === undefined
+    ? Effect.void
+    : Effect.fail(reject("InvalidParameter", { field: unknown, problem: "unknown" }))
+}
