@@ -144,3 +144,16 @@ export const setLimit = (
   !Number.isInteger(limit) || limit < held || limit < 0
     ? Effect.fail(new LimitBelowHeld({ accountId: self.accountId, limit, held }))
     : Effect.succeed(appendLog(self, at, `limit set to ${limit} (was ${self.limit})`, { limit }))
+
+/** The account's limit requests still waiting for an operator, as entries of the review queue. */
+export const pendingReviews = (self: Account): ReadonlyArray<Review.QueuedReview> =>
+  self.limitationRequests
+    .filter((r) => r.status === "PENDING")
+    .map((r) => ({
+      kind: "LIMITATION",
+      reviewId: r.limitationId,
+      accountId: self.accountId,
+      handleKey: null,
+      phoneNumber: null,
+      dateCreated: r.dateCreated
+    }))

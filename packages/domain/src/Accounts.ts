@@ -1,7 +1,7 @@
 /**
- * The operator's hand on accounts: open one with its limit, set a limit directly, and register a
- * special number (112-style) for the public body that owns it — the one registration that is
- * ACTIVE at once, because an operator's decision is its proof.
+ * The operator's hand on accounts: list and search them, open one with its limit, set a limit
+ * directly, and register a special number (112-style) for the public body that owns it — the one
+ * registration that is ACTIVE at once, because an operator's decision is its proof.
  */
 import { Context, Effect, Layer, Option, Result } from "effect"
 import * as Account from "./Account.ts"
@@ -12,7 +12,7 @@ import { InvalidPhoneNumber, validate } from "./PhoneNumber.ts"
 import { RegistryPolicy } from "./RegistryPolicy.ts"
 import * as SenderId from "./SenderId.ts"
 import { SenderIdAlreadyRegistered } from "./SenderIdError.ts"
-import { SenderIdRepository } from "./SenderIdRepository.ts"
+import { type AccountQuery, SenderIdRepository } from "./SenderIdRepository.ts"
 
 export class Accounts extends Context.Service<Accounts>()("@senderid/domain/Accounts", {
   make: Effect.gen(function* () {
@@ -88,7 +88,11 @@ export class Accounts extends Context.Service<Accounts>()("@senderid/domain/Acco
       return senderId
     })
 
-    return { open, ensure, setLimit, registerSpecialNumber }
+    /** Accounts in id order, a page at a time, optionally searched by part of the id. */
+    const list = (query: AccountQuery) =>
+      repository.listAccounts(query).pipe(Effect.withSpan("Accounts.list"))
+
+    return { open, ensure, setLimit, registerSpecialNumber, list }
   })
 }) {
   static readonly layer = Layer.effect(Accounts, Accounts.make)

@@ -4,7 +4,7 @@
  * Every sender ID is its own compare-and-set commit, so two sweeps racing never apply a
  * transition twice: the loser sees a conflict and skips the record.
  */
-import { Context, Effect, Layer } from "effect"
+import { Clock, Context, Duration, Effect, Layer } from "effect"
 import { systemActor } from "./AuditEntry.ts"
 import { eventOf, stamp } from "./internal/unitOfWork.ts"
 import { RegistryPolicy } from "./RegistryPolicy.ts"
@@ -45,6 +45,24 @@ export class Expiry extends Context.Service<Expiry>()("@senderid/domain/Expiry",
       return ["removed", [{ _tag: "DeleteSenderId", senderId: SenderId.lapse(senderId, at) }, event]] as const
     })
 
+    /** Registrations holding their number whose verification lapses within `days` from now,
+     * soonest first: what the sweep will expire (or renew) next. */
+    const expiring = Effect.fn("Expiry.expiring")(function* (options: {
+      readonly days: number
+      readonly accountId?: string | undefined
+      readonly limit: number
+    }) {
+      const from = yield* Clock.currentTimeMillis
+      const to = from + Duration.toMillis(Duration.days(options.days))
+      const senderIds = yield* repository.listExpiring({
+        from,
+        to,
+        limit: options.limit,
+        ...(options.accountId === undefined ? {} : { accountId: options.accountId })
+      })
+      return { from, to, senderIds }
+    })
+
     /** One pass over everything lapsed at the current time, in batches. */
     const sweep = Effect.fn("Expiry.sweep")(function* (options?: { readonly batchSize?: number }) {
       const batchSize = options?.batchSize ?? 500
@@ -67,7 +85,7 @@ export class Expiry extends Context.Service<Expiry>()("@senderid/domain/Expiry",
       }
     })
 
-    return { sweep }
+    return { sweep, expiring }
   })
 }) {
   static readonly layer = Layer.effect(Expiry, Expiry.make)

@@ -49,3 +49,37 @@ export const decide = <R extends Reviewable>(
     dateUpdated: now
   })
 }
+
+/** The three things an operator reviews. */
+export const ReviewKind = Schema.Literals(["EVIDENCE", "DUPLICATE_UNLOCK", "LIMITATION"])
+export type ReviewKind = typeof ReviewKind.Type
+
+/**
+ * One entry of the operator's queue: a review still PENDING, and where it lives — a sender ID's
+ * evidence submission or duplicate-unlock request (`handleKey`, `phoneNumber`), or an account's
+ * limit request (both null). Derived from the aggregates; adapters index it in the same commit.
+ */
+export interface QueuedReview {
+  readonly kind: ReviewKind
+  readonly reviewId: string
+  readonly accountId: string
+  readonly handleKey: string | null
+  readonly phoneNumber: string | null
+  readonly dateCreated: number
+}
+
+/** The queue's order: oldest first, then by review id. */
+export const queueOrder = (a: QueuedReview, b: QueuedReview): number =>
+  a.dateCreated - b.dateCreated || (a.reviewId < b.reviewId ? -1 : a.reviewId > b.reviewId ? 1 : 0)
+
+/** A page boundary in the queue: opaque to clients, `dateCreated` and review id to adapters. */
+export const queueCursor = (review: Pick<QueuedReview, "dateCreated" | "reviewId">): string =>
+  `${review.dateCreated}.${review.reviewId}`
+
+/** The position a cursor names, or `undefined` when it was not made by `queueCursor`. */
+export const parseQueueCursor = (
+  cursor: string
+): { readonly dateCreated: number; readonly reviewId: string } | undefined => {
+  const match = /^(\d{1,16})\.([A-Za-z0-9_-]{1,64})$/u.exec(cursor)
+  return match === null ? undefined : { dateCreated: Number(match[1]), reviewId: match[2] as string }
+}

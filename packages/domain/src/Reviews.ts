@@ -3,16 +3,26 @@
  * requests and limit increases. Every decision is recorded with the operator as actor, and an
  * approved evidence submission is the only way besides ARS that a number becomes ACTIVE.
  */
-import { Context, Effect, Layer } from "effect"
+import { Context, Effect, Layer, Option } from "effect"
 import * as Account from "./Account.ts"
 import { operatorActor } from "./AuditEntry.ts"
+import type { Document } from "./Document.ts"
 import { activationChanges } from "./internal/activation.ts"
 import { eventOf, requireAccount, requireSenderId, retryOnConflict, stamp } from "./internal/unitOfWork.ts"
 import { lookupKey } from "./PhoneNumber.ts"
 import { RegistryPolicy } from "./RegistryPolicy.ts"
 import type * as Review from "./Review.ts"
 import * as SenderId from "./SenderId.ts"
-import { SenderIdRepository } from "./SenderIdRepository.ts"
+import { type Page, type ReviewQuery, SenderIdRepository } from "./SenderIdRepository.ts"
+
+/** A queued review with what an operator needs to decide it: the registration or the limit
+ * request it is about, and the documents it rests on (those still stored). */
+export interface QueueEntry {
+  readonly review: Review.QueuedReview
+  readonly senderId: SenderId.SenderId | null
+  readonly limitation: Account.LimitationRequest | null
+  readonly documents: ReadonlyArray<Document>
+}
 
 export class Reviews extends Context.Service<Reviews>()("@senderid/domain/Reviews", {
   make: Effect.gen(function* () {
@@ -102,7 +112,36 @@ export class Reviews extends Context.Service<Reviews>()("@senderid/domain/Review
       return yield* requireAccount(repository, target.accountId)
     })
 
-    return { decideEvidence, decideUnlock, decideLimitation }
+    const documentsOf = (ids: ReadonlyArray<string>) =>
+      Effect.forEach(ids, (id) => repository.findDocument(id)).pipe(
+        Effect.map((found) => found.flatMap((document) => (Option.isSome(document) ? [document.value] : [])))
+      )
+
+    /** The operator's queue, a page at a time, oldest first. A review decided between the queue's
+     * read and its entry's is still shown, as it was: the decision then reports AlreadyDecided. */
+    const queue = Effect.fn("Reviews.queue")(function* (query: ReviewQuery) {
+      const page = yield* repository.listPendingReviews(query)
+      const items = yield* Effect.forEach(page.items, (review) =>
+        Effect.gen(function* () {
+          if (review.kind === "LIMITATION") {
+            const account = Option.getOrUndefined(yield* repository.findAccount(review.accountId))
+            const limitation =
+              account?.limitationRequests.find((r) => r.limitationId === review.reviewId) ?? null
+            const documents = yield* documentsOf(limitation?.documents ?? [])
+            return { review, senderId: null, limitation, documents } satisfies QueueEntry
+          }
+          const senderId = Option.getOrNull(
+            yield* repository.findSenderId(review.accountId, review.phoneNumber ?? "")
+          )
+          const submission = senderId?.approvalDocuments.find((a) => a.approvalId === review.reviewId)
+          const documents = yield* documentsOf(submission?.documents ?? [])
+          return { review, senderId, limitation: null, documents } satisfies QueueEntry
+        })
+      )
+      return { items, nextKey: page.nextKey } satisfies Page<QueueEntry>
+    })
+
+    return { decideEvidence, decideUnlock, decideLimitation, queue }
   })
 }) {
   static readonly layer = Layer.effect(Reviews, Reviews.make)

@@ -477,3 +477,22 @@ export const lapse = (self: SenderId, at: At): SenderId =>
 
 export const setAutoExtension = (self: SenderId, enabled: boolean, at: At): SenderId =>
   appendLog(self, at, `auto-extension ${enabled ? "enabled" : "disabled"}`, { autoExtension: enabled })
+
+/** What of this registration waits for an operator: a PENDING evidence submission, a PENDING
+ * duplicate-unlock request. The operator's queue is these, across every account. */
+export const pendingReviews = (self: SenderId): ReadonlyArray<Review.QueuedReview> => {
+  const where = { accountId: self.accountId, handleKey: self.handleKey, phoneNumber: self.phoneNumber }
+  const queued: Array<Review.QueuedReview> = self.approvalDocuments
+    .filter((s) => s.status === "PENDING")
+    .map((s) => ({ kind: "EVIDENCE", reviewId: s.approvalId, dateCreated: s.dateCreated, ...where }))
+  const unlock = self.unlockDuplicate
+  if (unlock !== null && unlock.status === "PENDING") {
+    queued.push({
+      kind: "DUPLICATE_UNLOCK",
+      reviewId: unlock.duplicateId,
+      dateCreated: unlock.dateCreated,
+      ...where
+    })
+  }
+  return queued
+}

@@ -12,6 +12,7 @@ import type { AuditEntry } from "./AuditEntry.ts"
 import type { Document, DocumentCategory } from "./Document.ts"
 import * as memory from "./internal/memoryRepository.ts"
 import type { RegistryEvent } from "./RegistryEvent.ts"
+import type { QueuedReview, ReviewKind } from "./Review.ts"
 import type { SenderId } from "./SenderId.ts"
 import type {
   AccountAlreadyExists,
@@ -73,6 +74,32 @@ export interface Page<A> {
   readonly nextKey: string | null
 }
 
+/** The operator's review queue: pending reviews, oldest first, optionally of one kind or account. */
+export interface ReviewQuery {
+  readonly kind?: ReviewKind
+  readonly accountId?: string
+  /** The cursor of the page's first entry (`Review.queueCursor`), from a previous page's `nextKey`. */
+  readonly startKey?: string
+  readonly limit: number
+}
+
+/** Accounts in id order (code units); `search` keeps those whose id contains it, ignoring ASCII case. */
+export interface AccountQuery {
+  readonly search?: string
+  /** The first account id of the page. */
+  readonly startKey?: string
+  readonly limit: number
+}
+
+/** Registrations holding their number (ACTIVE or INACTIVE) whose verification lapses in
+ * `[from, to)`, soonest first (then by handle key), optionally of one account. */
+export interface ExpiringQuery {
+  readonly from: number
+  readonly to: number
+  readonly accountId?: string
+  readonly limit: number
+}
+
 export interface SenderIdRepositoryShape {
   readonly findAccount: (accountId: string) => Effect.Effect<Option.Option<Account>, RepositoryError>
   readonly findSenderId: (
@@ -103,6 +130,11 @@ export interface SenderIdRepositoryShape {
   readonly listLapsed: (now: number, limit: number) => Effect.Effect<ReadonlyArray<SenderId>, RepositoryError>
   /** Every audit entry ever written for a sender ID, including after its deletion. */
   readonly auditTrail: (handleKey: string) => Effect.Effect<ReadonlyArray<AuditEntry>, RepositoryError>
+  readonly listExpiring: (query: ExpiringQuery) => Effect.Effect<ReadonlyArray<SenderId>, RepositoryError>
+  /** Pending reviews across accounts (`SenderId.pendingReviews`, `Account.pendingReviews`), kept
+   * current by `commit` in the same transaction as the aggregates they come from. */
+  readonly listPendingReviews: (query: ReviewQuery) => Effect.Effect<Page<QueuedReview>, RepositoryError>
+  readonly listAccounts: (query: AccountQuery) => Effect.Effect<Page<Account>, RepositoryError>
   readonly findDocument: (documentId: string) => Effect.Effect<Option.Option<Document>, RepositoryError>
   readonly listDocuments: (
     accountId: string,

@@ -1,13 +1,14 @@
 /**
  * The registry's schema, as versioned migrations run by Effect's SQL migrator. One definition
  * serves SQLite, D1 and PostgreSQL; the few dialect differences (64-bit integers, the outbox's
- * sequence) are spelled out where they occur. Invariants live in the schema itself — a CHECK keeps
- * an account's book within its limit, unique indexes keep one registration per account and one
- * holder per number — so no engine can be talked out of them.
+ * sequence, bytewise text order, JSON functions) are spelled out where they occur. Invariants live
+ * in the schema itself — a CHECK keeps an account's book within its limit, unique indexes keep one
+ * registration per account and one holder per number — so no engine can be talked out of them.
  */
 import { Effect } from "effect"
 import * as Migrator from "effect/sql/Migrator"
 import * as SqlClient from "effect/sql/SqlClient"
+import { accountSubject } from "./internal/rows.ts"
 
 /** The migration that creates the registry, kept as plain statements so D1 can apply it as a batch. */
 export const registryStatements = (dialect: "sqlite" | "pg"): ReadonlyArray<string> => {
@@ -129,6 +130,82 @@ export const challengeLookupStatements = (dialect: "sqlite" | "pg"): ReadonlyArr
   "CREATE INDEX challenges_by_number ON challenges (phone_number, placed_at)"
 ]
 
+/**
+ * The operator's review queue: every PENDING review (`SenderId.pendingReviews`,
+ * `Account.pendingReviews`) as a row filed under its aggregate (`subject`: the sender ID's handle
+ * key, or the account's audit subject), kept current by each commit. The queue pages in code-unit
+ * order like every adapter, so on PostgreSQL, whose default collation follows the locale, review
+ * ids compare bytewise; `accounts` gets a bytewise index there for `listAccounts` (SQLite's
+ * primary key already is one). The queue starts with the reviews already stored.
+ */
+export const reviewQueueStatements = (dialect: "sqlite" | "pg"): ReadonlyArray<string> => [
+  `CREATE TABLE review_queue (
+    review_id TEXT${dialect === "pg" ? ' COLLATE "C"' : ""} PRIMARY KEY,
+    kind TEXT NOT NULL,
+    account_id TEXT NOT NULL,
+    handle_key TEXT,
+    phone_number TEXT,
+    date_created ${dialect === "pg" ? "BIGINT" : "INTEGER"} NOT NULL,
+    subject TEXT NOT NULL
+  )`,
+  "CREATE INDEX review_queue_by_age ON review_queue (date_created, review_id)",
+  "CREATE INDEX review_queue_by_kind ON review_queue (kind, date_created, review_id)",
+  "CREATE INDEX review_queue_by_account ON review_queue (account_id, date_created, review_id)",
+  "CREATE INDEX review_queue_by_subject ON review_queue (subject)",
+  ...(dialect === "pg" ? ['CREATE INDEX accounts_by_id ON accounts (account_id COLLATE "C")'] : []),
+  ...reviewQueueBackfill(dialect)
+]
+
+/**
+ * The queue of a database that predates it, read from the aggregates' JSON bodies (`rows.ts`)
+ * with each engine's JSON functions: SQLite and D1 `json_each` and `->>`, PostgreSQL `jsonb`.
+ * Plain statements, so D1 runs them in its migration batch; the same rules as `pendingReviews`.
+ */
+const reviewQueueBackfill = (dialect: "sqlite" | "pg"): ReadonlyArray<string> => {
+  const into =
+    "INSERT INTO review_queue (review_id, kind, account_id, handle_key, phone_number, date_created, subject)"
+  // A review id seen twice keeps its first row rather than failing the migration.
+  const unique = "ON CONFLICT (review_id) DO NOTHING"
+  const accountSubjectOf = `'${accountSubject("")}' || a.account_id`
+  if (dialect === "pg") {
+    return [
+      `${into}
+      SELECT r ->> 'approvalId', 'EVIDENCE', s.account_id, s.handle_key, s.phone_number,
+        (r ->> 'dateCreated')::bigint, s.handle_key
+      FROM sender_ids s, jsonb_array_elements(s.body::jsonb -> 'approvalDocuments') r
+      WHERE r ->> 'status' = 'PENDING' ${unique}`,
+      `${into}
+      SELECT s.body::jsonb #>> '{unlockDuplicate,duplicateId}', 'DUPLICATE_UNLOCK', s.account_id, s.handle_key,
+        s.phone_number, (s.body::jsonb #>> '{unlockDuplicate,dateCreated}')::bigint, s.handle_key
+      FROM sender_ids s
+      WHERE s.body::jsonb #>> '{unlockDuplicate,status}' = 'PENDING' ${unique}`,
+      `${into}
+      SELECT r ->> 'limitationId', 'LIMITATION', a.account_id, NULL, NULL, (r ->> 'dateCreated')::bigint,
+        ${accountSubjectOf}
+      FROM accounts a, jsonb_array_elements(a.body::jsonb -> 'limitationRequests') r
+      WHERE r ->> 'status' = 'PENDING' ${unique}`
+    ]
+  }
+  // The WHERE before ON CONFLICT is required: SQLite would read a bare join's ON CONFLICT as a join's ON.
+  return [
+    `${into}
+    SELECT r.value ->> '$.approvalId', 'EVIDENCE', s.account_id, s.handle_key, s.phone_number,
+      r.value ->> '$.dateCreated', s.handle_key
+    FROM sender_ids s, json_each(s.body, '$.approvalDocuments') r
+    WHERE r.value ->> '$.status' = 'PENDING' ${unique}`,
+    `${into}
+    SELECT s.body ->> '$.unlockDuplicate.duplicateId', 'DUPLICATE_UNLOCK', s.account_id, s.handle_key,
+      s.phone_number, s.body ->> '$.unlockDuplicate.dateCreated', s.handle_key
+    FROM sender_ids s
+    WHERE s.body ->> '$.unlockDuplicate.status' = 'PENDING' ${unique}`,
+    `${into}
+    SELECT r.value ->> '$.limitationId', 'LIMITATION', a.account_id, NULL, NULL, r.value ->> '$.dateCreated',
+      ${accountSubjectOf}
+    FROM accounts a, json_each(a.body, '$.limitationRequests') r
+    WHERE r.value ->> '$.status' = 'PENDING' ${unique}`
+  ]
+}
+
 const dialectOf = (sql: SqlClient.SqlClient) =>
   sql.onDialectOrElse({ pg: () => "pg" as const, orElse: () => "sqlite" as const })
 
@@ -142,7 +219,8 @@ export const migrations = Migrator.fromRecord({
   "1_registry": applying(registryStatements),
   "2_server_stores": applying(serverStoreStatements),
   "3_usable_numbers": applying(usableNumbersStatements),
-  "4_challenge_lookup": applying(challengeLookupStatements)
+  "4_challenge_lookup": applying(challengeLookupStatements),
+  "5_review_queue": applying(reviewQueueStatements)
 })
 
 /** Applies every migration not applied yet, each in its own transaction; safe to run at every start. */

@@ -27,13 +27,17 @@ import {
   type AuditRow,
   accountBody,
   accountInsertRow,
+  accountQueue,
   accountSubject,
   auditRowsOf,
   challengeInsertRow,
+  deletedSenderIdQueue,
   documentInsertRow,
   outboxInsertRow,
+  type QueueEntries,
   senderIdBody,
-  senderIdInsertRow
+  senderIdInsertRow,
+  senderIdQueue
 } from "./internal/rows.ts"
 
 const reasonOf = (error: SqlError) => error.cause._tag
@@ -74,6 +78,23 @@ export const make = Effect.gen(function* () {
       : Effect.void
   }
 
+  /** Files an aggregate's pending reviews in the queue, in the commit's transaction, once the
+   * aggregate's own write went through; a refused change fails the transaction, which takes these
+   * rows back with it. A review id already filed under another subject moves to this one: the
+   * later write is the current word on it. */
+  const enqueue = ({ rows }: QueueEntries) =>
+    Arr.isReadonlyArrayNonEmpty(rows)
+      ? sql`INSERT INTO review_queue ${sql.insert(rows)} ON CONFLICT (review_id) DO UPDATE SET
+          kind = excluded.kind, account_id = excluded.account_id, handle_key = excluded.handle_key,
+          phone_number = excluded.phone_number, date_created = excluded.date_created,
+          subject = excluded.subject`.pipe(Effect.asVoid)
+      : Effect.void
+
+  /** Replaces the subject's entries: a review decided since leaves the queue. A new aggregate
+   * needs only `enqueue`, as no entries outlive theirs (a deletion takes them out). */
+  const requeue = (entries: QueueEntries) =>
+    sql`DELETE FROM review_queue WHERE subject = ${entries.subject}`.pipe(Effect.andThen(enqueue(entries)))
+
   const accountState = (accountId: string) =>
     sql<{ lim: unknown; held: unknown; version: unknown }>`SELECT lim, held, version FROM accounts
       WHERE account_id = ${accountId}`.pipe(
@@ -97,6 +118,7 @@ export const make = Effect.gen(function* () {
         const { account } = change
         return sql`INSERT INTO accounts ${sql.insert(accountInsertRow(account))}`.pipe(
           refusedAs(isUniqueViolation, () => new AccountAlreadyExists({ accountId: account.accountId })),
+          Effect.andThen(enqueue(accountQueue(account))),
           Effect.andThen(appendAudit(accountSubject(account.accountId), account.accountId, account.log))
         )
       }
@@ -111,6 +133,7 @@ export const make = Effect.gen(function* () {
             WHERE account_id = ${account.accountId} AND version = ${account.version} AND held <= ${account.limit}
             RETURNING account_id`
           if (updated.length > 0) {
+            yield* requeue(accountQueue(account))
             return yield* appendAudit(accountSubject(account.accountId), account.accountId, account.log)
           }
           const current = yield* accountState(account.accountId)
@@ -150,6 +173,7 @@ export const make = Effect.gen(function* () {
                 })
             )
           )
+          yield* enqueue(senderIdQueue(senderId))
           yield* appendAudit(senderId.handleKey, senderId.accountId, senderId.log)
         })
       }
@@ -171,6 +195,7 @@ export const make = Effect.gen(function* () {
           if (updated.length === 0) {
             return yield* new ConcurrentModification({ entity: "senderId", id: senderId.handleKey })
           }
+          yield* requeue(senderIdQueue(senderId))
           yield* appendAudit(senderId.handleKey, senderId.accountId, senderId.log)
         })
       }
@@ -185,6 +210,7 @@ export const make = Effect.gen(function* () {
             return yield* new ConcurrentModification({ entity: "senderId", id: senderId.handleKey })
           }
           yield* sql`UPDATE accounts SET held = held - 1 WHERE account_id = ${senderId.accountId}`
+          yield* requeue(deletedSenderIdQueue(senderId))
           yield* appendAudit(senderId.handleKey, senderId.accountId, senderId.log)
         })
       }

@@ -30,6 +30,7 @@ import type { AuditRow } from "./internal/rows.ts"
 import {
   challengeLookupStatements,
   registryStatements,
+  reviewQueueStatements,
   serverStoreStatements,
   usableNumbersStatements
 } from "./Migrations.ts"
@@ -59,7 +60,9 @@ const migrations: ReadonlyArray<{
   { id: 2, name: "2_server_stores", statements: serverStoreStatements("sqlite").map(ifNotExists) },
   { id: 3, name: "3_usable_numbers", statements: usableNumbersStatements().map(ifNotExists) },
   // ALTER TABLE is not replayable, but a start that loses the race is refused whole by the record insert.
-  { id: 4, name: "4_challenge_lookup", statements: challengeLookupStatements("sqlite").map(ifNotExists) }
+  { id: 4, name: "4_challenge_lookup", statements: challengeLookupStatements("sqlite").map(ifNotExists) },
+  // The backfill skips reviews already queued, so a replay adds nothing twice.
+  { id: 5, name: "5_review_queue", statements: reviewQueueStatements("sqlite").map(ifNotExists) }
 ]
 
 const onDatabase = <A>(operation: string, run: () => Promise<A>) =>

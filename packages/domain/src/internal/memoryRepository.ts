@@ -5,11 +5,13 @@
  */
 import { Effect, Option, Ref } from "effect"
 import type { Account } from "../Account.ts"
+import { pendingReviews as accountReviews } from "../Account.ts"
 import type { ArsChallenge } from "../ArsChallenge.ts"
 import type { AuditEntry } from "../AuditEntry.ts"
 import type { Document } from "../Document.ts"
 import type { RegistryEvent } from "../RegistryEvent.ts"
-import { holds, isUsable, type SenderId } from "../SenderId.ts"
+import { parseQueueCursor, type QueuedReview, queueCursor, queueOrder } from "../Review.ts"
+import { holds, isUsable, type SenderId, pendingReviews as senderIdReviews } from "../SenderId.ts"
 import {
   AccountAlreadyExists,
   AccountNotFound,
@@ -40,6 +42,12 @@ const empty: Snapshot = {
   audit: new Map(),
   outbox: []
 }
+
+/** Code-unit order, as the SQL adapters' binary collation sorts text. */
+const compare = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0)
+
+/** Lower case for A–Z only, as SQLite's `lower()` does, so every adapter searches alike. */
+const asciiLower = (text: string) => text.replace(/[A-Z]/gu, (c) => c.toLowerCase())
 
 const keyOf = (accountId: string, phoneNumber: string) => `${accountId}/${phoneNumber}`
 
@@ -234,6 +242,50 @@ export const make: Effect.Effect<SenderIdRepositoryShape> = Effect.gen(function*
           .sort((a, b) => (a.expireAt ?? 0) - (b.expireAt ?? 0))
           .slice(0, limit)
       ),
+    listExpiring: (query) =>
+      read((s) =>
+        [...s.senderIds.values()]
+          .filter(
+            (x) =>
+              holds(x) &&
+              x.expireAt !== null &&
+              x.expireAt >= query.from &&
+              x.expireAt < query.to &&
+              (query.accountId === undefined || x.accountId === query.accountId)
+          )
+          .sort((a, b) => (a.expireAt ?? 0) - (b.expireAt ?? 0) || compare(a.handleKey, b.handleKey))
+          .slice(0, query.limit)
+      ),
+    listPendingReviews: (query) =>
+      read((s) => {
+        const start = query.startKey === undefined ? undefined : parseQueueCursor(query.startKey)
+        const all: Array<QueuedReview> = [
+          ...[...s.accounts.values()].flatMap(accountReviews),
+          ...[...s.senderIds.values()].flatMap(senderIdReviews)
+        ]
+        const matching = all
+          .filter(
+            (r) =>
+              (query.kind === undefined || r.kind === query.kind) &&
+              (query.accountId === undefined || r.accountId === query.accountId) &&
+              (start === undefined || queueOrder(r, { ...r, ...start }) >= 0)
+          )
+          .sort(queueOrder)
+        const after = matching[query.limit]
+        return { items: matching.slice(0, query.limit), nextKey: after ? queueCursor(after) : null }
+      }),
+    listAccounts: (query) =>
+      read((s) => {
+        const needle = query.search === undefined ? undefined : asciiLower(query.search)
+        const matching = [...s.accounts.values()]
+          .filter(
+            (a) =>
+              (needle === undefined || asciiLower(a.accountId).includes(needle)) &&
+              (query.startKey === undefined || a.accountId >= query.startKey)
+          )
+          .sort((a, b) => compare(a.accountId, b.accountId))
+        return { items: matching.slice(0, query.limit), nextKey: matching[query.limit]?.accountId ?? null }
+      }),
     auditTrail: (handleKey) => read((s) => s.audit.get(handleKey) ?? []),
     findDocument: (documentId) => read((s) => Option.fromNullishOr(s.documents.get(documentId))),
     listDocuments: (accountId, query) =>

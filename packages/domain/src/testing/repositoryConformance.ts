@@ -7,7 +7,7 @@
 import { assert, describe, layer } from "@effect/vitest"
 import { Effect, type Layer, Option } from "effect"
 import { isUsable, type SenderId } from "../SenderId.ts"
-import type { Change, SenderIdRepositoryShape } from "../SenderIdRepository.ts"
+import type { Change, ReviewQuery, SenderIdRepositoryShape } from "../SenderIdRepository.ts"
 import { SenderIdRepository } from "../SenderIdRepository.ts"
 import * as Fixture from "./fixtures.ts"
 
@@ -538,6 +538,180 @@ export const repositoryConformance = (
             const found = yield* withRepository((r) => r.listLapsed(20, 100_000))
             const mine = found.filter((s) => s.accountId === account.accountId).map((s) => s.handleKey)
             assert.deepStrictEqual(mine, [lapsed.handleKey])
+          })
+        )
+      })
+
+      describe("operator queries", () => {
+        it.effect("lists holders whose verification lapses in a window, soonest first", () =>
+          Effect.gen(function* () {
+            const account = yield* openAccount(9)
+            const soon = Fixture.senderId(account.accountId, { status: "ACTIVE", expireAt: 200 })
+            const later = Fixture.senderId(account.accountId, { status: "INACTIVE", expireAt: 250 })
+            const atEnd = Fixture.senderId(account.accountId, { status: "ACTIVE", expireAt: 300 })
+            const before = Fixture.senderId(account.accountId, { status: "ACTIVE", expireAt: 99 })
+            const pending = Fixture.senderId(account.accountId, { status: "PENDING", expireAt: 150 })
+            const expired = Fixture.senderId(account.accountId, { status: "EXPIRED", expireAt: 150 })
+            yield* commit(
+              ...[later, soon, atEnd, before, pending, expired].map((senderId) => ({
+                _tag: "InsertSenderId" as const,
+                senderId
+              }))
+            )
+            const found = yield* withRepository((r) =>
+              r.listExpiring({ from: 100, to: 300, accountId: account.accountId, limit: 10 })
+            )
+            assert.deepStrictEqual(
+              found.map((s) => s.handleKey),
+              [soon.handleKey, later.handleKey]
+            )
+            assert.deepStrictEqual(found[0], soon)
+            const first = yield* withRepository((r) =>
+              r.listExpiring({ from: 100, to: 301, accountId: account.accountId, limit: 1 })
+            )
+            assert.deepStrictEqual(
+              first.map((s) => s.handleKey),
+              [soon.handleKey]
+            )
+          })
+        )
+
+        it.effect("queues pending reviews of every kind, oldest first, and drops decided ones", () =>
+          Effect.gen(function* () {
+            const opened = yield* openAccount(9)
+            const accountId = opened.accountId
+            const review = (dateCreated: number) => ({
+              status: "PENDING" as const,
+              reason: null,
+              dateCreated,
+              dateUpdated: dateCreated
+            })
+            const evidence = Fixture.changed(Fixture.senderId(accountId), {
+              approvalDocuments: [
+                { approvalId: `APD-${accountId}-1`, documents: [], ...review(30), status: "REJECTED" },
+                { approvalId: `APD-${accountId}-2`, documents: ["DOC1"], ...review(40) }
+              ]
+            })
+            const unlock = Fixture.changed(Fixture.senderId(accountId, { status: "DUPLICATED" }), {
+              unlockDuplicate: {
+                duplicateId: `DUP-${accountId}`,
+                reasonForRequested: "번호 이전",
+                name: null,
+                ...review(10),
+                consumedAt: null
+              }
+            })
+            yield* commit(
+              { _tag: "InsertSenderId", senderId: evidence },
+              { _tag: "InsertSenderId", senderId: unlock }
+            )
+            const account = {
+              ...opened,
+              limitationRequests: [
+                {
+                  limitationId: `LIM-${accountId}`,
+                  documents: [],
+                  limitRequested: 20,
+                  limitBeforeRequest: 9,
+                  ...review(20)
+                }
+              ]
+            }
+            yield* commit({ _tag: "UpdateAccount", account })
+
+            const queue = (query: Partial<ReviewQuery> = {}) =>
+              withRepository((r) => r.listPendingReviews({ accountId, limit: 10, ...query }))
+            const all = yield* queue()
+            assert.deepStrictEqual(all.items, [
+              {
+                kind: "DUPLICATE_UNLOCK",
+                reviewId: `DUP-${accountId}`,
+                accountId,
+                handleKey: unlock.handleKey,
+                phoneNumber: unlock.phoneNumber,
+                dateCreated: 10
+              },
+              {
+                kind: "LIMITATION",
+                reviewId: `LIM-${accountId}`,
+                accountId,
+                handleKey: null,
+                phoneNumber: null,
+                dateCreated: 20
+              },
+              {
+                kind: "EVIDENCE",
+                reviewId: `APD-${accountId}-2`,
+                accountId,
+                handleKey: evidence.handleKey,
+                phoneNumber: evidence.phoneNumber,
+                dateCreated: 40
+              }
+            ])
+            assert.isNull(all.nextKey)
+
+            const evidenceOnly = yield* queue({ kind: "EVIDENCE" })
+            assert.deepStrictEqual(
+              evidenceOnly.items.map((r) => r.reviewId),
+              [`APD-${accountId}-2`]
+            )
+            const firstPage = yield* queue({ limit: 2 })
+            assert.deepStrictEqual(
+              firstPage.items.map((r) => r.kind),
+              ["DUPLICATE_UNLOCK", "LIMITATION"]
+            )
+            assert.isNotNull(firstPage.nextKey)
+            const secondPage = yield* queue({ limit: 2, startKey: firstPage.nextKey as string })
+            assert.deepStrictEqual(
+              secondPage.items.map((r) => r.kind),
+              ["EVIDENCE"]
+            )
+
+            // Decided or deleted, a review leaves the queue with the commit that did it.
+            const stored = Option.getOrThrow(
+              yield* withRepository((r) => r.findSenderId(accountId, evidence.phoneNumber))
+            )
+            const decided = Fixture.changed(stored, {
+              approvalDocuments: stored.approvalDocuments.map((a) => ({ ...a, status: "REJECTED" as const }))
+            })
+            yield* commit({ _tag: "UpdateSenderId", senderId: decided })
+            yield* commit({ _tag: "DeleteSenderId", senderId: { ...unlock, log: [...unlock.log] } })
+            const left = yield* queue()
+            assert.deepStrictEqual(
+              left.items.map((r) => r.kind),
+              ["LIMITATION"]
+            )
+            const elsewhere = yield* withRepository((r) =>
+              r.listPendingReviews({ accountId: Fixture.accountId(), limit: 10 })
+            )
+            assert.deepStrictEqual(elsewhere.items, [])
+          })
+        )
+
+        it.effect("lists accounts in id order, searched by part of the id in any ASCII case", () =>
+          Effect.gen(function* () {
+            const tag = Fixture.accountId().replace(/^acct-/u, "")
+            const ids = [`ops-${tag}-b`, `OPS-${tag}-a`, `ops-${tag}-c`, `other-${tag}`]
+            for (const accountId of ids)
+              yield* commit({ _tag: "InsertAccount", account: Fixture.account({ accountId }) })
+            const found = yield* withRepository((r) =>
+              r.listAccounts({ search: `ops-${tag.toLowerCase()}`, limit: 10 })
+            )
+            assert.deepStrictEqual(
+              found.items.map((a) => a.accountId),
+              [`OPS-${tag}-a`, `ops-${tag}-b`, `ops-${tag}-c`]
+            )
+            assert.deepStrictEqual(found.items[0], Fixture.account({ accountId: `OPS-${tag}-a` }))
+            const page = yield* withRepository((r) => r.listAccounts({ search: `OPS-${tag}`, limit: 2 }))
+            assert.strictEqual(page.nextKey, `ops-${tag}-c`)
+            const rest = yield* withRepository((r) =>
+              r.listAccounts({ search: `OPS-${tag}`, limit: 2, startKey: page.nextKey as string })
+            )
+            assert.deepStrictEqual(
+              rest.items.map((a) => a.accountId),
+              [`ops-${tag}-c`]
+            )
+            assert.isNull(rest.nextKey)
           })
         )
       })

@@ -23,13 +23,17 @@ import type { Statement } from "effect/sql/Statement"
 import {
   accountBody,
   accountInsertRow,
+  accountQueue,
   accountSubject,
   auditRowsOf,
   challengeInsertRow,
+  deletedSenderIdQueue,
   documentInsertRow,
   outboxInsertRow,
+  type QueueEntries,
   senderIdBody,
-  senderIdInsertRow
+  senderIdInsertRow,
+  senderIdQueue
 } from "./rows.ts"
 
 /**
@@ -70,6 +74,32 @@ const appendAudit = (sql: SqlClient, subject: string, accountId: string, log: Se
           ON CONFLICT (subject, seq) DO NOTHING`
       ]
 
+/**
+ * Files an aggregate's pending reviews in the queue. Placed after the change's guard, never before
+ * one: a guard reads `changes()` of the statement just before it. A refused change aborts the
+ * batch, so the queue moves only with a write that applied. As in `SqlRepository`, a review id
+ * filed under another subject moves to this one.
+ */
+const enqueue = (sql: SqlClient, { rows }: QueueEntries) =>
+  rows.length === 0
+    ? []
+    : [
+        // One bound parameter for all the entries (see `jsonList`).
+        sql`INSERT INTO review_queue (review_id, kind, account_id, handle_key, phone_number, date_created, subject)
+          SELECT value ->> '$.review_id', value ->> '$.kind', value ->> '$.account_id', value ->> '$.handle_key',
+            value ->> '$.phone_number', value ->> '$.date_created', value ->> '$.subject'
+          FROM json_each(${JSON.stringify(rows)}) WHERE true
+          ON CONFLICT (review_id) DO UPDATE SET kind = excluded.kind, account_id = excluded.account_id,
+            handle_key = excluded.handle_key, phone_number = excluded.phone_number,
+            date_created = excluded.date_created, subject = excluded.subject`
+      ]
+
+/** Replaces the subject's entries; a new aggregate needs only `enqueue` (see `SqlRepository`). */
+const requeue = (sql: SqlClient, entries: QueueEntries) => [
+  sql`DELETE FROM review_queue WHERE subject = ${entries.subject}`,
+  ...enqueue(sql, entries)
+]
+
 /** The statements of one change, in the order `SqlRepository` runs them. */
 export const statementsOf = (sql: SqlClient, change: Change): ReadonlyArray<Statement<object>> => {
   switch (change._tag) {
@@ -77,6 +107,7 @@ export const statementsOf = (sql: SqlClient, change: Change): ReadonlyArray<Stat
       const { account } = change
       return [
         sql`INSERT INTO accounts ${sql.insert(accountInsertRow(account))}`,
+        ...enqueue(sql, accountQueue(account)),
         ...appendAudit(sql, accountSubject(account.accountId), account.accountId, account.log)
       ]
     }
@@ -87,6 +118,7 @@ export const statementsOf = (sql: SqlClient, change: Change): ReadonlyArray<Stat
         sql`UPDATE accounts SET lim = ${account.limit}, body = ${accountBody(account)}, version = version + 1
           WHERE account_id = ${account.accountId} AND version = ${account.version}`,
         guard(sql, "account_stale"),
+        ...requeue(sql, accountQueue(account)),
         ...appendAudit(sql, accountSubject(account.accountId), account.accountId, account.log)
       ]
     }
@@ -97,6 +129,7 @@ export const statementsOf = (sql: SqlClient, change: Change): ReadonlyArray<Stat
         sql`UPDATE accounts SET held = held + 1 WHERE account_id = ${senderId.accountId}`,
         guard(sql, "account_missing"),
         sql`INSERT INTO sender_ids ${sql.insert(senderIdInsertRow(senderId))}`,
+        ...enqueue(sql, senderIdQueue(senderId)),
         ...appendAudit(sql, senderId.handleKey, senderId.accountId, senderId.log)
       ]
     }
@@ -109,6 +142,7 @@ export const statementsOf = (sql: SqlClient, change: Change): ReadonlyArray<Stat
             AND phone_number = ${senderId.phoneNumber} AND version = ${senderId.version}
             AND log_length <= ${senderId.log.length}`,
         guard(sql, "sender_id_stale"),
+        ...requeue(sql, senderIdQueue(senderId)),
         ...appendAudit(sql, senderId.handleKey, senderId.accountId, senderId.log)
       ]
     }
@@ -120,6 +154,7 @@ export const statementsOf = (sql: SqlClient, change: Change): ReadonlyArray<Stat
             AND version = ${senderId.version} AND log_length <= ${senderId.log.length}`,
         guard(sql, "sender_id_stale"),
         sql`UPDATE accounts SET held = held - 1 WHERE account_id = ${senderId.accountId}`,
+        ...requeue(sql, deletedSenderIdQueue(senderId)),
         ...appendAudit(sql, senderId.handleKey, senderId.accountId, senderId.log)
       ]
     }

@@ -1,9 +1,10 @@
 /**
  * The repository's queries, shared by the SQL adapter (SQLite, PostgreSQL) and the D1 adapter.
  * They differ only in how a list of audit subjects is bound (D1 caps bound parameters at 100) and
- * in which engine failures a read retries; both are passed in.
+ * in which engine failures a read retries; both are passed in. Text is ordered by code unit as the
+ * memory adapter does: SQLite's BINARY collation already does, PostgreSQL is told to (`COLLATE "C"`).
  */
-import { RepositoryError, type SenderIdRepositoryShape } from "@senderid/domain"
+import { RepositoryError, Review, type SenderIdRepositoryShape } from "@senderid/domain"
 import { Effect, Option } from "effect"
 import type * as SqlClient from "effect/sql/SqlClient"
 import { isSqlError, type SqlError } from "effect/sql/SqlError"
@@ -18,9 +19,17 @@ import {
   challengeOf,
   documentOf,
   eventOf,
+  type QueueRow,
+  queuedReviewOf,
   type SenderIdRow,
   senderIdOf
 } from "./rows.ts"
+
+/** Lower case for A–Z only, as SQLite's `lower()` (and the memory adapter) do. */
+const asciiLower = (text: string) => text.replace(/[A-Z]/gu, (c) => c.toLowerCase())
+
+/** A LIKE pattern matching `text` anywhere, its wildcards and the escape character taken literally. */
+const containing = (text: string) => `%${text.replace(/[\\%_]/gu, (c) => `\\${c}`)}%`
 
 export interface ReadOptions {
   /** The audit rows of the given subjects, ordered by subject and seq. */
@@ -52,6 +61,18 @@ export const makeReads = (
     auditFor(rows.map((r) => r.handle_key)).pipe(
       Effect.flatMap((logs) => Effect.forEach(rows, (row) => senderIdOf(row, logs.get(row.handle_key) ?? [])))
     )
+
+  const accountsOf = (rows: ReadonlyArray<AccountRow>) =>
+    auditFor(rows.map((r) => accountSubject(r.account_id))).pipe(
+      Effect.flatMap((logs) =>
+        Effect.forEach(rows, (row) => accountOf(row, logs.get(accountSubject(row.account_id)) ?? []))
+      )
+    )
+
+  const pg = sql.onDialectOrElse({ pg: () => true, orElse: () => false })
+  /** A text column in code-unit order: SQLite's default BINARY, PostgreSQL's "C" (the database's
+   * default collation follows its locale). `accounts_by_id` is the "C" index that serves it there. */
+  const binary = (column: string) => sql.literal(pg ? `${column} COLLATE "C"` : column)
 
   const read = <A, E>(operation: string, effect: Effect.Effect<A, E | SqlError>) =>
     options
@@ -113,6 +134,77 @@ export const makeReads = (
           AND status <> 'EXPIRED' ORDER BY expire_at, handle_key LIMIT ${limit}`.pipe(
           Effect.flatMap(senderIdsOf)
         )
+      ),
+    // `status <> 'EXPIRED' AND expire_at IS NOT NULL` add nothing to the holders' window, but
+    // spelled out they let SQLite match the partial index `sender_ids_lapsing` (it proves a
+    // partial index's WHERE term by term, not `IN` against `<>`).
+    listExpiring: (query) =>
+      read(
+        "listExpiring",
+        sql<SenderIdRow>`SELECT * FROM sender_ids
+          WHERE ${sql.and([
+            "status IN ('ACTIVE', 'INACTIVE')",
+            "status <> 'EXPIRED'",
+            "expire_at IS NOT NULL",
+            sql`expire_at >= ${query.from}`,
+            sql`expire_at < ${query.to}`,
+            ...(query.accountId === undefined ? [] : [sql`account_id = ${query.accountId}`])
+          ])}
+          ORDER BY expire_at, ${binary("handle_key")} LIMIT ${query.limit}`.pipe(Effect.flatMap(senderIdsOf))
+      ),
+    // Each filter has an index in the queue's order (`review_queue_by_*`), so a page is one ordered
+    // index range. `review_id` is bytewise on every engine (PostgreSQL declares it "C").
+    listPendingReviews: (query) =>
+      read(
+        "listPendingReviews",
+        Effect.gen(function* () {
+          // An unparseable start key lists from the start, as the memory adapter does.
+          const start = query.startKey === undefined ? undefined : Review.parseQueueCursor(query.startKey)
+          const conditions = [
+            ...(query.kind === undefined ? [] : [sql`kind = ${query.kind}`]),
+            ...(query.accountId === undefined ? [] : [sql`account_id = ${query.accountId}`]),
+            // The leading `>=` is implied by the rest; it gives the engines a range to seek to.
+            ...(start === undefined
+              ? []
+              : [
+                  sql`date_created >= ${start.dateCreated}`,
+                  sql`(date_created > ${start.dateCreated} OR (date_created = ${start.dateCreated}
+                    AND review_id >= ${start.reviewId}))`
+                ])
+          ]
+          // One row past the page tells whether there is a next page and where it starts.
+          const rows = yield* sql<QueueRow>`SELECT review_id, kind, account_id, handle_key, phone_number,
+              date_created
+            FROM review_queue WHERE ${sql.and(conditions)}
+            ORDER BY date_created, review_id LIMIT ${query.limit + 1}`
+          const reviews = yield* Effect.forEach(rows, queuedReviewOf)
+          const after = reviews[query.limit]
+          return {
+            items: reviews.slice(0, query.limit),
+            nextKey: after === undefined ? null : Review.queueCursor(after)
+          }
+        })
+      ),
+    // A search cannot use an index (it matches anywhere in the id): the scan walks the accounts in
+    // id order and stops one row past the page.
+    listAccounts: (query) =>
+      read(
+        "listAccounts",
+        Effect.gen(function* () {
+          const conditions = [
+            // Under "C", PostgreSQL's lower() changes A–Z only, like SQLite's.
+            ...(query.search === undefined
+              ? []
+              : [
+                  sql`lower(${binary("account_id")}) LIKE ${containing(asciiLower(query.search))} ESCAPE '\\'`
+                ]),
+            ...(query.startKey === undefined ? [] : [sql`${binary("account_id")} >= ${query.startKey}`])
+          ]
+          const rows = yield* sql<AccountRow>`SELECT * FROM accounts WHERE ${sql.and(conditions)}
+            ORDER BY ${binary("account_id")} LIMIT ${query.limit + 1}`
+          const accounts = yield* accountsOf(rows.slice(0, query.limit))
+          return { items: accounts, nextKey: rows[query.limit]?.account_id ?? null }
+        })
       ),
     auditTrail: (handleKey) =>
       read(

@@ -11,6 +11,7 @@ import {
   Document,
   RegistryEvent,
   RepositoryError,
+  Review,
   SenderId
 } from "@senderid/domain"
 import { Effect, Result, Schema } from "effect"
@@ -213,3 +214,75 @@ export const outboxInsertRow = (event: RegistryEvent.RegistryEvent) => ({
   published: 0,
   body: JSON.stringify(event)
 })
+
+/** A row of `review_queue`: one pending review, filed under the aggregate it belongs to. */
+export interface QueueRow {
+  readonly review_id: string
+  readonly kind: string
+  readonly account_id: string
+  readonly handle_key: string | null
+  readonly phone_number: string | null
+  readonly date_created: unknown
+}
+
+const decodeQueuedReview = decode(
+  Schema.Struct({
+    kind: Review.ReviewKind,
+    reviewId: Schema.String,
+    accountId: Schema.String,
+    handleKey: Schema.NullOr(Schema.String),
+    phoneNumber: Schema.NullOr(Schema.String),
+    dateCreated: Schema.Number
+  }),
+  "review queue entry"
+)
+
+export const queuedReviewOf = (row: QueueRow): Effect.Effect<Review.QueuedReview, RepositoryError> =>
+  decodeQueuedReview({
+    kind: row.kind,
+    reviewId: row.review_id,
+    accountId: row.account_id,
+    handleKey: row.handle_key,
+    phoneNumber: row.phone_number,
+    dateCreated: int(row.date_created)
+  })
+
+/**
+ * An aggregate's entries in the queue, and the subject they are filed under: a commit replaces
+ * all of a subject's rows, so a decided (or deleted) review leaves with the write that did it.
+ */
+export interface QueueEntries {
+  readonly subject: string
+  readonly rows: ReadonlyArray<{
+    readonly review_id: string
+    readonly kind: string
+    readonly account_id: string
+    readonly handle_key: string | null
+    readonly phone_number: string | null
+    readonly date_created: number
+    readonly subject: string
+  }>
+}
+
+const entriesOf = (subject: string, reviews: ReadonlyArray<Review.QueuedReview>): QueueEntries => ({
+  subject,
+  rows: reviews.map((review) => ({
+    review_id: review.reviewId,
+    kind: review.kind,
+    account_id: review.accountId,
+    handle_key: review.handleKey,
+    phone_number: review.phoneNumber,
+    date_created: review.dateCreated,
+    subject
+  }))
+})
+
+export const senderIdQueue = (senderId: SenderId.SenderId): QueueEntries =>
+  entriesOf(senderId.handleKey, SenderId.pendingReviews(senderId))
+
+/** A deleted sender ID files nothing: its reviews can no longer be decided. */
+export const deletedSenderIdQueue = (senderId: SenderId.SenderId): QueueEntries =>
+  entriesOf(senderId.handleKey, [])
+
+export const accountQueue = (account: Account.Account): QueueEntries =>
+  entriesOf(accountSubject(account.accountId), Account.pendingReviews(account))

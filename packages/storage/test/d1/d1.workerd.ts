@@ -1,10 +1,12 @@
 /**
- * What the conformance suite does not reach on D1: migrations that several starts race to apply,
+ * What the conformance suite does not reach on D1: migrations that several starts race to apply
+ * (and the review queue's backfill on a database from before it),
  * the whole registry (use cases over this repository) under 200 concurrent registrations, and a
  * refused batch of several changes reported on the change that broke it.
  */
 
 import { env } from "cloudflare:workers"
+import * as D1Client from "@effect/sql-d1/D1Client"
 import { assert, describe, it, layer } from "@effect/vitest"
 import {
   AccountNotFound,
@@ -24,6 +26,7 @@ import {
 import { Fixture } from "@senderid/domain/testing"
 import { Effect, Layer, Option } from "effect"
 import * as D1 from "../../src/d1.ts"
+import { expectBackfilled, insertLegacyRows, legacyAggregates } from "../support/reviewQueueBackfill.ts"
 
 const tagOf = <A, E extends { readonly _tag: string }, R>(effect: Effect.Effect<A, E, R>) =>
   effect.pipe(Effect.match({ onFailure: (error) => error._tag, onSuccess: () => "success" as const }))
@@ -39,7 +42,7 @@ describe("D1 migrations", () => {
       )
       assert.deepStrictEqual(
         [...starts.flat()].sort(),
-        ["1_registry", "2_server_stores", "3_usable_numbers", "4_challenge_lookup"],
+        ["1_registry", "2_server_stores", "3_usable_numbers", "4_challenge_lookup", "5_review_queue"],
         "exactly one start applies each migration"
       )
       assert.deepStrictEqual(yield* D1.migrate(env.FRESH_DB), [])
@@ -50,8 +53,27 @@ describe("D1 migrations", () => {
         { migration_id: 1, name: "1_registry" },
         { migration_id: 2, name: "2_server_stores" },
         { migration_id: 3, name: "3_usable_numbers" },
-        { migration_id: 4, name: "4_challenge_lookup" }
+        { migration_id: 4, name: "4_challenge_lookup" },
+        { migration_id: 5, name: "5_review_queue" }
       ])
+    })
+  )
+
+  it.live("queue the reviews a database from before 5_review_queue already held", () =>
+    Effect.gen(function* () {
+      const db = env.FRESH_DB
+      yield* D1.migrate(db)
+      // Back to the schema before the queue: the table (its indexes go with it) and its record.
+      yield* Effect.promise(() =>
+        db.batch([
+          db.prepare("DROP TABLE review_queue"),
+          db.prepare("DELETE FROM senderid_migrations WHERE migration_id = 5")
+        ])
+      )
+      const seeded = legacyAggregates()
+      yield* insertLegacyRows(seeded).pipe(Effect.provide(D1Client.layer({ db })))
+      assert.deepStrictEqual(yield* D1.migrate(db), ["5_review_queue"])
+      yield* expectBackfilled(seeded).pipe(Effect.provide(D1.layer(db)))
     })
   )
 })
