@@ -5,7 +5,7 @@
  * customer sees never holds more rows than its limit.
  */
 import { Effect, Schema } from "effect"
-import { type Actor, AuditEntry } from "./AuditEntry.ts"
+import { type At as AuditAt, AuditEntry, entry as auditEntry } from "./AuditEntry.ts"
 import * as Review from "./Review.ts"
 import {
   LimitationRequestNotFound,
@@ -36,31 +36,20 @@ export const Account = Schema.Struct({
 })
 export type Account = typeof Account.Type
 
-interface At {
-  readonly now: number
-  readonly actor: Actor
-}
+type At = AuditAt
 
 const appendLog = (self: Account, at: At, message: string, patch: Partial<Account>): Account => ({
   ...self,
   ...patch,
   dateUpdated: at.now,
-  log: [...self.log, { createAt: at.now, message, actor: at.actor, statusBefore: null, statusAfter: null }]
+  log: [...self.log, auditEntry(at, message, null, null)]
 })
 
 export const open = (accountId: string, limit: number, at: At): Account => ({
   accountId,
   limit,
   limitationRequests: [],
-  log: [
-    {
-      createAt: at.now,
-      message: `account opened with limit ${limit}`,
-      actor: at.actor,
-      statusBefore: null,
-      statusAfter: null
-    }
-  ],
+  log: [auditEntry(at, `account opened with limit ${limit}`, null, null)],
   dateCreated: at.now,
   dateUpdated: at.now,
   version: 0

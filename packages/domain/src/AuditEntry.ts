@@ -27,3 +27,17 @@ export const AuditEntry = Schema.Struct({
   statusAfter: Schema.NullOr(Schema.String)
 })
 export type AuditEntry = typeof AuditEntry.Type
+
+/** The moment and the author of a change. */
+export interface At {
+  readonly now: number
+  readonly actor: Actor
+}
+
+/** The entry recording a change made at `at`. */
+export const entry = (
+  at: At,
+  message: string,
+  statusBefore: string | null,
+  statusAfter: string | null
+): AuditEntry => ({ createAt: at.now, message, actor: at.actor, statusBefore, statusAfter })

@@ -5,7 +5,7 @@
  * either returns the next state with one audit entry appended or fails with a typed error.
  */
 import { Duration, Effect, Schema } from "effect"
-import { type Actor, AuditEntry } from "./AuditEntry.ts"
+import { type At as AuditAt, AuditEntry, entry as auditEntry } from "./AuditEntry.ts"
 import { Category, type ProofMethod, proofMethodsOf } from "./PhoneNumber.ts"
 import * as Review from "./Review.ts"
 import {
@@ -88,11 +88,7 @@ export const SenderId = Schema.Struct({
 })
 export type SenderId = typeof SenderId.Type
 
-/** The moment and the author of a change. */
-export interface At {
-  readonly now: number
-  readonly actor: Actor
-}
+export type At = AuditAt
 
 /** A number is *held* while its owner may send from it or switch it back on. At most one account
  * holds a number; a registration by any other account becomes DUPLICATED. */
@@ -131,10 +127,7 @@ const appendLog = (
   return {
     ...next,
     dateUpdated: at.now,
-    log: [
-      ...self.log,
-      { createAt: at.now, message, actor: at.actor, statusBefore: self.status, statusAfter: next.status }
-    ]
+    log: [...self.log, auditEntry(at, message, self.status, next.status)]
   }
 }
 
@@ -161,15 +154,14 @@ export const register = (input: {
     method: null,
     expireAt: plus(input.at.now, input.pendingTtl),
     log: [
-      {
-        createAt: input.at.now,
-        message: input.heldByAnotherAccount
+      auditEntry(
+        input.at,
+        input.heldByAnotherAccount
           ? "sender ID created; the number is held by another account (DUPLICATED)"
           : "sender ID created",
-        actor: input.at.actor,
-        statusBefore: null,
-        statusAfter: status
-      }
+        null,
+        status
+      )
     ],
     approvalDocuments: [],
     unlockDuplicate: null,
@@ -193,15 +185,7 @@ export const registerByOperator = (input: {
   ...register({ ...input, heldByAnotherAccount: false, pendingTtl: input.activeTtl }),
   status: "ACTIVE",
   method: "OPERATOR",
-  log: [
-    {
-      createAt: input.at.now,
-      message: "sender ID registered and verified by an operator",
-      actor: input.at.actor,
-      statusBefore: null,
-      statusAfter: "ACTIVE"
-    }
-  ]
+  log: [auditEntry(input.at, "sender ID registered and verified by an operator", null, "ACTIVE")]
 })
 
 /** Ownership proof may start only from PENDING, EXPIRED or REJECTED. A DUPLICATED number must
