@@ -33,3 +33,9 @@ export const layerMemory: Layer.Layer<EventPublisher | PublishedEvents> = Layer.
     ).pipe(Context.add(PublishedEvents, PublishedEvents.of({ all: Ref.get(received) })))
   })
 )
+
+/** One publisher that hands every batch to each of `publishers` in turn (the log, then webhooks):
+ * the batch counts as published only when all of them took it. */
+export const publishToEach = (...publishers: ReadonlyArray<EventPublisherShape>): EventPublisherShape => ({
+  publish: (events) => Effect.forEach(publishers, (p) => p.publish(events), { discard: true })
+})

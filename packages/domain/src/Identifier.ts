@@ -6,12 +6,13 @@
 import { Clock, Effect, Random, Schema } from "effect"
 
 /** `SED` sender ID (handleKey), `DOC` document, `APD` approval submission, `DUP` duplicate-unlock
- * request, `LID` limitation request; ours: `ARS` an ARS challenge's transaction id, `EVT` an event. */
-export const Preamble = Schema.Literals(["SED", "DOC", "APD", "DUP", "LID", "ARS", "EVT"])
+ * request, `LID` limitation request; ours: `ARS` an ARS challenge's transaction id, `EVT` an event,
+ * `WHK` a webhook endpoint. */
+export const Preamble = Schema.Literals(["SED", "DOC", "APD", "DUP", "LID", "ARS", "EVT", "WHK"])
 export type Preamble = typeof Preamble.Type
 
 export const Identifier = Schema.String.check(
-  Schema.isPattern(/^(?:SED|DOC|APD|DUP|LID|ARS|EVT)\d{14}[0-9A-Z]{15}$/u)
+  Schema.isPattern(/^(?:SED|DOC|APD|DUP|LID|ARS|EVT|WHK)\d{14}[0-9A-Z]{15}$/u)
 )
 
 const ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"

@@ -222,3 +222,21 @@ export class DocumentBlobError extends Schema.TaggedError<DocumentBlobError>()("
   documentId: Schema.String,
   cause: Schema.Defect()
 }) {}
+
+/** A webhook URL that is not http(s), carries credentials, or (unless allowed) names a private host. */
+export class InvalidWebhookUrl extends Schema.TaggedError<InvalidWebhookUrl>()("InvalidWebhookUrl", {
+  url: Schema.String,
+  reason: Schema.Literals(["scheme", "format", "credentials", "privateHost"])
+}) {}
+
+/** The account has as many webhook endpoints as it may. */
+export class WebhookEndpointLimitReached extends Schema.TaggedError<WebhookEndpointLimitReached>()(
+  "WebhookEndpointLimitReached",
+  { accountId: Schema.String, limit: Schema.Number }
+) {}
+
+/** No such webhook endpoint in this account. */
+export class WebhookEndpointNotFound extends Schema.TaggedError<WebhookEndpointNotFound>()(
+  "WebhookEndpointNotFound",
+  { accountId: Schema.String, endpointId: Schema.String }
+) {}

@@ -11,6 +11,7 @@ import * as VoiceCallProvider from "../VoiceCallProvider.ts"
 
 export * as Fixture from "./fixtures.ts"
 export { type ConformanceOptions, repositoryConformance } from "./repositoryConformance.ts"
+export { webhookStoreConformance } from "./webhookStoreConformance.ts"
 
 /** Every port but the repository in memory: blobs, the development ARS provider, events. */
 export const layerMemoryAuxiliaryPorts = Layer.mergeAll(

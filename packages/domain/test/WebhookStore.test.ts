@@ -1,0 +1,4 @@
+import { webhookStoreConformance } from "../src/testing/index.ts"
+import { WebhookStore } from "../src/WebhookStore.ts"
+
+webhookStoreConformance("memory", WebhookStore.layerMemory)
