@@ -13,8 +13,10 @@ import {
   LimitBelowHeld,
   LimitNotIncreased,
   type ReasonRequired,
-  type ReviewAlreadyDecided
+  type ReviewAlreadyDecided,
+  SuspensionUnchanged
 } from "./SenderIdError.ts"
+import { Suspension } from "./Suspension.ts"
 
 export const LimitationRequest = Schema.Struct({
   limitationId: Schema.String,
@@ -30,6 +32,8 @@ export const Account = Schema.Struct({
   limit: Schema.Number,
   limitationRequests: Schema.Array(LimitationRequest),
   log: Schema.Array(AuditEntry),
+  /** Present while an operator suspends the account. */
+  suspension: Schema.optionalKey(Suspension),
   dateCreated: Schema.Number,
   dateUpdated: Schema.Number,
   version: Schema.Number
@@ -146,3 +150,26 @@ export const pendingReviews = (self: Account): ReadonlyArray<Review.QueuedReview
       phoneNumber: null,
       dateCreated: r.dateCreated
     }))
+
+/** An operator's suspension of the whole account: its keys are refused until it is reinstated. */
+export const suspend = (
+  self: Account,
+  reason: string,
+  operatorId: string,
+  at: At
+): Effect.Effect<Account, SuspensionUnchanged> =>
+  self.suspension !== undefined
+    ? Effect.fail(new SuspensionUnchanged({ subject: self.accountId, suspended: true }))
+    : Effect.succeed(
+        appendLog(self, at, `account suspended by an operator: ${reason}`, {
+          suspension: { reason, operatorId, since: at.now }
+        })
+      )
+
+export const reinstate = (self: Account, at: At): Effect.Effect<Account, SuspensionUnchanged> => {
+  if (self.suspension === undefined) {
+    return Effect.fail(new SuspensionUnchanged({ subject: self.accountId, suspended: false }))
+  }
+  const { suspension: _lifted, ...rest } = appendLog(self, at, "account reinstated by an operator", {})
+  return Effect.succeed(rest)
+}

@@ -1,18 +1,22 @@
 /**
  * The operator's hand on accounts: list and search them, open one with its limit, set a limit
- * directly, and register a special number (112-style) for the public body that owns it — the one
- * registration that is ACTIVE at once, because an operator's decision is its proof.
+ * directly, suspend and reinstate an account or one of its numbers, and register a special number
+ * (112-style) for the public body that owns it — the one registration that is ACTIVE at once,
+ * because an operator's decision is its proof.
  */
-import { Context, Effect, Layer, Option, Result } from "effect"
+import { Cache, Context, Duration, Effect, Layer, Option, Result } from "effect"
 import * as Account from "./Account.ts"
 import { type Actor, operatorActor } from "./AuditEntry.ts"
 import * as Identifier from "./Identifier.ts"
-import { eventOf, requireAccount, retryOnConflict, stamp } from "./internal/unitOfWork.ts"
-import { InvalidPhoneNumber, validate } from "./PhoneNumber.ts"
+import { eventOf, requireAccount, requireSenderId, retryOnConflict, stamp } from "./internal/unitOfWork.ts"
+import { InvalidPhoneNumber, lookupKey, validate } from "./PhoneNumber.ts"
 import { RegistryPolicy } from "./RegistryPolicy.ts"
 import * as SenderId from "./SenderId.ts"
-import { SenderIdAlreadyRegistered } from "./SenderIdError.ts"
+import { AccountSuspended, SenderIdAlreadyRegistered } from "./SenderIdError.ts"
 import { type AccountQuery, SenderIdRepository } from "./SenderIdRepository.ts"
+
+/** How long an instance trusts what it read about an account's suspension. */
+export const SUSPENSION_CACHE_TTL = Duration.seconds(5)
 
 export class Accounts extends Context.Service<Accounts>()("@senderid/domain/Accounts", {
   make: Effect.gen(function* () {
@@ -88,11 +92,126 @@ export class Accounts extends Context.Service<Accounts>()("@senderid/domain/Acco
       return senderId
     })
 
+    // Read on every customer request, so kept for a few seconds per instance: a suspension made on
+    // another instance applies here within `SUSPENSION_CACHE_TTL`, one made here at once.
+    const suspensions = yield* Cache.make({
+      capacity: 10_000,
+      timeToLive: SUSPENSION_CACHE_TTL,
+      lookup: (accountId: string) =>
+        repository
+          .findAccount(accountId)
+          .pipe(Effect.map(Option.flatMap((account) => Option.fromUndefinedOr(account.suspension))))
+    })
+
+    /** Fails with `AccountSuspended` while an operator suspends the account. */
+    const assertNotSuspended = (accountId: string) =>
+      Cache.get(suspensions, accountId).pipe(
+        Effect.flatMap(
+          Option.match({
+            onNone: () => Effect.void,
+            onSome: (suspension) =>
+              Effect.fail(new AccountSuspended({ accountId, reason: suspension.reason }))
+          })
+        )
+      )
+
+    const suspend = Effect.fn("Accounts.suspend")(function* (
+      operatorId: string,
+      accountId: string,
+      reason: string
+    ) {
+      const next = yield* retryOnConflict(
+        Effect.gen(function* () {
+          const account = yield* requireAccount(repository, accountId)
+          const at = yield* stamp(operatorActor(operatorId))
+          const suspended = yield* Account.suspend(account, reason, operatorId, at)
+          yield* repository.commit([
+            { _tag: "UpdateAccount", account: suspended },
+            yield* eventOf("account.suspended", accountId, at, { reason })
+          ])
+          return suspended
+        })
+      )
+      yield* Cache.invalidate(suspensions, accountId)
+      return next
+    })
+
+    const reinstate = Effect.fn("Accounts.reinstate")(function* (operatorId: string, accountId: string) {
+      const next = yield* retryOnConflict(
+        Effect.gen(function* () {
+          const account = yield* requireAccount(repository, accountId)
+          const at = yield* stamp(operatorActor(operatorId))
+          const reinstated = yield* Account.reinstate(account, at)
+          yield* repository.commit([
+            { _tag: "UpdateAccount", account: reinstated },
+            yield* eventOf("account.reinstated", accountId, at, {})
+          ])
+          return reinstated
+        })
+      )
+      yield* Cache.invalidate(suspensions, accountId)
+      return next
+    })
+
+    const suspendNumber = Effect.fn("Accounts.suspendNumber")(function* (
+      operatorId: string,
+      accountId: string,
+      phoneNumber: string,
+      reason: string
+    ) {
+      return yield* retryOnConflict(
+        Effect.gen(function* () {
+          const current = yield* requireSenderId(repository, accountId, lookupKey(phoneNumber))
+          const at = yield* stamp(operatorActor(operatorId))
+          const next = yield* SenderId.suspend(current, reason, operatorId, at)
+          yield* repository.commit([
+            { _tag: "UpdateSenderId", senderId: next },
+            yield* eventOf("senderid.suspended", accountId, at, {
+              phoneNumber: next.phoneNumber,
+              statusBefore: current.status,
+              reason
+            })
+          ])
+          return { ...next, version: next.version + 1 }
+        })
+      )
+    })
+
+    const liftNumberSuspension = Effect.fn("Accounts.liftNumberSuspension")(function* (
+      operatorId: string,
+      accountId: string,
+      phoneNumber: string
+    ) {
+      return yield* retryOnConflict(
+        Effect.gen(function* () {
+          const current = yield* requireSenderId(repository, accountId, lookupKey(phoneNumber))
+          const at = yield* stamp(operatorActor(operatorId))
+          const next = yield* SenderId.liftSuspension(current, at)
+          yield* repository.commit([
+            { _tag: "UpdateSenderId", senderId: next },
+            yield* eventOf("senderid.suspension_lifted", accountId, at, { phoneNumber: next.phoneNumber })
+          ])
+          return { ...next, version: next.version + 1 }
+        })
+      )
+    })
+
     /** Accounts in id order, a page at a time, optionally searched by part of the id. */
     const list = (query: AccountQuery) =>
       repository.listAccounts(query).pipe(Effect.withSpan("Accounts.list"))
 
-    return { open, ensure, setLimit, registerSpecialNumber, list }
+    return {
+      open,
+      ensure,
+      setLimit,
+      registerSpecialNumber,
+      list,
+      suspend,
+      reinstate,
+      assertNotSuspended,
+      suspendNumber,
+      liftNumberSuspension
+    }
   })
 }) {
   static readonly layer = Layer.effect(Accounts, Accounts.make)

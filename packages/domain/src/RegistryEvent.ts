@@ -13,9 +13,13 @@ export const RegistryEventType = Schema.Literals([
   "senderid.extended",
   "senderid.deleted",
   "senderid.duplicated",
+  "senderid.suspended",
+  "senderid.suspension_lifted",
   "review.requested",
   "review.decided",
-  "account.limit_changed"
+  "account.limit_changed",
+  "account.suspended",
+  "account.reinstated"
 ])
 export type RegistryEventType = typeof RegistryEventType.Type
 

@@ -16,13 +16,17 @@ import {
   EvidenceReviewPending,
   type ReasonRequired,
   type ReviewAlreadyDecided,
+  SenderIdSuspended,
   StatusChangeNotAllowed,
+  SuspensionNotAllowed,
+  SuspensionUnchanged,
   UnlockAlreadyApproved,
   UnlockAlreadyRequested,
   UnlockNotAllowed,
   UnlockRequestNotFound,
   VerificationNotAllowed
 } from "./SenderIdError.ts"
+import { Suspension } from "./Suspension.ts"
 
 export const SenderIdStatus = Schema.Literals([
   "PENDING",
@@ -82,6 +86,8 @@ export const SenderId = Schema.Struct({
   /** The latest ARS call placed to the number (absent before the first): only its challenge may be
    * answered, and calls are rationed per interval and per 24 hours. */
   arsCall: Schema.optionalKey(ArsCall),
+  /** Present while an operator suspends the number. */
+  suspension: Schema.optionalKey(Suspension),
   dateCreated: Schema.Number,
   dateUpdated: Schema.Number,
   version: Schema.Number
@@ -104,6 +110,7 @@ const VERIFIABLE: ReadonlyArray<SenderIdStatus> = ["PENDING", "EXPIRED", "REJECT
 
 /** What the owner must do next, in SOLAPI's `necessaryMeasures` vocabulary. */
 export const necessaryMeasures = (self: SenderId): ReadonlyArray<string> => {
+  if (self.suspension !== undefined) return ["SUSPENDED"]
   switch (self.status) {
     case "DUPLICATED":
       return ["DUPLICATED"]
@@ -188,16 +195,21 @@ export const registerByOperator = (input: {
   log: [auditEntry(input.at, "sender ID registered and verified by an operator", null, "ACTIVE")]
 })
 
-/** Ownership proof may start only from PENDING, EXPIRED or REJECTED. A DUPLICATED number must
- * first have its duplicate-unlock request approved (which moves it to PENDING). */
-export const assertVerifiable = (self: SenderId): Effect.Effect<void, VerificationNotAllowed> =>
-  VERIFIABLE.includes(self.status)
-    ? Effect.void
-    : Effect.fail(new VerificationNotAllowed({ phoneNumber: self.phoneNumber, status: self.status }))
+/** Ownership proof may start only from PENDING, EXPIRED or REJECTED, and never while an operator
+ * suspends the number. A DUPLICATED number must first have its duplicate-unlock request approved
+ * (which moves it to PENDING). */
+export const assertVerifiable = (
+  self: SenderId
+): Effect.Effect<void, VerificationNotAllowed | SenderIdSuspended> =>
+  self.suspension !== undefined
+    ? Effect.fail(suspendedError(self, self.suspension))
+    : VERIFIABLE.includes(self.status)
+      ? Effect.void
+      : Effect.fail(new VerificationNotAllowed({ phoneNumber: self.phoneNumber, status: self.status }))
 
 export const assertArsAllowed = (
   self: SenderId
-): Effect.Effect<void, VerificationNotAllowed | ArsNotAllowed> =>
+): Effect.Effect<void, VerificationNotAllowed | ArsNotAllowed | SenderIdSuspended> =>
   proofMethods(self).includes("ARS")
     ? assertVerifiable(self)
     : Effect.fail(new ArsNotAllowed({ phoneNumber: self.phoneNumber, category: self.category }))
@@ -268,14 +280,14 @@ export const verifyByArs = (
   self: SenderId,
   activeTtl: Duration.Duration,
   at: At
-): Effect.Effect<SenderId, VerificationNotAllowed | ArsNotAllowed> =>
+): Effect.Effect<SenderId, VerificationNotAllowed | ArsNotAllowed | SenderIdSuspended> =>
   assertArsAllowed(self).pipe(Effect.as(activate(self, "ARS", activeTtl, at, "verified by ARS call")))
 
 export const submitEvidence = (
   self: SenderId,
   submission: { readonly approvalId: string; readonly documents: ReadonlyArray<string> },
   at: At
-): Effect.Effect<SenderId, VerificationNotAllowed | EvidenceReviewPending> =>
+): Effect.Effect<SenderId, VerificationNotAllowed | EvidenceReviewPending | SenderIdSuspended> =>
   Effect.gen(function* () {
     yield* assertVerifiable(self)
     const pending = self.approvalDocuments.find((s) => s.status === "PENDING")
@@ -307,7 +319,7 @@ export const decideEvidence = (
   at: At
 ): Effect.Effect<
   SenderId,
-  ApprovalNotFound | ReviewAlreadyDecided | ReasonRequired | VerificationNotAllowed
+  ApprovalNotFound | ReviewAlreadyDecided | ReasonRequired | VerificationNotAllowed | SenderIdSuspended
 > =>
   Effect.gen(function* () {
     const submission = self.approvalDocuments.find((s) => s.approvalId === approvalId)
@@ -335,7 +347,8 @@ export const setStatus = (
   self: SenderId,
   to: SenderIdStatus,
   at: At
-): Effect.Effect<SenderId, StatusChangeNotAllowed> => {
+): Effect.Effect<SenderId, StatusChangeNotAllowed | SenderIdSuspended> => {
+  if (self.suspension !== undefined) return Effect.fail(suspendedError(self, self.suspension))
   const allowed =
     (self.status === "ACTIVE" && to === "INACTIVE") ||
     (self.status === "INACTIVE" && to === "ACTIVE" && (self.expireAt === null || self.expireAt > at.now))
@@ -346,10 +359,15 @@ export const setStatus = (
 
 /** An ACTIVE number must be switched off before it can be deleted, so a number in use never
  * vanishes by one mistaken call. Returns the final audit entry kept after the deletion. */
-export const markDeleted = (self: SenderId, at: At): Effect.Effect<SenderId, DeleteNotAllowed> =>
-  self.status === "ACTIVE"
-    ? Effect.fail(new DeleteNotAllowed({ phoneNumber: self.phoneNumber, status: self.status }))
-    : Effect.succeed(appendLog(self, at, "sender ID deleted", {}))
+export const markDeleted = (
+  self: SenderId,
+  at: At
+): Effect.Effect<SenderId, DeleteNotAllowed | SenderIdSuspended> =>
+  self.suspension !== undefined
+    ? Effect.fail(suspendedError(self, self.suspension))
+    : self.status === "ACTIVE"
+      ? Effect.fail(new DeleteNotAllowed({ phoneNumber: self.phoneNumber, status: self.status }))
+      : Effect.succeed(appendLog(self, at, "sender ID deleted", {}))
 
 export const requestUnlock = (
   self: SenderId,
@@ -430,8 +448,9 @@ export const displace = (self: SenderId, pendingTtl: Duration.Duration, at: At):
     unlockDuplicate: null
   })
 
-/** Whether the number may still be proven (PENDING, EXPIRED, REJECTED). */
-export const isVerifiable = (self: SenderId): boolean => VERIFIABLE.includes(self.status)
+/** Whether the number may still be proven (PENDING, EXPIRED, REJECTED), and is not suspended. */
+export const isVerifiable = (self: SenderId): boolean =>
+  VERIFIABLE.includes(self.status) && self.suspension === undefined
 
 /** Another account proved the number while this registration waited: it is DUPLICATED from now,
  * which is what lets it ask for a duplicate-unlock. */
@@ -479,4 +498,37 @@ export const pendingReviews = (self: SenderId): ReadonlyArray<Review.QueuedRevie
     })
   }
   return queued
+}
+
+const suspendedError = (self: SenderId, suspension: Suspension) =>
+  new SenderIdSuspended({ phoneNumber: self.phoneNumber, reason: suspension.reason })
+
+/** An operator's suspension: a held number (ACTIVE or INACTIVE) becomes INACTIVE and stays so,
+ * held by its account, until the operator lifts it. */
+export const suspend = (
+  self: SenderId,
+  reason: string,
+  operatorId: string,
+  at: At
+): Effect.Effect<SenderId, SuspensionNotAllowed | SuspensionUnchanged> => {
+  if (self.suspension !== undefined) {
+    return Effect.fail(new SuspensionUnchanged({ subject: self.phoneNumber, suspended: true }))
+  }
+  if (!holds(self))
+    return Effect.fail(new SuspensionNotAllowed({ subject: self.phoneNumber, status: self.status }))
+  return Effect.succeed(
+    appendLog(self, at, `suspended by an operator: ${reason}`, {
+      status: "INACTIVE",
+      suspension: { reason, operatorId, since: at.now }
+    })
+  )
+}
+
+/** Lifts the suspension; the number stays INACTIVE (or EXPIRED) for its owner to switch back on. */
+export const liftSuspension = (self: SenderId, at: At): Effect.Effect<SenderId, SuspensionUnchanged> => {
+  if (self.suspension === undefined) {
+    return Effect.fail(new SuspensionUnchanged({ subject: self.phoneNumber, suspended: false }))
+  }
+  const { suspension: _lifted, ...rest } = appendLog(self, at, "suspension lifted by an operator", {})
+  return Effect.succeed(rest)
 }

@@ -240,3 +240,27 @@ export class WebhookEndpointNotFound extends Schema.TaggedError<WebhookEndpointN
   "WebhookEndpointNotFound",
   { accountId: Schema.String, endpointId: Schema.String }
 ) {}
+
+/** An operator suspended the number: its owner cannot switch, delete or re-verify it meanwhile. */
+export class SenderIdSuspended extends Schema.TaggedError<SenderIdSuspended>()("SenderIdSuspended", {
+  phoneNumber: Schema.String,
+  reason: Schema.String
+}) {}
+
+/** An operator suspended the account: its keys are refused on the customer routes. */
+export class AccountSuspended extends Schema.TaggedError<AccountSuspended>()("AccountSuspended", {
+  accountId: Schema.String,
+  reason: Schema.String
+}) {}
+
+/** Only a number its account holds (ACTIVE or INACTIVE) can be suspended. */
+export class SuspensionNotAllowed extends Schema.TaggedError<SuspensionNotAllowed>()("SuspensionNotAllowed", {
+  subject: Schema.String,
+  status: Schema.String
+}) {}
+
+/** Lifting a suspension that is not there, or suspending what already is. */
+export class SuspensionUnchanged extends Schema.TaggedError<SuspensionUnchanged>()("SuspensionUnchanged", {
+  subject: Schema.String,
+  suspended: Schema.Boolean
+}) {}

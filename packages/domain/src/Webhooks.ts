@@ -6,7 +6,7 @@
  * attempts run out. Customers and operators read deliveries and their attempts.
  */
 import { Clock, Context, Duration, Effect, Layer, Option, Random } from "effect"
-import { EventPublisher, EventPublishFailed } from "./EventPublisher.ts"
+import { EventPublisher, type EventPublisherShape, EventPublishFailed } from "./EventPublisher.ts"
 import * as Identifier from "./Identifier.ts"
 import type { RegistryEvent, RegistryEventType } from "./RegistryEvent.ts"
 import { InvalidWebhookUrl, WebhookEndpointLimitReached, WebhookEndpointNotFound } from "./SenderIdError.ts"
@@ -37,6 +37,16 @@ export interface DeliveryReport {
   /** Deliveries given up on with this attempt. */
   readonly failed: number
 }
+
+/** The publisher side of `Webhooks`: a relayed batch becomes deliveries (see `publishToEach` to
+ * combine it with another publisher). */
+export const publisherOf = (webhooks: Webhooks["Service"]): EventPublisherShape => ({
+  publish: (events) =>
+    webhooks.enqueue(events).pipe(
+      Effect.asVoid,
+      Effect.mapError((cause) => new EventPublishFailed({ cause }))
+    )
+})
 
 export class Webhooks extends Context.Service<Webhooks>()("@senderid/domain/Webhooks", {
   make: Effect.gen(function* () {
@@ -175,16 +185,6 @@ export class Webhooks extends Context.Service<Webhooks>()("@senderid/domain/Webh
   /** An `EventPublisher` that turns relayed events into webhook deliveries. */
   static readonly publisher: Layer.Layer<EventPublisher, never, Webhooks> = Layer.effect(
     EventPublisher,
-    Webhooks.use((webhooks) =>
-      Effect.succeed(
-        EventPublisher.of({
-          publish: (events) =>
-            webhooks.enqueue(events).pipe(
-              Effect.asVoid,
-              Effect.mapError((cause) => new EventPublishFailed({ cause }))
-            )
-        })
-      )
-    )
+    Webhooks.use((webhooks) => Effect.succeed(EventPublisher.of(publisherOf(webhooks))))
   )
 }

@@ -30,9 +30,16 @@ export * as SenderId from "./SenderId.ts"
 export * from "./SenderIdError.ts"
 export * from "./SenderIdRepository.ts"
 export * from "./SenderIds.ts"
+export * as Suspension from "./Suspension.ts"
 export * from "./UsedSignatures.ts"
 export * from "./VoiceCallProvider.ts"
 export * as Webhook from "./Webhook.ts"
 export * from "./WebhookStore.ts"
-export { type DeliveryReport, WebhookPolicy, type WebhookPolicyShape, Webhooks } from "./Webhooks.ts"
+export {
+  type DeliveryReport,
+  publisherOf as webhookPublisherOf,
+  WebhookPolicy,
+  type WebhookPolicyShape,
+  Webhooks
+} from "./Webhooks.ts"
 export * from "./WebhookTransport.ts"

@@ -5,10 +5,10 @@
  */
 import { Clock, Effect, Option, Schedule } from "effect"
 import type { Account } from "../Account.ts"
-import type { Actor } from "../AuditEntry.ts"
+import { type Actor, type At, RequestContext } from "../AuditEntry.ts"
 import * as Identifier from "../Identifier.ts"
 import type { RegistryEventType } from "../RegistryEvent.ts"
-import type { At, SenderId } from "../SenderId.ts"
+import type { SenderId } from "../SenderId.ts"
 import { AccountNotFound, SenderIdNotFound } from "../SenderIdError.ts"
 import type { Change, SenderIdRepositoryShape } from "../SenderIdRepository.ts"
 
@@ -23,8 +23,18 @@ export const retryOnConflict = <A, E extends { readonly _tag: string }, R>(
     schedule: Schedule.exponential("1 millis", 1.5).pipe(Schedule.jittered)
   })
 
+/** Stamps a change by `actor` with the clock and the current request: the key it was signed with
+ * joins an account's or operator's actor, and the request id joins every entry. */
 export const stamp = (actor: Actor): Effect.Effect<At> =>
-  Clock.currentTimeMillis.pipe(Effect.map((now) => ({ now, actor })))
+  Effect.gen(function* () {
+    const now = yield* Clock.currentTimeMillis
+    const request = yield* RequestContext
+    const keyed =
+      actor.type !== "SYSTEM" && request.apiKey !== undefined ? { ...actor, apiKey: request.apiKey } : actor
+    return request.requestId === undefined
+      ? { now, actor: keyed }
+      : { now, actor: keyed, requestId: request.requestId }
+  })
 
 export const eventOf = (
   type: RegistryEventType,

@@ -52,6 +52,19 @@ export const repositoryConformance = (
           })
         )
 
+        it.effect("stores an account's suspension and reads it back unchanged", () =>
+          Effect.gen(function* () {
+            const account = yield* openAccount(7)
+            const suspended = {
+              ...account,
+              suspension: { reason: "미납", operatorId: "alice", since: Fixture.NOW }
+            }
+            yield* commit({ _tag: "UpdateAccount", account: suspended })
+            const found = Option.getOrThrow(yield* withRepository((r) => r.findAccount(account.accountId)))
+            assert.deepStrictEqual(found, { ...suspended, version: account.version + 1 })
+          })
+        )
+
         it.effect("reports a missing account as none", () =>
           Effect.gen(function* () {
             const found = yield* withRepository((r) => r.findAccount(Fixture.accountId()))
@@ -131,7 +144,31 @@ export const repositoryConformance = (
                 placedAt: Fixture.NOW,
                 callsInWindow: 2,
                 windowStartedAt: Fixture.NOW - 60_000
-              }
+              },
+              suspension: { reason: "스팸 신고", operatorId: "alice", since: Fixture.NOW + 3 },
+              // Entries made through the API carry the key and the request; the sweep's carry neither.
+              log: [
+                {
+                  ...(base.log[0] as SenderId["log"][number]),
+                  actor: { type: "ACCOUNT" as const, id: account.accountId, apiKey: "NCSAYU7YDBXYORXC" },
+                  requestId: "0f6c1c1e-7a3e-4c8e-9d1b-2a8f3c4d5e6f"
+                },
+                {
+                  createAt: Fixture.NOW + 1,
+                  message: "reviewed",
+                  actor: { type: "OPERATOR" as const, id: "alice", apiKey: "NCSOPERATOR0001" },
+                  statusBefore: "PENDING",
+                  statusAfter: "PENDING",
+                  requestId: "req-2"
+                },
+                {
+                  createAt: Fixture.NOW + 2,
+                  message: "swept",
+                  actor: { type: "SYSTEM" as const, id: "senderid" },
+                  statusBefore: "PENDING",
+                  statusAfter: "PENDING"
+                }
+              ]
             }
             yield* commit({ _tag: "InsertSenderId", senderId: rich })
             const found = yield* withRepository((r) => r.findSenderId(account.accountId, rich.phoneNumber))
