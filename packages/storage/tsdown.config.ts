@@ -11,7 +11,8 @@ export default defineConfig({
     "src/idempotencyKeys.ts",
     "src/fileBlobStore.ts",
     "src/sqlBlobStore.ts",
-    "src/apiKeys.ts"
+    "src/apiKeys.ts",
+    "src/webhooks.ts"
   ],
   format: "esm",
   dts: true,

@@ -130,6 +130,13 @@ export const challengeLookupStatements = (dialect: "sqlite" | "pg"): ReadonlyArr
   "CREATE INDEX challenges_by_number ON challenges (phone_number, placed_at)"
 ]
 
+/** Audit entries name the request that made a change and the API key it was signed with. Entries
+ * written before have neither, as entries made outside a request (the sweep) never do. */
+export const auditRequestStatements = (): ReadonlyArray<string> => [
+  "ALTER TABLE audit_entries ADD COLUMN request_id TEXT",
+  "ALTER TABLE audit_entries ADD COLUMN api_key TEXT"
+]
+
 /**
  * The operator's review queue: every PENDING review (`SenderId.pendingReviews`,
  * `Account.pendingReviews`) as a row filed under its aggregate (`subject`: the sender ID's handle
@@ -206,6 +213,60 @@ const reviewQueueBackfill = (dialect: "sqlite" | "pg"): ReadonlyArray<string> =>
   ]
 }
 
+/**
+ * Webhooks (`webhooks.ts`): endpoints, their deliveries, and every attempt of a delivery.
+ * `lease_until` is when a delivery's claim runs out, 0 when it has none. Deliveries are read in two
+ * orders, each served by an index: due for a claim (PENDING, in claim order), and newest first —
+ * all of them, or an account's, an endpoint's or a status's. Ids are "C" on PostgreSQL so
+ * claims and pages follow code-unit order like every adapter (and an id column is compared only with
+ * another of the same collation).
+ */
+export const webhookStatements = (dialect: "sqlite" | "pg"): ReadonlyArray<string> => {
+  const bigint = dialect === "pg" ? "BIGINT" : "INTEGER"
+  const id = dialect === "pg" ? 'TEXT COLLATE "C"' : "TEXT"
+  return [
+    `CREATE TABLE webhook_endpoints (
+      endpoint_id ${id} PRIMARY KEY,
+      account_id TEXT NOT NULL,
+      url TEXT NOT NULL,
+      events TEXT NOT NULL,
+      secret TEXT NOT NULL,
+      date_created ${bigint} NOT NULL
+    )`,
+    "CREATE INDEX webhook_endpoints_by_account ON webhook_endpoints (account_id, date_created, endpoint_id)",
+    `CREATE TABLE webhook_deliveries (
+      delivery_id ${id} PRIMARY KEY,
+      endpoint_id ${id} NOT NULL,
+      account_id TEXT NOT NULL,
+      event_id TEXT NOT NULL,
+      event_type TEXT NOT NULL,
+      payload TEXT NOT NULL,
+      status TEXT NOT NULL CHECK (status IN ('PENDING', 'DELIVERED', 'FAILED')),
+      attempts INTEGER NOT NULL,
+      next_attempt_at ${bigint} NOT NULL,
+      lease_until ${bigint} NOT NULL DEFAULT 0,
+      date_created ${bigint} NOT NULL,
+      date_updated ${bigint} NOT NULL
+    )`,
+    // Not partial on PENDING: SQLite's planner, without statistics, prefers `_by_status` (an equality)
+    // to a partial index's range, and then sorts every pending delivery to pick a claim's few.
+    "CREATE INDEX webhook_deliveries_due ON webhook_deliveries (status, next_attempt_at, delivery_id)",
+    "CREATE INDEX webhook_deliveries_by_age ON webhook_deliveries (date_created, delivery_id)",
+    "CREATE INDEX webhook_deliveries_by_account ON webhook_deliveries (account_id, date_created, delivery_id)",
+    "CREATE INDEX webhook_deliveries_by_endpoint ON webhook_deliveries (endpoint_id, date_created, delivery_id)",
+    "CREATE INDEX webhook_deliveries_by_status ON webhook_deliveries (status, date_created, delivery_id)",
+    `CREATE TABLE webhook_attempts (
+      delivery_id ${id} NOT NULL,
+      attempt INTEGER NOT NULL,
+      at ${bigint} NOT NULL,
+      duration_ms INTEGER NOT NULL,
+      http_status INTEGER,
+      error TEXT,
+      PRIMARY KEY (delivery_id, attempt)
+    )`
+  ]
+}
+
 const dialectOf = (sql: SqlClient.SqlClient) =>
   sql.onDialectOrElse({ pg: () => "pg" as const, orElse: () => "sqlite" as const })
 
@@ -220,7 +281,9 @@ export const migrations = Migrator.fromRecord({
   "2_server_stores": applying(serverStoreStatements),
   "3_usable_numbers": applying(usableNumbersStatements),
   "4_challenge_lookup": applying(challengeLookupStatements),
-  "5_review_queue": applying(reviewQueueStatements)
+  "5_review_queue": applying(reviewQueueStatements),
+  "6_webhooks": applying(webhookStatements),
+  "7_audit_request": applying(auditRequestStatements)
 })
 
 /** Applies every migration not applied yet, each in its own transaction; safe to run at every start. */

@@ -28,11 +28,13 @@ import {
 import { makeReads } from "./internal/reads.ts"
 import type { AuditRow } from "./internal/rows.ts"
 import {
+  auditRequestStatements,
   challengeLookupStatements,
   registryStatements,
   reviewQueueStatements,
   serverStoreStatements,
-  usableNumbersStatements
+  usableNumbersStatements,
+  webhookStatements
 } from "./Migrations.ts"
 
 /** The migrations' bookkeeping table, shaped like the one Effect's migrator keeps elsewhere. */
@@ -62,7 +64,9 @@ const migrations: ReadonlyArray<{
   // ALTER TABLE is not replayable, but a start that loses the race is refused whole by the record insert.
   { id: 4, name: "4_challenge_lookup", statements: challengeLookupStatements("sqlite").map(ifNotExists) },
   // The backfill skips reviews already queued, so a replay adds nothing twice.
-  { id: 5, name: "5_review_queue", statements: reviewQueueStatements("sqlite").map(ifNotExists) }
+  { id: 5, name: "5_review_queue", statements: reviewQueueStatements("sqlite").map(ifNotExists) },
+  { id: 6, name: "6_webhooks", statements: webhookStatements("sqlite").map(ifNotExists) },
+  { id: 7, name: "7_audit_request", statements: auditRequestStatements() }
 ]
 
 const onDatabase = <A>(operation: string, run: () => Promise<A>) =>

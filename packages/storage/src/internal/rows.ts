@@ -31,14 +31,21 @@ export interface AuditRow {
   readonly actor_id: string
   readonly status_before: string | null
   readonly status_after: string | null
+  /** Both null on entries made outside a request, and on every entry from before `7_audit_request`. */
+  readonly request_id?: string | null
+  readonly api_key?: string | null
 }
 
 export const auditEntryOf = (row: AuditRow): unknown => ({
   createAt: int(row.create_at),
   message: row.message,
-  actor: { type: row.actor_type, id: row.actor_id },
+  actor:
+    row.api_key === null || row.api_key === undefined
+      ? { type: row.actor_type, id: row.actor_id }
+      : { type: row.actor_type, id: row.actor_id, apiKey: row.api_key },
   statusBefore: row.status_before,
-  statusAfter: row.status_after
+  statusAfter: row.status_after,
+  ...(row.request_id === null || row.request_id === undefined ? {} : { requestId: row.request_id })
 })
 
 export const auditRowsOf = (
@@ -55,7 +62,9 @@ export const auditRowsOf = (
     actor_type: entry.actor.type,
     actor_id: entry.actor.id,
     status_before: entry.statusBefore,
-    status_after: entry.statusAfter
+    status_after: entry.statusAfter,
+    request_id: entry.requestId ?? null,
+    api_key: entry.actor.type === "SYSTEM" ? null : (entry.actor.apiKey ?? null)
   }))
 
 export const auditTrailOf = (entries: ReadonlyArray<unknown>) => decodeAuditTrail(entries)
@@ -106,6 +115,7 @@ export const senderIdBody = (s: SenderId.SenderId) =>
     unlockDuplicate: s.unlockDuplicate,
     autoExtension: s.autoExtension,
     ...(s.arsCall === undefined ? {} : { arsCall: s.arsCall }),
+    ...(s.suspension === undefined ? {} : { suspension: s.suspension }),
     dateUpdated: s.dateUpdated
   })
 
@@ -136,6 +146,7 @@ export interface AccountRow {
 export const accountBody = (a: Account.Account) =>
   JSON.stringify({
     limitationRequests: a.limitationRequests,
+    ...(a.suspension === undefined ? {} : { suspension: a.suspension }),
     dateCreated: a.dateCreated,
     dateUpdated: a.dateUpdated
   })

@@ -42,7 +42,15 @@ describe("D1 migrations", () => {
       )
       assert.deepStrictEqual(
         [...starts.flat()].sort(),
-        ["1_registry", "2_server_stores", "3_usable_numbers", "4_challenge_lookup", "5_review_queue"],
+        [
+          "1_registry",
+          "2_server_stores",
+          "3_usable_numbers",
+          "4_challenge_lookup",
+          "5_review_queue",
+          "6_webhooks",
+          "7_audit_request"
+        ],
         "exactly one start applies each migration"
       )
       assert.deepStrictEqual(yield* D1.migrate(env.FRESH_DB), [])
@@ -54,7 +62,9 @@ describe("D1 migrations", () => {
         { migration_id: 2, name: "2_server_stores" },
         { migration_id: 3, name: "3_usable_numbers" },
         { migration_id: 4, name: "4_challenge_lookup" },
-        { migration_id: 5, name: "5_review_queue" }
+        { migration_id: 5, name: "5_review_queue" },
+        { migration_id: 6, name: "6_webhooks" },
+        { migration_id: 7, name: "7_audit_request" }
       ])
     })
   )

@@ -70,9 +70,12 @@ export const insertLegacyRows = ({ account, senderIds }: LegacyAggregates) =>
     yield* sql`INSERT INTO accounts ${sql.insert({ ...accountInsertRow(account), held: senderIds.length })}`
     for (const senderId of senderIds)
       yield* sql`INSERT INTO sender_ids ${sql.insert(senderIdInsertRow(senderId))}`
+    // The audit table of that time had no request_id or api_key (`7_audit_request`).
+    const legacy = (rows: ReadonlyArray<Record<string, unknown>>) =>
+      rows.map(({ request_id: _request, api_key: _key, ...row }) => row)
     const logs = [
-      auditRowsOf(accountSubject(account.accountId), account.accountId, account.log),
-      ...senderIds.map((s) => auditRowsOf(s.handleKey, s.accountId, s.log))
+      legacy(auditRowsOf(accountSubject(account.accountId), account.accountId, account.log)),
+      ...senderIds.map((s) => legacy(auditRowsOf(s.handleKey, s.accountId, s.log)))
     ]
     for (const rows of logs) {
       if (Arr.isReadonlyArrayNonEmpty(rows)) yield* sql`INSERT INTO audit_entries ${sql.insert(rows)}`
