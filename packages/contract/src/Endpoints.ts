@@ -4,17 +4,22 @@
  * generated from it and the client is typed by it, so the three cannot disagree.
  */
 import type { Schema } from "effect"
+import * as OperatorRequests from "./OperatorRequests.ts"
+import * as OperatorWire from "./OperatorWire.ts"
 import * as Requests from "./Requests.ts"
+import * as WebhookWire from "./WebhookWire.ts"
 import * as Wire from "./Wire.ts"
 
 export type HttpMethod = "GET" | "POST" | "PUT" | "DELETE"
 export type CustomerScope = "senderid:read" | "senderid:write"
+/** Operators' keys carry these; they act for no account and reach only `/operator/v1`. */
+export type OperatorScope = "operator:read" | "operator:write"
 
 export interface Endpoint {
   readonly method: HttpMethod
   /** Hono's syntax: `:name` for a path parameter. */
   readonly path: string
-  readonly scope: CustomerScope | null
+  readonly scope: CustomerScope | OperatorScope | null
   readonly summary: string
   /** `true` where SOLAPI's senderid v1 has the same endpoint; `false` for our additions. */
   readonly solapi: boolean
@@ -113,7 +118,7 @@ export const endpoints = {
     solapi: true,
     body: Requests.UpdateNumber,
     success: Wire.AccountBook,
-    errors: [...NUMBER_ERRORS, "FailedToUpdate"]
+    errors: [...NUMBER_ERRORS, "FailedToUpdate", "NumberSuspended"]
   }),
   deleteNumber: endpoint({
     method: "DELETE",
@@ -122,7 +127,7 @@ export const endpoints = {
     summary: "Remove a number that is not ACTIVE",
     solapi: true,
     success: Wire.AccountBook,
-    errors: [...NUMBER_ERRORS, "FailedToDelete"]
+    errors: [...NUMBER_ERRORS, "FailedToDelete", "NumberSuspended"]
   }),
   authenticateNumber: endpoint({
     method: "PUT",
@@ -144,7 +149,8 @@ export const endpoints = {
       "TokenMismatch",
       "ChallengeExpired",
       "ChallengeAttemptsExceeded",
-      "ChallengeAlreadyUsed"
+      "ChallengeAlreadyUsed",
+      "NumberSuspended"
     ]
   }),
   submitApproval: endpoint({
@@ -155,7 +161,7 @@ export const endpoints = {
     solapi: true,
     body: Requests.SubmitApproval,
     success: Wire.AccountBook,
-    errors: [...NUMBER_ERRORS, ...DOCUMENT_ERRORS, "AlreadyRequested"]
+    errors: [...NUMBER_ERRORS, ...DOCUMENT_ERRORS, "AlreadyRequested", "NumberSuspended"]
   }),
   requestUnlock: endpoint({
     method: "POST",
@@ -233,6 +239,266 @@ export const endpoints = {
     body: Requests.DeleteDocuments,
     success: Wire.DeletedDocuments,
     errors: ["InvalidDocumentId", "DocumentInUse"]
+  }),
+  // ---------------------------------------------------------------------------------------------
+  // Webhooks (ours): signed notifications when a review ends, a number changes or a limit moves.
+  registerWebhook: endpoint({
+    method: "POST",
+    path: "/senderid/v1/webhooks",
+    scope: "senderid:write",
+    summary: "Register a webhook endpoint for the event types it wants; its signing secret is shown once",
+    solapi: false,
+    body: Requests.RegisterWebhook,
+    success: WebhookWire.CreatedWebhookEndpoint,
+    errors: ["InvalidWebhookUrl", "WebhookLimitExceeded"]
+  }),
+  listWebhooks: endpoint({
+    method: "GET",
+    path: "/senderid/v1/webhooks",
+    scope: "senderid:read",
+    summary: "The account's webhook endpoints (never their secrets)",
+    solapi: false,
+    success: WebhookWire.WebhookEndpointList,
+    errors: []
+  }),
+  deleteWebhook: endpoint({
+    method: "DELETE",
+    path: "/senderid/v1/webhooks/:endpointId",
+    scope: "senderid:write",
+    summary: "Remove a webhook endpoint with its deliveries",
+    solapi: false,
+    success: WebhookWire.WebhookEndpointView,
+    errors: ["InvalidWebhookId"]
+  }),
+  listWebhookDeliveries: endpoint({
+    method: "GET",
+    path: "/senderid/v1/webhooks/deliveries",
+    scope: "senderid:read",
+    summary: "The account's webhook deliveries, newest first, each with every attempt",
+    solapi: false,
+    query: Requests.DELIVERY_QUERY,
+    success: WebhookWire.DeliveryPage,
+    errors: []
+  }),
+  // ---------------------------------------------------------------------------------------------
+  // Operators (ours): accounts, keys, the review queue, decisions, audit trails, expiries.
+  listAccounts: endpoint({
+    method: "GET",
+    path: "/operator/v1/accounts",
+    scope: "operator:read",
+    summary: "Accounts in id order, searched by part of the id",
+    solapi: false,
+    query: OperatorRequests.ACCOUNT_QUERY,
+    success: OperatorWire.AccountPage,
+    errors: []
+  }),
+  openAccount: endpoint({
+    method: "POST",
+    path: "/operator/v1/accounts",
+    scope: "operator:write",
+    summary: "Open an account with its limit",
+    solapi: false,
+    body: OperatorRequests.OpenAccount,
+    success: Wire.AccountBook,
+    errors: ["AccountAlreadyExists"]
+  }),
+  getAccount: endpoint({
+    method: "GET",
+    path: "/operator/v1/accounts/:accountId",
+    scope: "operator:read",
+    summary: "Any account's book",
+    solapi: false,
+    success: Wire.AccountBook,
+    errors: ["InvalidAccountId"]
+  }),
+  setLimit: endpoint({
+    method: "PUT",
+    path: "/operator/v1/accounts/:accountId/limit",
+    scope: "operator:write",
+    summary: "Set an account's limit directly",
+    solapi: false,
+    body: OperatorRequests.SetLimit,
+    success: Wire.AccountBook,
+    errors: ["InvalidAccountId", "LimitBelowHeld"]
+  }),
+  suspendAccount: endpoint({
+    method: "POST",
+    path: "/operator/v1/accounts/:accountId/suspension",
+    scope: "operator:write",
+    summary:
+      "Suspend an account: its keys get 403 AccountSuspended on every customer route (within 5 s everywhere)",
+    solapi: false,
+    body: OperatorRequests.Suspend,
+    success: OperatorWire.AccountSummary,
+    errors: ["InvalidAccountId", "SuspensionUnchanged"]
+  }),
+  reinstateAccount: endpoint({
+    method: "DELETE",
+    path: "/operator/v1/accounts/:accountId/suspension",
+    scope: "operator:write",
+    summary: "Lift an account's suspension",
+    solapi: false,
+    success: OperatorWire.AccountSummary,
+    errors: ["InvalidAccountId", "SuspensionUnchanged"]
+  }),
+  suspendNumber: endpoint({
+    method: "POST",
+    path: "/operator/v1/accounts/:accountId/numbers/:phoneNumber/suspension",
+    scope: "operator:write",
+    summary: "Suspend a number: INACTIVE, and its owner can neither switch it on, delete nor re-verify it",
+    solapi: false,
+    body: OperatorRequests.Suspend,
+    success: Wire.SenderIdView,
+    errors: [...NUMBER_ERRORS, "SuspensionNotAllowed", "SuspensionUnchanged"]
+  }),
+  liftNumberSuspension: endpoint({
+    method: "DELETE",
+    path: "/operator/v1/accounts/:accountId/numbers/:phoneNumber/suspension",
+    scope: "operator:write",
+    summary: "Lift a number's suspension; it stays INACTIVE for its owner to switch on",
+    solapi: false,
+    success: Wire.SenderIdView,
+    errors: [...NUMBER_ERRORS, "SuspensionUnchanged"]
+  }),
+  listKeys: endpoint({
+    method: "GET",
+    path: "/operator/v1/accounts/:accountId/keys",
+    scope: "operator:read",
+    summary: "An account's API keys, oldest first (never their secrets)",
+    solapi: false,
+    success: OperatorWire.ApiKeyList,
+    errors: ["InvalidAccountId"]
+  }),
+  issueKey: endpoint({
+    method: "POST",
+    path: "/operator/v1/accounts/:accountId/keys",
+    scope: "operator:write",
+    summary: "Issue an API key for an account; its secret is shown once",
+    solapi: false,
+    body: OperatorRequests.IssueKey,
+    success: OperatorWire.IssuedApiKey,
+    errors: ["InvalidAccountId"]
+  }),
+  revokeKey: endpoint({
+    method: "DELETE",
+    path: "/operator/v1/keys/:apiKey",
+    scope: "operator:write",
+    summary: "Revoke a customer's API key (within 5 s on every instance)",
+    solapi: false,
+    success: OperatorWire.ApiKeyView,
+    errors: ["InvalidApiKeyId"]
+  }),
+  registerSpecialNumber: endpoint({
+    method: "POST",
+    path: "/operator/v1/accounts/:accountId/numbers",
+    scope: "operator:write",
+    summary: "Register a number for an account, ACTIVE at once (special numbers for their public owner)",
+    solapi: false,
+    body: OperatorRequests.SpecialNumber,
+    success: Wire.SenderIdView,
+    errors: [
+      "InvalidAccountId",
+      "InvalidPhoneNumber",
+      "AlreadyRegistered",
+      "LimitExceeded",
+      "DuplicatedSenderId"
+    ]
+  }),
+  getAuditTrail: endpoint({
+    method: "GET",
+    path: "/operator/v1/accounts/:accountId/numbers/:phoneNumber/audit",
+    scope: "operator:read",
+    summary: "A sender ID's whole audit trail, with actors and statuses",
+    solapi: false,
+    success: OperatorWire.AuditTrail,
+    errors: [...NUMBER_ERRORS]
+  }),
+  listReviews: endpoint({
+    method: "GET",
+    path: "/operator/v1/reviews",
+    scope: "operator:read",
+    summary: "The review queue: pending evidence, duplicate-unlock and limit requests, oldest first",
+    solapi: false,
+    query: OperatorRequests.REVIEW_QUERY,
+    success: OperatorWire.ReviewPage,
+    errors: []
+  }),
+  decideEvidence: endpoint({
+    method: "POST",
+    path: "/operator/v1/accounts/:accountId/numbers/:phoneNumber/approvals/:approvalId",
+    scope: "operator:write",
+    summary: "Approve (ACTIVE by DOCUMENT) or reject an evidence submission",
+    solapi: false,
+    body: OperatorRequests.Decision,
+    success: OperatorWire.DecidedReview,
+    errors: [...NUMBER_ERRORS, "InvalidApprovalId", "AlreadyDecided", "ReasonRequired", "DuplicatedSenderId"]
+  }),
+  decideUnlock: endpoint({
+    method: "POST",
+    path: "/operator/v1/accounts/:accountId/numbers/:phoneNumber/unlock",
+    scope: "operator:write",
+    summary: "Approve or reject a duplicate-unlock request",
+    solapi: false,
+    body: OperatorRequests.Decision,
+    success: OperatorWire.DecidedReview,
+    errors: [...NUMBER_ERRORS, "UnlockNotRequested", "AlreadyDecided", "ReasonRequired"]
+  }),
+  decideLimitation: endpoint({
+    method: "POST",
+    path: "/operator/v1/accounts/:accountId/limitations/:limitationId",
+    scope: "operator:write",
+    summary: "Approve (the new limit applies) or reject a limit request",
+    solapi: false,
+    body: OperatorRequests.Decision,
+    success: OperatorWire.DecidedReview,
+    errors: ["InvalidAccountId", "InvalidLimitationId", "AlreadyDecided", "ReasonRequired"]
+  }),
+  getAnyDocument: endpoint({
+    method: "GET",
+    path: "/operator/v1/documents/:documentId",
+    scope: "operator:read",
+    summary: "Any account's document metadata",
+    solapi: false,
+    success: Wire.DocumentView,
+    errors: ["InvalidDocumentId"]
+  }),
+  downloadAnyDocument: endpoint({
+    method: "GET",
+    path: "/operator/v1/documents/:documentId/file",
+    scope: "operator:read",
+    summary: "Any account's document bytes, with their real content type",
+    solapi: false,
+    success: Wire.DocumentFile,
+    errors: ["InvalidDocumentId"]
+  }),
+  listExpiring: endpoint({
+    method: "GET",
+    path: "/operator/v1/expiring",
+    scope: "operator:read",
+    summary: "Verified numbers whose verification lapses within N days, soonest first",
+    solapi: false,
+    query: OperatorRequests.EXPIRING_QUERY,
+    success: OperatorWire.ExpiringNumbers,
+    errors: []
+  }),
+  sweepExpiries: endpoint({
+    method: "POST",
+    path: "/operator/v1/expiry/sweep",
+    scope: "operator:write",
+    summary: "Run the expiry sweep now (it also runs on a schedule)",
+    solapi: false,
+    success: OperatorWire.SweepReport,
+    errors: []
+  }),
+  listAnyWebhookDeliveries: endpoint({
+    method: "GET",
+    path: "/operator/v1/webhooks/deliveries",
+    scope: "operator:read",
+    summary: "Webhook deliveries across accounts, newest first, each with every attempt",
+    solapi: false,
+    query: OperatorRequests.OPERATOR_DELIVERY_QUERY,
+    success: WebhookWire.DeliveryPage,
+    errors: []
   }),
   health: endpoint({
     method: "GET",

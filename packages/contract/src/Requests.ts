@@ -3,7 +3,10 @@
  * fields are refused, never ignored) so a field a client hopes to set — `status`, `accountId`,
  * `limit`, `log`, `handleKey` where the request has no such field — can never be honoured.
  */
+import { RegistryEvent } from "@senderid/domain"
 import { Schema } from "effect"
+
+const { RegistryEventType } = RegistryEvent
 
 /** Field names clients sometimes send to set what only the server decides; refused by name. */
 export const FORBIDDEN_FIELDS: ReadonlyArray<string> = ["status", "accountId", "limit", "log", "handleKey"]
@@ -104,6 +107,17 @@ export const MfaData = Schema.Struct({
 }).annotate({ identifier: "MfaData" })
 export type MfaData = typeof MfaData.Type
 
+export const RegisterWebhook = Schema.Struct({
+  url: NonEmptyText(2048).annotate({
+    description: "Where events are POSTed: http(s), no user or password in it.",
+    examples: ["https://hooks.example.com/senderid"]
+  }),
+  events: Schema.Array(RegistryEventType)
+    .check(Schema.isMinLength(1), Schema.isMaxLength(RegistryEventType.literals.length))
+    .annotate({ description: "The event types to deliver." })
+}).annotate({ identifier: "RegisterWebhookRequest" })
+export type RegisterWebhook = typeof RegisterWebhook.Type
+
 /** Query parameters, all optional strings on the wire; the server checks their values. */
 export interface QueryParameter {
   readonly name: string
@@ -129,4 +143,11 @@ export const BOOK_QUERY: ReadonlyArray<QueryParameter> = [
   },
   { name: "startKey", description: "The page to return: the `nextKey` of the previous page." },
   { name: "status", description: "Only sender IDs in this status." }
+]
+
+export const DELIVERY_QUERY: ReadonlyArray<QueryParameter> = [
+  { name: "endpointId", description: "Only deliveries to this endpoint." },
+  { name: "status", description: "`PENDING`, `DELIVERED` or `FAILED`." },
+  { name: "startKey", description: "The page to return: the `nextKey` of the previous page." },
+  { name: "limit", description: "Page size, 1 to 100 (default 20)." }
 ]

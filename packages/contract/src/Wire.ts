@@ -3,10 +3,16 @@
  * Shapes are SOLAPI's senderid v1 (ISO 8601 dates, the whole account book, `unlockDuplicate` with
  * null fields until a request exists); fields SOLAPI lacks are additions, never renames.
  */
-import { type Account, type AccountBook as Book, type Document, SenderId } from "@senderid/domain"
+import {
+  type Account,
+  type AccountBook as Book,
+  type Document,
+  SenderId,
+  type Suspension
+} from "@senderid/domain"
 import { Schema } from "effect"
 
-const IsoDate = Schema.String.annotate({ format: "date-time", description: "ISO 8601, UTC" })
+export const IsoDate = Schema.String.annotate({ format: "date-time", description: "ISO 8601, UTC" })
 const ReviewStatus = Schema.Literals(["PENDING", "APPROVED", "REJECTED"])
 
 export const LogEntry = Schema.Struct({ createAt: IsoDate, message: Schema.String }).annotate({
@@ -47,6 +53,12 @@ export const SenderIdStatus = Schema.Literals([
   "REJECTED"
 ])
 
+export const SuspensionView = Schema.Struct({
+  reason: Schema.String,
+  since: IsoDate
+}).annotate({ identifier: "Suspension", description: "An operator's suspension, with the reason." })
+export type SuspensionView = typeof SuspensionView.Type
+
 export const SenderIdView = Schema.Struct({
   handleKey: Schema.String,
   phoneNumber: Schema.String,
@@ -57,9 +69,12 @@ export const SenderIdView = Schema.Struct({
   approvalDocuments: Schema.Array(ApprovalDocument),
   unlockDuplicate: UnlockDuplicate,
   necessaryMeasures: Schema.Array(Schema.String).annotate({
-    description: "What the owner must do next, e.g. ARS, BUSINESS_DOCUMENTS, DUPLICATED, WAIT_FOR_REVIEW."
+    description:
+      "What the owner must do next, e.g. ARS, BUSINESS_DOCUMENTS, DUPLICATED, WAIT_FOR_REVIEW, SUSPENDED (ask the operator)."
   }),
   autoExtension: Schema.Boolean,
+  /** Present (not null) while an operator suspends the number. */
+  suspension: Schema.NullOr(SuspensionView),
   dateCreated: IsoDate,
   dateUpdated: IsoDate
 }).annotate({ identifier: "SenderId" })
@@ -235,10 +250,14 @@ export const senderIdView = (senderId: SenderId.SenderId): SenderIdView => {
           },
     necessaryMeasures: [...SenderId.necessaryMeasures(senderId)],
     autoExtension: senderId.autoExtension,
+    suspension: suspensionView(senderId.suspension),
     dateCreated: isoDate(senderId.dateCreated),
     dateUpdated: isoDate(senderId.dateUpdated)
   }
 }
+
+export const suspensionView = (suspension: Suspension.Suspension | undefined): SuspensionView | null =>
+  suspension === undefined ? null : { reason: suspension.reason, since: isoDate(suspension.since) }
 
 export const limitationDocument = (request: Account.LimitationRequest): LimitationDocument => ({
   limitationId: request.limitationId,

@@ -5,7 +5,7 @@
  * Every failure leaves as SOLAPI's `{ errorCode, errorMessage }`; internals only reach the log.
  */
 import { type Endpoints as Contract, Endpoints } from "@senderid/contract"
-import { SenderIdRepository } from "@senderid/domain"
+import { Accounts, AuditEntry, SenderIdRepository } from "@senderid/domain"
 import { Cause, Effect, Exit, type ManagedRuntime, type Schema } from "effect"
 import { type Context, Hono } from "hono"
 import { bodyLimit } from "hono/body-limit"
@@ -22,7 +22,10 @@ import { type Failure, failureResponse, jsonResponse } from "./Responses.ts"
 import type { AppServices, Handler, Handlers } from "./Route.ts"
 import { documentHandlers } from "./routes/Documents.ts"
 import { numberHandlers } from "./routes/Numbers.ts"
+import { operatorAccountHandlers } from "./routes/OperatorAccounts.ts"
+import { operatorReviewHandlers } from "./routes/OperatorReviews.ts"
 import { paperHandlers } from "./routes/Papers.ts"
+import { webhookHandlers } from "./routes/Webhooks.ts"
 import type * as Signature from "./Signature.ts"
 
 /** One line per request, for JSON logs. Never carries a secret, a signature or a body. */
@@ -79,6 +82,9 @@ const handlers: Handlers<Contract.EndpointName> = {
   ...numberHandlers,
   ...paperHandlers,
   ...documentHandlers,
+  ...operatorAccountHandlers,
+  ...operatorReviewHandlers,
+  ...webhookHandlers,
   health: () =>
     SenderIdRepository.use((repository) => repository.findAccount("health-check")).pipe(
       Effect.as({ status: "ok", storage: "ok" } as const),
@@ -169,12 +175,22 @@ export const makeApp = <ER>(
       const language = languageOf(c.req.header("accept-language"))
       const program = Effect.gen(function* () {
         let accountId = ""
+        let operatorId = ""
+        let apiKey: string | undefined
         if (endpoint.scope !== null) {
           const credentials = yield* authenticator(c.req.header("authorization"), endpoint.scope, hmacSha256)
           c.set("apiKey", credentials.apiKey)
-          // Operators' keys act for no account: the customer routes are not theirs.
-          if (credentials.accountId === null) return yield* reject("Forbidden", { scope: endpoint.scope })
-          accountId = credentials.accountId
+          apiKey = credentials.apiKey
+          // A key is a customer's or an operator's, never both: each reaches only its own routes,
+          // whatever scopes were written on it.
+          if (endpoint.scope.startsWith("operator:")) {
+            if (credentials.operatorId === null) return yield* reject("Forbidden", { scope: endpoint.scope })
+            operatorId = credentials.operatorId
+          } else {
+            if (credentials.accountId === null) return yield* reject("Forbidden", { scope: endpoint.scope })
+            accountId = credentials.accountId
+            yield* Accounts.use((accounts) => accounts.assertNotSuspended(credentials.accountId ?? ""))
+          }
           const admission = limiter?.take(credentials.apiKey, now())
           if (admission !== undefined && !admission.allowed)
             return yield* tooManyRequests(admission.retryAfterSeconds)
@@ -190,6 +206,7 @@ export const makeApp = <ER>(
               : yield* decodeJson(endpoint.body as Schema.Decoder<unknown>, text)
           const reply = yield* handler({
             accountId,
+            operatorId,
             // The table pairs each endpoint with its handler; the loop below loses that pairing for TypeScript.
             body: body as never,
             param: (name) => c.req.param(name) ?? "",
@@ -203,7 +220,11 @@ export const makeApp = <ER>(
             }
           })
           return reply instanceof Response ? reply : jsonResponse(200, reply)
-        }).pipe(Effect.catchCause((cause) => Effect.sync(() => fail(c, failureResponse(cause, language)))))
+        }).pipe(
+          // Every audit entry this request writes names the request and the key it was signed with.
+          Effect.provideService(AuditEntry.RequestContext, { requestId: c.get("requestId"), apiKey }),
+          Effect.catchCause((cause) => Effect.sync(() => fail(c, failureResponse(cause, language))))
+        )
         const key = endpoint.idempotent === true ? c.req.header("idempotency-key") : undefined
         if (key === undefined) return yield* produce
         return yield* idempotent(

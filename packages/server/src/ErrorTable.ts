@@ -101,6 +101,19 @@ const invalidPhoneNumberKo: Readonly<Record<Domain.PhoneNumber.RejectionRule, st
     "존재하지 않는 번호 대역입니다. 국내 번호는 0(지역번호, 010, 070, 050X, 030, 080)으로 시작하거나 15, 16, 18로 시작하는 8자리 대표번호입니다."
 }
 
+const webhookUrlKo: Readonly<Record<Domain.Webhook.UrlProblem, string>> = {
+  scheme: "웹훅 URL은 http 또는 https로 시작해야 합니다.",
+  format: "웹훅 URL의 형식이 올바르지 않습니다.",
+  credentials: "웹훅 URL에 사용자 이름이나 비밀번호를 넣을 수 없습니다. 서명 헤더로 요청을 확인해 주세요.",
+  privateHost: "사설 주소나 루프백 주소로는 웹훅을 보낼 수 없습니다."
+}
+const webhookUrlEn: Readonly<Record<Domain.Webhook.UrlProblem, string>> = {
+  scheme: "A webhook URL must start with http or https.",
+  format: "The webhook URL is not well formed.",
+  credentials: "A webhook URL may not carry a user name or password; check the signature header instead.",
+  privateHost: "Webhooks cannot be sent to private or loopback addresses."
+}
+
 const retryKo = "잠시 후 다시 시도해 주세요."
 const retryEn = "please try again later."
 const unavailableKo = `일시적으로 요청을 처리할 수 없습니다. ${retryKo}`
@@ -126,6 +139,11 @@ const documentNotFoundEn = (id: string) => `No registered document was found for
  *   `InvalidApprovalId` / `InvalidLimitationId` / `InvalidAccountId` 400, `AccountAlreadyExists` 409.
  * - Limits: `InvalidLimit` 400 (not above the current limit or above the maximum), `LimitBelowHeld` 409.
  * - Documents: `DocumentInUse` 409, `DocumentsRequired` 400, `InvalidFileEncoding` 400.
+ * - Suspensions: `AccountSuspended` 403 (every customer route of a suspended account; nothing the
+ *   key does helps), `NumberSuspended` 409 (the owner's switch, delete or verification of a number
+ *   an operator suspended), `SuspensionNotAllowed` 409, `SuspensionUnchanged` 409.
+ * - Webhooks: `InvalidWebhookUrl` 400, `InvalidWebhookId` 400, `WebhookLimitExceeded` 403 (a quota,
+ *   like `LimitExceeded`).
  * - `ConcurrentModification` 409: reached only after the use case's own retries; the client may retry.
  * - Infrastructure → 503 (the store, blob store, event sink or telephony is down, usually briefly, so
  *   the client should retry): `ServiceUnavailable`, or `VoiceCallFailed` for the ARS call. The
@@ -463,6 +481,69 @@ const domainTable = {
   },
   EventPublishFailed: {
     class: Domain.EventPublishFailed,
+    code: "ServiceUnavailable",
+    status: 503,
+    ko: () => unavailableKo,
+    en: () => unavailableEn
+  },
+  InvalidWebhookUrl: {
+    class: Domain.InvalidWebhookUrl,
+    code: "InvalidWebhookUrl",
+    status: 400,
+    ko: (e) => webhookUrlKo[e.reason],
+    en: (e) => webhookUrlEn[e.reason]
+  },
+  // A quota, like LimitExceeded: removing an endpoint is what helps, not retrying.
+  WebhookEndpointLimitReached: {
+    class: Domain.WebhookEndpointLimitReached,
+    code: "WebhookLimitExceeded",
+    status: 403,
+    ko: (e) => `웹훅 엔드포인트는 계정당 ${e.limit}개까지 등록할 수 있습니다.`,
+    en: (e) => `An account may register at most ${e.limit} webhook endpoints.`
+  },
+  WebhookEndpointNotFound: {
+    class: Domain.WebhookEndpointNotFound,
+    code: "InvalidWebhookId",
+    status: 400,
+    ko: (e) => `등록된 웹훅 엔드포인트를 찾을 수 없습니다. (${clip(e.endpointId)})`,
+    en: (e) => `No webhook endpoint ${clip(e.endpointId)} is registered for this account.`
+  },
+  // The owner's request is refused by the state an operator put the number in: 409, as FailedToUpdate.
+  SenderIdSuspended: {
+    class: Domain.SenderIdSuspended,
+    code: "NumberSuspended",
+    status: 409,
+    ko: (e) => `운영자가 이용을 정지한 발신번호입니다. 사유: ${clip(e.reason)}`,
+    en: (e) => `An operator suspended this number. Reason: ${clip(e.reason)}`
+  },
+  // Nothing this key can do will help until an operator reinstates the account.
+  AccountSuspended: {
+    class: Domain.AccountSuspended,
+    code: "AccountSuspended",
+    status: 403,
+    ko: (e) => `운영자가 이용을 정지한 계정입니다. 사유: ${clip(e.reason)}`,
+    en: (e) => `An operator suspended this account. Reason: ${clip(e.reason)}`
+  },
+  SuspensionNotAllowed: {
+    class: Domain.SuspensionNotAllowed,
+    code: "SuspensionNotAllowed",
+    status: 409,
+    ko: (e) => `사용 중(ACTIVE 또는 INACTIVE)인 번호만 정지할 수 있습니다. (현재 ${e.status})`,
+    en: (e) => `Only a number in use (ACTIVE or INACTIVE) can be suspended; this one is ${e.status}.`
+  },
+  SuspensionUnchanged: {
+    class: Domain.SuspensionUnchanged,
+    code: "SuspensionUnchanged",
+    status: 409,
+    ko: (e) =>
+      e.suspended
+        ? `이미 정지되어 있습니다. (${clip(e.subject)})`
+        : `정지되어 있지 않습니다. (${clip(e.subject)})`,
+    en: (e) =>
+      e.suspended ? `${clip(e.subject)} is already suspended.` : `${clip(e.subject)} is not suspended.`
+  },
+  WebhookStoreError: {
+    class: Domain.WebhookStoreError,
     code: "ServiceUnavailable",
     status: 503,
     ko: () => unavailableKo,

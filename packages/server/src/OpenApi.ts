@@ -142,6 +142,8 @@ export const openApiDocument = (): OpenApiDocument => {
     const codes = [
       ...endpoint.errors,
       ...(endpoint.scope === null ? [] : AUTH_CODES),
+      // A suspended account's keys are refused on every customer route.
+      ...(endpoint.scope?.startsWith("senderid:") ? ["AccountSuspended"] : []),
       ...(endpoint.body === undefined ? [] : BODY_CODES),
       ...(endpoint.query === undefined ? [] : QUERY_CODES),
       ...(endpoint.headers === undefined ? [] : HEADER_CODES),

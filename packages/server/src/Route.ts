@@ -5,12 +5,16 @@
  */
 import type { Endpoints } from "@senderid/contract"
 import type {
+  Accounts,
   ApiKeys,
   Documents,
+  Expiry,
   IdempotencyKeys,
+  Reviews,
   SenderIdRepository,
   SenderIds,
-  UsedSignatures
+  UsedSignatures,
+  Webhooks
 } from "@senderid/domain"
 import type { Effect, Schema } from "effect"
 
@@ -18,14 +22,20 @@ import type { Effect, Schema } from "effect"
 export type AppServices =
   | SenderIds
   | Documents
+  | Accounts
+  | Reviews
+  | Expiry
+  | Webhooks
   | ApiKeys
   | UsedSignatures
   | IdempotencyKeys
   | SenderIdRepository
 
 export interface RouteRequest<E extends Endpoints.Endpoint> {
-  /** The authenticated key's account; empty on the routes that need no authentication. */
+  /** The authenticated customer key's account; empty on operator routes and unauthenticated ones. */
   readonly accountId: string
+  /** The authenticated operator key's operator, the actor of what it changes; empty elsewhere. */
+  readonly operatorId: string
   readonly body: E extends { readonly body: infer S extends Schema.Top } ? S["Type"] : undefined
   /** A path parameter, percent-decoded. */
   readonly param: (name: string) => string

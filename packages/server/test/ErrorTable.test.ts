@@ -223,7 +223,43 @@ const cases: ReadonlyArray<Case> = [
   { error: new Domain.ApiKeyStoreError({ cause: sqlCause }), code: "ServiceUnavailable", status: 503 },
   { error: new Domain.UsedSignatureStoreError({ cause: sqlCause }), code: "ServiceUnavailable", status: 503 },
   { error: new Domain.IdempotencyStoreError({ cause: sqlCause }), code: "ServiceUnavailable", status: 503 },
-  { error: new Domain.EventPublishFailed({ cause: sqlCause }), code: "ServiceUnavailable", status: 503 }
+  { error: new Domain.EventPublishFailed({ cause: sqlCause }), code: "ServiceUnavailable", status: 503 },
+  {
+    error: new Domain.InvalidWebhookUrl({ url: "ftp://example.com/", reason: "scheme" }),
+    code: "InvalidWebhookUrl",
+    status: 400
+  },
+  {
+    error: new Domain.WebhookEndpointLimitReached({ accountId: "acc-1", limit: 10 }),
+    code: "WebhookLimitExceeded",
+    status: 403
+  },
+  {
+    error: new Domain.WebhookEndpointNotFound({ accountId: "acc-1", endpointId: "WHK1" }),
+    code: "InvalidWebhookId",
+    status: 400
+  },
+  { error: new Domain.WebhookStoreError({ cause: sqlCause }), code: "ServiceUnavailable", status: 503 },
+  {
+    error: new Domain.SenderIdSuspended({ phoneNumber: "01023456789", reason: "spam reports" }),
+    code: "NumberSuspended",
+    status: 409
+  },
+  {
+    error: new Domain.AccountSuspended({ accountId: "acc-1", reason: "unpaid" }),
+    code: "AccountSuspended",
+    status: 403
+  },
+  {
+    error: new Domain.SuspensionNotAllowed({ subject: "01023456789", status: "PENDING" }),
+    code: "SuspensionNotAllowed",
+    status: 409
+  },
+  {
+    error: new Domain.SuspensionUnchanged({ subject: "acc-1", suspended: true }),
+    code: "SuspensionUnchanged",
+    status: 409
+  }
 ]
 
 /** An error class, as a value: compared by identity, listed by name. */
@@ -238,7 +274,8 @@ const infrastructure = new Set<ErrorClass>([
   Domain.ApiKeyStoreError,
   Domain.UsedSignatureStoreError,
   Domain.IdempotencyStoreError,
-  Domain.EventPublishFailed
+  Domain.EventPublishFailed,
+  Domain.WebhookStoreError
 ])
 
 const isErrorClass = (value: unknown): value is ErrorClass =>

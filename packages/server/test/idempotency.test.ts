@@ -11,7 +11,13 @@ import { registryOn } from "@senderid/domain/testing"
 import { Effect, Layer, ManagedRuntime } from "effect"
 import { makeApp } from "../src/App.ts"
 import * as Signature from "../src/Signature.ts"
-import { type Customer, type Harness, makeHarness, PNG_BASE64 } from "./support/harness.ts"
+import {
+  type Customer,
+  type Harness,
+  layerMemoryWebhooks,
+  makeHarness,
+  PNG_BASE64
+} from "./support/harness.ts"
 
 const NUMBERS = "/senderid/v1/numbers"
 const BULK = "/senderid/v1/numbers/bulk"
@@ -78,7 +84,8 @@ const makeGatedApp = () => {
       registryOn(gatedRepository),
       ApiKeys.layerMemory,
       UsedSignatures.layerMemory,
-      IdempotencyKeys.layerMemory
+      IdempotencyKeys.layerMemory,
+      layerMemoryWebhooks
     )
   )
   const app = makeApp(runtime, { rateLimit: false })

@@ -11,7 +11,13 @@ import { registryOn } from "@senderid/domain/testing"
 import { Effect, Layer, ManagedRuntime } from "effect"
 import { makeApp, type RequestLogEntry } from "../src/App.ts"
 import * as Signature from "../src/Signature.ts"
-import { type Customer, type Harness, makeHarness, PNG_BASE64 } from "./support/harness.ts"
+import {
+  type Customer,
+  type Harness,
+  layerMemoryWebhooks,
+  makeHarness,
+  PNG_BASE64
+} from "./support/harness.ts"
 
 const NUMBERS = "/senderid/v1/numbers"
 const DOCUMENTS = "/senderid/v1/documents"
@@ -397,7 +403,8 @@ describe("a defect in a handler", () => {
         registryOn(dyingRepository),
         ApiKeys.layerMemory,
         UsedSignatures.layerMemory,
-        IdempotencyKeys.layerMemory
+        IdempotencyKeys.layerMemory,
+        layerMemoryWebhooks
       )
     )
     return { runtime, app: makeApp(runtime, { rateLimit: false, log }) }

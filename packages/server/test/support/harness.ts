@@ -9,26 +9,56 @@ import {
   ApiKeys,
   AuditEntry,
   DevelopmentCalls,
+  DocumentBlobStore,
   IdempotencyKeys,
+  layerDevelopment,
+  Registry,
   RegistryPolicy,
   type RegistryPolicyShape,
-  UsedSignatures
+  SenderIdRepository,
+  UsedSignatures,
+  WebhookPolicy,
+  type WebhookPolicyShape,
+  WebhookStore,
+  Webhooks
 } from "@senderid/domain"
-import { layerMemoryRegistry } from "@senderid/domain/testing"
 import { Effect, Layer, ManagedRuntime, Option } from "effect"
 import { type AppOptions, makeApp } from "../../src/App.ts"
 import * as Signature from "../../src/Signature.ts"
+import { layerFetchTransport } from "../../src/WebhookSender.ts"
 
 let counter = 0
 const unique = (prefix: string) =>
   `${prefix}${Date.now().toString(36)}${(counter++).toString(36)}`.toUpperCase()
 
-export const layerMemoryServices = Layer.mergeAll(
-  layerMemoryRegistry,
-  ApiKeys.layerMemory,
-  UsedSignatures.layerMemory,
-  IdempotencyKeys.layerMemory
+/** Webhooks over an in-memory store, sent for real with `fetch`. */
+export const layerMemoryWebhooks = Webhooks.layer.pipe(
+  Layer.provideMerge(Layer.merge(WebhookStore.layerMemory, layerFetchTransport()))
 )
+
+/** The whole registry in memory, its event relay feeding webhooks as the apps wire it. */
+const registryWithWebhooks = (webhooks: typeof layerMemoryWebhooks) =>
+  Registry.layer.pipe(
+    Layer.provideMerge(
+      Layer.mergeAll(
+        SenderIdRepository.layerMemory,
+        DocumentBlobStore.layerMemory,
+        layerDevelopment,
+        Webhooks.publisher.pipe(Layer.provide(webhooks)),
+        webhooks
+      )
+    )
+  )
+
+const servicesWith = (webhooks: typeof layerMemoryWebhooks) =>
+  Layer.mergeAll(
+    registryWithWebhooks(webhooks),
+    ApiKeys.layerMemory,
+    UsedSignatures.layerMemory,
+    IdempotencyKeys.layerMemory
+  )
+
+export const layerMemoryServices = servicesWith(layerMemoryWebhooks)
 
 export interface Customer {
   readonly accountId: string
@@ -38,11 +68,15 @@ export interface Customer {
 
 export const makeHarness = (
   options: AppOptions = { rateLimit: false },
-  policy: Partial<RegistryPolicyShape> = {}
+  policy: Partial<RegistryPolicyShape> = {},
+  webhookPolicy: Partial<WebhookPolicyShape> = {}
 ) => {
+  const webhooks = layerMemoryWebhooks.pipe(
+    Layer.provide(Layer.succeed(WebhookPolicy, { ...WebhookPolicy.defaultValue(), ...webhookPolicy }))
+  )
   const runtime = ManagedRuntime.make(
     // Provided, not merged: the use cases read the policy when they are built.
-    layerMemoryServices.pipe(
+    servicesWith(webhooks).pipe(
       Layer.provide(Layer.succeed(RegistryPolicy, { ...RegistryPolicy.defaultValue(), ...policy }))
     )
   )

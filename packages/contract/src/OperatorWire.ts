@@ -1,0 +1,177 @@
+/**
+ * The operator API's answers, as schemas, and their mapping from the domain: account summaries,
+ * API keys (a secret only in the answer that issues it), the review queue with the documents each
+ * review rests on, decisions, audit trails with their actors, and the numbers expiring soon.
+ */
+import type { Account, ApiKeySummary, AuditEntry } from "@senderid/domain"
+import { Schema } from "effect"
+import {
+  DocumentView,
+  IsoDate,
+  isoDate,
+  LimitationDocument,
+  SenderIdView,
+  SuspensionView,
+  suspensionView
+} from "./Wire.ts"
+
+const isoOrNull = (millis: number | null): string | null => (millis === null ? null : isoDate(millis))
+
+export const AccountSummary = Schema.Struct({
+  accountId: Schema.String,
+  limit: Schema.Number,
+  /** Whether a limit request waits for an operator. */
+  limitRequestPending: Schema.Boolean,
+  suspension: Schema.NullOr(SuspensionView),
+  dateCreated: IsoDate,
+  dateUpdated: IsoDate
+}).annotate({ identifier: "AccountSummary" })
+export type AccountSummary = typeof AccountSummary.Type
+
+export const AccountPage = Schema.Struct({
+  accounts: Schema.Array(AccountSummary),
+  nextKey: Schema.NullOr(Schema.String)
+}).annotate({ identifier: "AccountPage" })
+export type AccountPage = typeof AccountPage.Type
+
+const Scope = Schema.Literals(["senderid:read", "senderid:write", "operator:read", "operator:write"])
+
+export const ApiKeyView = Schema.Struct({
+  apiKey: Schema.String,
+  scopes: Schema.Array(Scope),
+  accountId: Schema.NullOr(Schema.String),
+  operatorId: Schema.NullOr(Schema.String),
+  dateCreated: IsoDate,
+  revokedAt: Schema.NullOr(IsoDate)
+}).annotate({ identifier: "ApiKey" })
+export type ApiKeyView = typeof ApiKeyView.Type
+
+export const ApiKeyList = Schema.Array(ApiKeyView).annotate({ identifier: "ApiKeyList" })
+
+export const IssuedApiKey = Schema.Struct({
+  ...ApiKeyView.fields,
+  apiSecret: Schema.String.annotate({ description: "Shown once, in this answer only." })
+}).annotate({ identifier: "IssuedApiKey" })
+export type IssuedApiKey = typeof IssuedApiKey.Type
+
+const ReviewKind = Schema.Literals(["EVIDENCE", "DUPLICATE_UNLOCK", "LIMITATION"])
+
+export const ReviewView = Schema.Struct({
+  kind: ReviewKind,
+  reviewId: Schema.String,
+  accountId: Schema.String,
+  phoneNumber: Schema.NullOr(Schema.String),
+  dateCreated: IsoDate,
+  /** The sender ID an evidence or unlock review is about; `null` for a limit request. */
+  senderId: Schema.NullOr(SenderIdView),
+  /** The limit request itself; `null` for the other kinds. */
+  limitation: Schema.NullOr(LimitationDocument),
+  /** The documents the review rests on (metadata; `url` downloads them). */
+  documents: Schema.Array(DocumentView)
+}).annotate({ identifier: "Review" })
+export type ReviewView = typeof ReviewView.Type
+
+export const ReviewPage = Schema.Struct({
+  reviews: Schema.Array(ReviewView),
+  nextKey: Schema.NullOr(Schema.String)
+}).annotate({ identifier: "ReviewPage", description: "Pending reviews, oldest first." })
+export type ReviewPage = typeof ReviewPage.Type
+
+export const DecidedReview = Schema.Struct({
+  kind: ReviewKind,
+  reviewId: Schema.String,
+  accountId: Schema.String,
+  status: Schema.Literals(["APPROVED", "REJECTED"]),
+  reason: Schema.NullOr(Schema.String),
+  /** The sender ID after the decision (evidence, unlock); `null` for a limit request. */
+  senderId: Schema.NullOr(SenderIdView),
+  /** The limit request after the decision; `null` for the other kinds. */
+  limitation: Schema.NullOr(LimitationDocument),
+  /** The account's limit after the decision. */
+  limit: Schema.Number
+}).annotate({ identifier: "DecidedReview" })
+export type DecidedReview = typeof DecidedReview.Type
+
+export const AuditEntryView = Schema.Struct({
+  createAt: IsoDate,
+  message: Schema.String,
+  actor: Schema.Struct({
+    type: Schema.Literals(["ACCOUNT", "OPERATOR", "SYSTEM"]),
+    id: Schema.String,
+    apiKey: Schema.NullOr(Schema.String).annotate({
+      description: "The key the change was signed with, if any."
+    })
+  }),
+  statusBefore: Schema.NullOr(Schema.String),
+  statusAfter: Schema.NullOr(Schema.String),
+  requestId: Schema.NullOr(Schema.String).annotate({
+    description: "The `x-request-id` of the request that made the change; `null` outside a request."
+  })
+}).annotate({ identifier: "AuditEntry" })
+export type AuditEntryView = typeof AuditEntryView.Type
+
+export const AuditTrail = Schema.Struct({
+  handleKey: Schema.String,
+  entries: Schema.Array(AuditEntryView)
+}).annotate({
+  identifier: "AuditTrail",
+  description: "Every change, oldest first; entries are never altered."
+})
+export type AuditTrail = typeof AuditTrail.Type
+
+export const ExpiringNumber = Schema.Struct({ accountId: Schema.String, ...SenderIdView.fields }).annotate({
+  identifier: "ExpiringNumber"
+})
+
+export const ExpiringNumbers = Schema.Struct({
+  from: IsoDate,
+  to: IsoDate,
+  senderIds: Schema.Array(ExpiringNumber)
+}).annotate({
+  identifier: "ExpiringNumbers",
+  description: "Verifications lapsing in [from, to), soonest first."
+})
+export type ExpiringNumbers = typeof ExpiringNumbers.Type
+
+export const SweepReport = Schema.Struct({
+  expired: Schema.Number,
+  extended: Schema.Number,
+  removed: Schema.Number,
+  skipped: Schema.Number
+}).annotate({ identifier: "SweepReport" })
+export type SweepReport = typeof SweepReport.Type
+
+// ---------------------------------------------------------------------------------------------------
+// Domain → wire
+// ---------------------------------------------------------------------------------------------------
+
+export const accountSummary = (account: Account.Account): AccountSummary => ({
+  accountId: account.accountId,
+  limit: account.limit,
+  limitRequestPending: account.limitationRequests.some((r) => r.status === "PENDING"),
+  suspension: suspensionView(account.suspension),
+  dateCreated: isoDate(account.dateCreated),
+  dateUpdated: isoDate(account.dateUpdated)
+})
+
+export const apiKeyView = (key: ApiKeySummary): ApiKeyView => ({
+  apiKey: key.apiKey,
+  scopes: [...key.scopes],
+  accountId: key.accountId,
+  operatorId: key.operatorId,
+  dateCreated: isoDate(key.dateCreated),
+  revokedAt: isoOrNull(key.revokedAt)
+})
+
+export const auditEntryView = (entry: AuditEntry.AuditEntry): AuditEntryView => ({
+  createAt: isoDate(entry.createAt),
+  message: entry.message,
+  actor: {
+    type: entry.actor.type,
+    id: entry.actor.id,
+    apiKey: entry.actor.type === "SYSTEM" ? null : (entry.actor.apiKey ?? null)
+  },
+  statusBefore: entry.statusBefore,
+  statusAfter: entry.statusAfter,
+  requestId: entry.requestId ?? null
+})

@@ -1,0 +1,581 @@
+/**
+ * The operator API through `app.request()`: who may reach it, accounts and their keys, the review
+ * queue and the three decisions, audit trails with their actors, any account's documents, special
+ * numbers, and expiries. Customers act through their own routes, as they would.
+ */
+import { assert, describe, it } from "@effect/vitest"
+import { Endpoints, type OperatorWire, type Wire } from "@senderid/contract"
+import { Duration } from "effect"
+import type { Customer, Harness } from "../support/harness.ts"
+import { makeHarness, PNG_BASE64 } from "../support/harness.ts"
+import {
+  activate,
+  bookOf,
+  EN,
+  expectError,
+  expectOk,
+  ISO,
+  NUMBERS,
+  PAPERS,
+  register,
+  upload
+} from "./routeSupport.ts"
+
+const OPS = "/operator/v1"
+const MOBILE = "01023456789"
+
+type Operator = Pick<Customer, "apiKey" | "secret">
+
+const operatorOf = async (
+  h: Harness,
+  scopes: ReadonlyArray<"operator:read" | "operator:write"> = ["operator:read", "operator:write"],
+  operatorId = "alice"
+): Promise<Operator> => h.issueKey(scopes, { operatorId })
+
+// ARS calls unrationed: the unlock flow calls one number from two accounts within a minute.
+const setUp = async () => {
+  const h = makeHarness({ rateLimit: false }, { arsCallInterval: Duration.zero })
+  return { h, operator: await operatorOf(h) }
+}
+
+/** Every operator route with its path parameters filled in. */
+const operatorRoutes = Object.values(Endpoints.endpoints)
+  .filter((e) => e.path.startsWith(OPS))
+  .map((e) => ({ ...e, concrete: e.path.replace(/:[A-Za-z]+/gu, "X1") }))
+
+describe("who may reach /operator/v1", () => {
+  it("covers every operator route of the endpoint table", () => {
+    assert.isAtLeast(operatorRoutes.length, 17)
+  })
+
+  it("answers a customer's key with 403 on every operator route, before reading anything", async () => {
+    const h = makeHarness()
+    const customer = await h.customer()
+    for (const route of operatorRoutes) {
+      const response = await h.request(
+        customer,
+        route.method,
+        route.concrete,
+        "body" in route ? {} : undefined
+      )
+      await expectError(response, 403, "Forbidden")
+    }
+  })
+
+  it("answers an operator key without the route's scope with 403", async () => {
+    const h = makeHarness()
+    const reader = await operatorOf(h, ["operator:read"])
+    const writer = await operatorOf(h, ["operator:write"])
+    for (const route of operatorRoutes) {
+      const lacking = route.scope === "operator:write" ? reader : writer
+      const response = await h.request(
+        lacking,
+        route.method,
+        route.concrete,
+        "body" in route ? {} : undefined
+      )
+      await expectError(response, 403, "Forbidden")
+    }
+  })
+
+  it("answers an unsigned request with 401 on every operator route", async () => {
+    const h = makeHarness()
+    for (const route of operatorRoutes) {
+      await expectError(await h.request(undefined, route.method, route.concrete), 401, "Unauthorized")
+    }
+  })
+
+  it("keeps operators' keys off the customer routes, whatever scopes they carry", async () => {
+    const h = makeHarness()
+    const both = await h.issueKey(["operator:read", "senderid:read", "senderid:write"], {
+      operatorId: "mallory"
+    })
+    await expectError(await h.request(both, "GET", NUMBERS), 403, "Forbidden")
+  })
+})
+
+describe("accounts", () => {
+  it("opens an account with its limit, refuses it twice, and reads its book", async () => {
+    const { h, operator } = await setUp()
+    const book = await expectOk<Wire.AccountBook>(
+      await h.request(operator, "POST", `${OPS}/accounts`, { accountId: "ACME-1", limit: 3 })
+    )
+    assert.strictEqual(book.accountId, "ACME-1")
+    assert.strictEqual(book.limit, 3)
+    assert.deepStrictEqual(book.senderIds, [])
+    await expectError(
+      await h.request(operator, "POST", `${OPS}/accounts`, { accountId: "ACME-1" }),
+      409,
+      "AccountAlreadyExists"
+    )
+    const read = await expectOk<Wire.AccountBook>(await h.request(operator, "GET", `${OPS}/accounts/ACME-1`))
+    assert.deepStrictEqual(read, book)
+    await expectError(await h.request(operator, "GET", `${OPS}/accounts/NOPE`), 400, "InvalidAccountId")
+  })
+
+  it("refuses account ids that are not safe in paths and logs", async () => {
+    const { h, operator } = await setUp()
+    for (const accountId of ["", "a b", "a/b", "x".repeat(65), "계정"]) {
+      await expectError(
+        await h.request(operator, "POST", `${OPS}/accounts`, { accountId }),
+        400,
+        "InvalidParameter"
+      )
+    }
+    await expectError(
+      await h.request(operator, "POST", `${OPS}/accounts`, { accountId: "A", limit: -1 }),
+      400,
+      "InvalidParameter"
+    )
+  })
+
+  it("lists accounts in id order, searched by part of the id, a page at a time", async () => {
+    const { h, operator } = await setUp()
+    for (const accountId of ["shop-b", "SHOP-a", "shop-c", "bank-1"]) {
+      await expectOk(await h.request(operator, "POST", `${OPS}/accounts`, { accountId }))
+    }
+    const first = await expectOk<OperatorWire.AccountPage>(
+      await h.request(operator, "GET", `${OPS}/accounts?search=shop&limit=2`)
+    )
+    assert.deepStrictEqual(
+      first.accounts.map((a) => a.accountId),
+      ["SHOP-a", "shop-b"]
+    )
+    assert.strictEqual(first.nextKey, "shop-c")
+    const second = await expectOk<OperatorWire.AccountPage>(
+      await h.request(operator, "GET", `${OPS}/accounts?search=shop&limit=2&startKey=${first.nextKey}`)
+    )
+    assert.deepStrictEqual(
+      second.accounts.map((a) => a.accountId),
+      ["shop-c"]
+    )
+    assert.isNull(second.nextKey)
+    assert.match(second.accounts[0]?.dateCreated ?? "", ISO)
+    await expectError(await h.request(operator, "GET", `${OPS}/accounts?serch=shop`), 400, "InvalidParameter")
+    await expectError(await h.request(operator, "GET", `${OPS}/accounts?limit=0`), 400, "InvalidParameter")
+  })
+
+  it("sets a limit, not below what the account holds, with the operator in its audit log", async () => {
+    const { h, operator } = await setUp()
+    const customer = await h.customer({ limit: 2 })
+    await expectOk(await register(h, customer, MOBILE))
+    await expectOk(await register(h, customer, "01023456790"))
+    const raised = await expectOk<Wire.AccountBook>(
+      await h.request(operator, "PUT", `${OPS}/accounts/${customer.accountId}/limit`, { limit: 10 })
+    )
+    assert.strictEqual(raised.limit, 10)
+    assert.strictEqual((await bookOf(h, customer)).limit, 10)
+    await expectError(
+      await h.request(operator, "PUT", `${OPS}/accounts/${customer.accountId}/limit`, { limit: 1 }),
+      409,
+      "LimitBelowHeld"
+    )
+  })
+})
+
+describe("API keys", () => {
+  it("issues a key whose secret is shown once and works at once; lists keys without secrets", async () => {
+    const { h, operator } = await setUp()
+    await expectOk(await h.request(operator, "POST", `${OPS}/accounts`, { accountId: "KEYS-1" }))
+    const issued = await expectOk<OperatorWire.IssuedApiKey>(
+      await h.request(operator, "POST", `${OPS}/accounts/KEYS-1/keys`, {})
+    )
+    assert.match(issued.apiKey, /^NCS[0-9A-Z]{13}$/u)
+    assert.match(issued.apiSecret, /^[0-9A-Z]{32}$/u)
+    assert.deepStrictEqual(issued.scopes, ["senderid:read", "senderid:write"])
+    assert.strictEqual(issued.accountId, "KEYS-1")
+    const customer = { apiKey: issued.apiKey, secret: issued.apiSecret }
+    assert.strictEqual((await bookOf(h, { ...customer, accountId: "KEYS-1" })).accountId, "KEYS-1")
+
+    const listed = await expectOk<OperatorWire.ApiKeyView[]>(
+      await h.request(operator, "GET", `${OPS}/accounts/KEYS-1/keys`)
+    )
+    assert.deepStrictEqual(
+      listed.map((k) => k.apiKey),
+      [issued.apiKey]
+    )
+    assert.notInclude(JSON.stringify(listed), issued.apiSecret)
+  })
+
+  it("issues a read-only key that cannot write", async () => {
+    const { h, operator } = await setUp()
+    await expectOk(await h.request(operator, "POST", `${OPS}/accounts`, { accountId: "KEYS-2" }))
+    const issued = await expectOk<OperatorWire.IssuedApiKey>(
+      await h.request(operator, "POST", `${OPS}/accounts/KEYS-2/keys`, { scopes: ["senderid:read"] })
+    )
+    const reader = { apiKey: issued.apiKey, secret: issued.apiSecret }
+    await expectOk(await h.request(reader, "GET", NUMBERS))
+    await expectError(await h.request(reader, "POST", NUMBERS, { phoneNumber: MOBILE }), 403, "Forbidden")
+    await expectError(
+      await h.request(operator, "POST", `${OPS}/accounts/KEYS-2/keys`, { scopes: ["operator:write"] }),
+      400,
+      "InvalidParameter"
+    )
+    await expectError(
+      await h.request(operator, "POST", `${OPS}/accounts/NOPE/keys`, {}),
+      400,
+      "InvalidAccountId"
+    )
+  })
+
+  it("revokes a key: its next request is refused", async () => {
+    const { h, operator } = await setUp()
+    const customer = await h.customer()
+    await bookOf(h, customer)
+    const revoked = await expectOk<OperatorWire.ApiKeyView>(
+      await h.request(operator, "DELETE", `${OPS}/keys/${customer.apiKey}`)
+    )
+    assert.strictEqual(revoked.apiKey, customer.apiKey)
+    assert.match(revoked.revokedAt ?? "", ISO)
+    await expectError(await h.request(customer, "GET", NUMBERS), 403, "InvalidAPIKey")
+    await expectError(
+      await h.request(operator, "DELETE", `${OPS}/keys/NCSNOSUCHKEY00`),
+      400,
+      "InvalidApiKeyId"
+    )
+  })
+})
+
+/** A customer with one of each review pending: evidence, a limit request, a duplicate unlock. */
+const withPendingReviews = async () => {
+  const { h, operator } = await setUp()
+  const holder = await h.customer()
+  const customer = await h.customer({ limit: 5 })
+  await expectOk(await register(h, holder, "01099990000"))
+  await activate(h, holder, "01099990000")
+
+  const evidenceDocument = await upload(h, customer, PNG_BASE64)
+  await expectOk(await register(h, customer, MOBILE))
+  await expectOk(
+    await h.request(customer, "POST", `${PAPERS}/approval/${MOBILE}`, {
+      documents: [evidenceDocument.documentId]
+    })
+  )
+  const limitDocument = await upload(h, customer, PNG_BASE64, "SENDERID_LIMITATION")
+  await expectOk(
+    await h.request(customer, "POST", `${PAPERS}/limitation`, {
+      documents: [limitDocument.documentId],
+      limit: 20
+    })
+  )
+  await expectOk(await register(h, customer, "01099990000"))
+  await expectOk(
+    await h.request(customer, "POST", `${PAPERS}/duplicate/01099990000`, { reason: "번호를 이전받았습니다" })
+  )
+  return { h, operator, customer, holder, evidenceDocument, limitDocument }
+}
+
+const queueOf = async (h: Harness, operator: Operator, query = "") =>
+  expectOk<OperatorWire.ReviewPage>(await h.request(operator, "GET", `${OPS}/reviews${query}`))
+
+describe("the review queue", () => {
+  it("shows every pending review oldest first, with what it is about and its documents", async () => {
+    const { h, operator, customer, evidenceDocument, limitDocument } = await withPendingReviews()
+    const queue = await queueOf(h, operator, `?accountId=${customer.accountId}`)
+    assert.deepStrictEqual(
+      queue.reviews.map((r) => r.kind),
+      ["EVIDENCE", "LIMITATION", "DUPLICATE_UNLOCK"]
+    )
+    const [evidence, limitation, unlock] = queue.reviews
+    assert.strictEqual(evidence?.phoneNumber, MOBILE)
+    assert.strictEqual(evidence?.senderId?.approvalDocuments[0]?.approvalId, evidence?.reviewId)
+    assert.deepStrictEqual(
+      evidence?.documents.map((d) => d.documentId),
+      [evidenceDocument.documentId]
+    )
+    assert.match(evidence?.documents[0]?.url ?? "", /\/operator\/v1\/documents\/DOC[0-9A-Z]+\/file$/u)
+    assert.isNull(limitation?.phoneNumber)
+    assert.strictEqual(limitation?.limitation?.limitRequested, 20)
+    assert.deepStrictEqual(
+      limitation?.documents.map((d) => d.documentId),
+      [limitDocument.documentId]
+    )
+    assert.strictEqual(unlock?.senderId?.status, "DUPLICATED")
+    assert.strictEqual(unlock?.senderId?.unlockDuplicate.reasonForRequested, "번호를 이전받았습니다")
+    assert.isNull(queue.nextKey)
+  })
+
+  it("filters by kind and pages with nextKey", async () => {
+    const { h, operator, customer } = await withPendingReviews()
+    const only = await queueOf(h, operator, `?accountId=${customer.accountId}&kind=LIMITATION`)
+    assert.deepStrictEqual(
+      only.reviews.map((r) => r.kind),
+      ["LIMITATION"]
+    )
+    const first = await queueOf(h, operator, `?accountId=${customer.accountId}&limit=2`)
+    assert.strictEqual(first.reviews.length, 2)
+    assert.isString(first.nextKey)
+    const rest = await queueOf(
+      h,
+      operator,
+      `?accountId=${customer.accountId}&limit=2&startKey=${encodeURIComponent(first.nextKey ?? "")}`
+    )
+    assert.deepStrictEqual(
+      rest.reviews.map((r) => r.kind),
+      ["DUPLICATE_UNLOCK"]
+    )
+    for (const bad of ["?kind=OTHER", "?startKey=nonsense", "?limit=101", "?status=PENDING"]) {
+      await expectError(await h.request(operator, "GET", `${OPS}/reviews${bad}`), 400, "InvalidParameter")
+    }
+  })
+
+  it("approves evidence: ACTIVE by DOCUMENT, the operator in the audit trail, out of the queue", async () => {
+    const { h, operator, customer } = await withPendingReviews()
+    const [evidence] = (await queueOf(h, operator, `?accountId=${customer.accountId}&kind=EVIDENCE`)).reviews
+    const path = `${OPS}/accounts/${customer.accountId}/numbers/${MOBILE}/approvals/${evidence?.reviewId}`
+    const approval = await h.request(operator, "POST", path, { decision: "APPROVE" })
+    const requestId = approval.headers.get("x-request-id")
+    const decided = await expectOk<OperatorWire.DecidedReview>(approval)
+    assert.strictEqual(decided.status, "APPROVED")
+    assert.strictEqual(decided.senderId?.status, "ACTIVE")
+    assert.strictEqual(decided.senderId?.method, "DOCUMENT")
+    const mine = (await bookOf(h, customer)).senderIds.find((s) => s.phoneNumber === MOBILE)
+    assert.strictEqual(mine?.status, "ACTIVE")
+
+    const trail = await expectOk<OperatorWire.AuditTrail>(
+      await h.request(operator, "GET", `${OPS}/accounts/${customer.accountId}/numbers/${MOBILE}/audit`)
+    )
+    const last = trail.entries.at(-1)
+    assert.deepStrictEqual(last?.actor, { type: "OPERATOR", id: "alice", apiKey: operator.apiKey })
+    assert.strictEqual(last?.requestId, requestId)
+    assert.strictEqual(last?.statusBefore, "PENDING")
+    assert.strictEqual(last?.statusAfter, "ACTIVE")
+    assert.deepStrictEqual(trail.entries[0]?.actor, {
+      type: "ACCOUNT",
+      id: customer.accountId,
+      apiKey: customer.apiKey
+    })
+    assert.isString(trail.entries[0]?.requestId)
+
+    const left = await queueOf(h, operator, `?accountId=${customer.accountId}`)
+    assert.notInclude(
+      left.reviews.map((r) => r.kind),
+      "EVIDENCE"
+    )
+    await expectError(await h.request(operator, "POST", path, { decision: "APPROVE" }), 409, "AlreadyDecided")
+  })
+
+  it("rejects only with a reason, which the customer then sees", async () => {
+    const { h, operator, customer } = await withPendingReviews()
+    const [evidence] = (await queueOf(h, operator, `?accountId=${customer.accountId}&kind=EVIDENCE`)).reviews
+    const path = `${OPS}/accounts/${customer.accountId}/numbers/${MOBILE}/approvals/${evidence?.reviewId}`
+    await expectError(await h.request(operator, "POST", path, { decision: "REJECT" }), 400, "ReasonRequired")
+    await expectError(await h.request(operator, "POST", path, { decision: "MAYBE" }), 400, "InvalidParameter")
+    const decided = await expectOk<OperatorWire.DecidedReview>(
+      await h.request(operator, "POST", path, { decision: "REJECT", reason: "사업자등록증이 흐립니다" })
+    )
+    assert.strictEqual(decided.status, "REJECTED")
+    assert.strictEqual(decided.senderId?.status, "REJECTED")
+    const mine = (await bookOf(h, customer)).senderIds.find((s) => s.phoneNumber === MOBILE)
+    assert.strictEqual(mine?.approvalDocuments[0]?.reason, "사업자등록증이 흐립니다")
+    await expectError(
+      await h.request(
+        operator,
+        "POST",
+        `${OPS}/accounts/${customer.accountId}/numbers/${MOBILE}/approvals/APDNOPE`,
+        {
+          decision: "APPROVE"
+        }
+      ),
+      400,
+      "InvalidApprovalId"
+    )
+  })
+
+  it("approves a limit request: the new limit applies", async () => {
+    const { h, operator, customer } = await withPendingReviews()
+    const [limitation] = (await queueOf(h, operator, `?accountId=${customer.accountId}&kind=LIMITATION`))
+      .reviews
+    const decided = await expectOk<OperatorWire.DecidedReview>(
+      await h.request(
+        operator,
+        "POST",
+        `${OPS}/accounts/${customer.accountId}/limitations/${limitation?.reviewId}`,
+        {
+          decision: "APPROVE"
+        }
+      )
+    )
+    assert.strictEqual(decided.limit, 20)
+    assert.strictEqual(decided.limitation?.status, "APPROVED")
+    assert.strictEqual((await bookOf(h, customer)).limit, 20)
+    await expectError(
+      await h.request(operator, "POST", `${OPS}/accounts/${customer.accountId}/limitations/LIDNOPE`, {
+        decision: "APPROVE"
+      }),
+      400,
+      "InvalidLimitationId"
+    )
+  })
+
+  it("approves a duplicate unlock: the number can then be verified and moves over", async () => {
+    const { h, operator, customer, holder } = await withPendingReviews()
+    const decided = await expectOk<OperatorWire.DecidedReview>(
+      await h.request(operator, "POST", `${OPS}/accounts/${customer.accountId}/numbers/01099990000/unlock`, {
+        decision: "APPROVE"
+      })
+    )
+    assert.strictEqual(decided.kind, "DUPLICATE_UNLOCK")
+    assert.strictEqual(decided.status, "APPROVED")
+    await activate(h, customer, "01099990000")
+    const theirs = (await bookOf(h, holder)).senderIds.find((s) => s.phoneNumber === "01099990000")
+    assert.strictEqual(theirs?.status, "DUPLICATED")
+  })
+
+  it("downloads any account's evidence; an unknown document is InvalidDocumentId", async () => {
+    const { h, operator, evidenceDocument } = await withPendingReviews()
+    const meta = await expectOk<Wire.DocumentView>(
+      await h.request(operator, "GET", `${OPS}/documents/${evidenceDocument.documentId}`)
+    )
+    assert.strictEqual(meta.accountId, evidenceDocument.accountId)
+    const file = await h.request(operator, "GET", `${OPS}/documents/${evidenceDocument.documentId}/file`)
+    assert.strictEqual(file.status, 200)
+    assert.strictEqual(file.headers.get("content-type"), "image/png")
+    assert.deepStrictEqual(
+      new Uint8Array(await file.arrayBuffer()),
+      Uint8Array.from(atob(PNG_BASE64), (c) => c.charCodeAt(0))
+    )
+    await expectError(
+      await h.request(operator, "GET", `${OPS}/documents/DOCNOPE`, undefined, EN),
+      400,
+      "InvalidDocumentId"
+    )
+  })
+})
+
+describe("numbers", () => {
+  it("registers a special number ACTIVE at once for its owner, which customers cannot", async () => {
+    const { h, operator } = await setUp()
+    const police = await h.customer()
+    const senderId = await expectOk<Wire.SenderIdView>(
+      await h.request(operator, "POST", `${OPS}/accounts/${police.accountId}/numbers`, { phoneNumber: "112" })
+    )
+    assert.strictEqual(senderId.status, "ACTIVE")
+    assert.deepStrictEqual(await expectOk(await h.request(police, "GET", `${NUMBERS}/active`)), ["112"])
+    const other = await h.customer()
+    await expectError(await register(h, other, "112"), 400, "InvalidPhoneNumber")
+    await expectError(
+      await h.request(operator, "POST", `${OPS}/accounts/${police.accountId}/numbers`, {
+        phoneNumber: "112"
+      }),
+      409,
+      "AlreadyRegistered"
+    )
+  })
+
+  it("lists verifications lapsing within N days, soonest first", async () => {
+    const { h, operator } = await setUp()
+    const customer = await h.customer()
+    await expectOk(await register(h, customer, MOBILE))
+    await activate(h, customer, MOBILE)
+    const within = await expectOk<OperatorWire.ExpiringNumbers>(
+      await h.request(operator, "GET", `${OPS}/expiring?withinDays=181&accountId=${customer.accountId}`)
+    )
+    assert.deepStrictEqual(
+      within.senderIds.map((s) => [s.accountId, s.phoneNumber]),
+      [[customer.accountId, MOBILE]]
+    )
+    assert.match(within.from, ISO)
+    const sooner = await expectOk<OperatorWire.ExpiringNumbers>(
+      await h.request(operator, "GET", `${OPS}/expiring?withinDays=30&accountId=${customer.accountId}`)
+    )
+    assert.deepStrictEqual(sooner.senderIds, [])
+    await expectError(
+      await h.request(operator, "GET", `${OPS}/expiring?withinDays=0`),
+      400,
+      "InvalidParameter"
+    )
+    await expectError(
+      await h.request(operator, "GET", `${OPS}/expiring?withinDays=367`),
+      400,
+      "InvalidParameter"
+    )
+  })
+
+  it("runs the expiry sweep on demand: a lapsed verification becomes EXPIRED", async () => {
+    const h = makeHarness({ rateLimit: false }, { activeTtl: Duration.millis(1) })
+    const operator = await operatorOf(h)
+    const customer = await h.customer()
+    await expectOk(await register(h, customer, MOBILE))
+    await activate(h, customer, MOBILE)
+    await new Promise((resolve) => setTimeout(resolve, 5))
+    const report = await expectOk<OperatorWire.SweepReport>(
+      await h.request(operator, "POST", `${OPS}/expiry/sweep`)
+    )
+    assert.strictEqual(report.expired, 1)
+    const mine = (await bookOf(h, customer)).senderIds[0]
+    assert.strictEqual(mine?.status, "EXPIRED")
+    const trail = await expectOk<OperatorWire.AuditTrail>(
+      await h.request(operator, "GET", `${OPS}/accounts/${customer.accountId}/numbers/${MOBILE}/audit`)
+    )
+    assert.deepStrictEqual(trail.entries.at(-1)?.actor.type, "SYSTEM")
+  })
+})
+
+describe("suspensions", () => {
+  it("suspends an account: its keys get 403 with the reason everywhere, until it is reinstated", async () => {
+    const { h, operator } = await setUp()
+    const customer = await h.customer()
+    await expectOk(await register(h, customer, MOBILE))
+    const summary = await expectOk<OperatorWire.AccountSummary>(
+      await h.request(operator, "POST", `${OPS}/accounts/${customer.accountId}/suspension`, {
+        reason: "요금 미납"
+      })
+    )
+    assert.strictEqual(summary.suspension?.reason, "요금 미납")
+    const refused = await expectError(await h.request(customer, "GET", NUMBERS), 403, "AccountSuspended")
+    assert.include(refused.errorMessage, "요금 미납")
+    await expectError(await h.request(customer, "GET", `${NUMBERS}/active`), 403, "AccountSuspended")
+    await expectError(await register(h, customer, "01023456790"), 403, "AccountSuspended")
+    await expectError(
+      await h.request(operator, "POST", `${OPS}/accounts/${customer.accountId}/suspension`, {
+        reason: "again"
+      }),
+      409,
+      "SuspensionUnchanged"
+    )
+    const listed = await expectOk<OperatorWire.AccountPage>(
+      await h.request(operator, "GET", `${OPS}/accounts?search=${customer.accountId}`)
+    )
+    assert.strictEqual(listed.accounts[0]?.suspension?.reason, "요금 미납")
+
+    const back = await expectOk<OperatorWire.AccountSummary>(
+      await h.request(operator, "DELETE", `${OPS}/accounts/${customer.accountId}/suspension`)
+    )
+    assert.isNull(back.suspension)
+    await expectOk(await h.request(customer, "GET", NUMBERS))
+    await expectError(
+      await h.request(operator, "POST", `${OPS}/accounts/${customer.accountId}/suspension`, {}),
+      400,
+      "MissingRequiredParameter"
+    )
+  })
+
+  it("suspends a number: INACTIVE, unusable, and its owner cannot switch it back on until it is lifted", async () => {
+    const { h, operator } = await setUp()
+    const customer = await h.customer()
+    await expectOk(await register(h, customer, MOBILE))
+    await activate(h, customer, MOBILE)
+    const path = `${OPS}/accounts/${customer.accountId}/numbers/${MOBILE}/suspension`
+    const suspended = await expectOk<Wire.SenderIdView>(
+      await h.request(operator, "POST", path, { reason: "스팸 신고" })
+    )
+    assert.strictEqual(suspended.status, "INACTIVE")
+    assert.deepStrictEqual(suspended.necessaryMeasures, ["SUSPENDED"])
+    assert.strictEqual(suspended.suspension?.reason, "스팸 신고")
+    assert.deepStrictEqual(await expectOk(await h.request(customer, "GET", `${NUMBERS}/active`)), [])
+    const refused = await expectError(
+      await h.request(customer, "PUT", `${NUMBERS}/${MOBILE}`, { status: "ACTIVE" }),
+      409,
+      "NumberSuspended"
+    )
+    assert.include(refused.errorMessage, "스팸 신고")
+    await expectError(await h.request(customer, "DELETE", `${NUMBERS}/${MOBILE}`), 409, "NumberSuspended")
+
+    const lifted = await expectOk<Wire.SenderIdView>(await h.request(operator, "DELETE", path))
+    assert.isNull(lifted.suspension)
+    await expectOk(await h.request(customer, "PUT", `${NUMBERS}/${MOBILE}`, { status: "ACTIVE" }))
+    assert.deepStrictEqual(await expectOk(await h.request(customer, "GET", `${NUMBERS}/active`)), [MOBILE])
+    await expectError(await h.request(operator, "DELETE", path), 409, "SuspensionUnchanged")
+  })
+})
