@@ -1,18 +1,27 @@
 /**
- * An `EventPublisher` that writes each registry event to the log as one structured line. Until
- * webhooks deliver them, this is where the outbox drains: operators can follow every change.
+ * Where relayed registry events go: each as one structured log line (operators can follow every
+ * change), then into webhook deliveries for the endpoints that want it.
  */
-import { EventPublisher } from "@senderid/domain"
+import {
+  EventPublisher,
+  type EventPublisherShape,
+  publishToEach,
+  Webhooks,
+  webhookPublisherOf
+} from "@senderid/domain"
 import { Effect, Layer } from "effect"
 
-export const layerLog = Layer.succeed(
+const logPublisher: EventPublisherShape = {
+  publish: (events) =>
+    Effect.forEach(events, (event) => Effect.logInfo("registry event").pipe(Effect.annotateLogs({ event })), {
+      discard: true
+    })
+}
+
+/** The log, then webhooks: a batch counts as published once both took it. */
+export const layerPublisher: Layer.Layer<EventPublisher, never, Webhooks> = Layer.effect(
   EventPublisher,
-  EventPublisher.of({
-    publish: (events) =>
-      Effect.forEach(
-        events,
-        (event) => Effect.logInfo("registry event").pipe(Effect.annotateLogs({ event })),
-        { discard: true }
-      )
-  })
+  Webhooks.use((webhooks) =>
+    Effect.succeed(EventPublisher.of(publishToEach(logPublisher, webhookPublisherOf(webhooks))))
+  )
 )

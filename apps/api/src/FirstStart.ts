@@ -51,6 +51,9 @@ export const banner = (origin: string, keys: FirstStartKeys) =>
     "Try it (the demo account's book):",
     `  ${curlLine(origin, keys.customer)}`,
     "",
+    "As an operator (the review queue):",
+    `  ${curlLine(origin, keys.operator, "/operator/v1/reviews")}`,
+    "",
     `API docs: ${origin}/docs   OpenAPI: ${origin}/openapi.json   More keys: pnpm keys --help`,
     ""
   ].join("\n")

@@ -25,7 +25,9 @@ export const Environment = Schema.Struct({
   /** `https://senderid.example.com`: the origin in links the API returns (documents' `url`). */
   SENDERID_PUBLIC_URL: Schema.optionalKey(Schema.String),
   /** `off` silences the per-request JSON log lines. */
-  SENDERID_REQUEST_LOG: Schema.optionalKey(Schema.Literals(["on", "off"]))
+  SENDERID_REQUEST_LOG: Schema.optionalKey(Schema.Literals(["on", "off"])),
+  /** Whether webhook URLs may name loopback or private addresses. */
+  SENDERID_WEBHOOK_PRIVATE_HOSTS: Schema.optionalKey(Schema.Literals(["allow", "deny"]))
 })
 
 export interface NodeConfig {
@@ -39,7 +41,11 @@ export interface NodeConfig {
   readonly rateLimitPerSecond: number
   readonly requestLog: boolean
   readonly publicUrl: string | undefined
+  readonly webhookPrivateHosts: boolean
 }
+
+/** A listening address only this machine can reach. */
+const isLoopback = (host: string) => host === "localhost" || host === "::1" || host.startsWith("127.")
 
 const blankToUndefined = (value: string | undefined) =>
   value === undefined || value.trim() === "" ? undefined : value
@@ -64,6 +70,13 @@ export const fromEnvironment = (env: Readonly<Record<string, string | undefined>
     synchronous: parsed.SENDERID_SQLITE_SYNCHRONOUS ?? "NORMAL",
     rateLimitPerSecond: parsed.SENDERID_RATE_LIMIT ?? 50,
     requestLog: parsed.SENDERID_REQUEST_LOG !== "off",
-    publicUrl: parsed.SENDERID_PUBLIC_URL
+    publicUrl: parsed.SENDERID_PUBLIC_URL,
+    // A server only this machine can reach is someone's development set-up: let its webhooks reach
+    // a receiver on this machine too. One others can reach must not be turned into a proxy into
+    // the private network it sits in, unless its operator says so.
+    webhookPrivateHosts:
+      parsed.SENDERID_WEBHOOK_PRIVATE_HOSTS === undefined
+        ? isLoopback(parsed.HOST ?? "127.0.0.1")
+        : parsed.SENDERID_WEBHOOK_PRIVATE_HOSTS === "allow"
   }
 }

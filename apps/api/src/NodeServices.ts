@@ -1,11 +1,20 @@
 /**
  * Everything the app needs on Node, as one layer: the registry on a SQLite file (or PostgreSQL when
- * `DATABASE_URL` is set), API keys, idempotency keys and used signatures in the same database (used
- * signatures in Redis when `REDIS_URL` is set), documents as files, the development ARS provider and
- * the event log. Built once per process into a `ManagedRuntime`.
+ * `DATABASE_URL` is set), API keys, idempotency keys, webhooks and used signatures in the same
+ * database (used signatures in Redis when `REDIS_URL` is set), documents as files, the development
+ * ARS provider, and events published to the log and to webhooks (sent with `fetch`). Built once per process into a `ManagedRuntime`.
  */
 import { join } from "node:path"
-import { ApiKeys, layerDevelopment, Registry, SenderIdRepository } from "@senderid/domain"
+import {
+  ApiKeys,
+  layerDevelopment,
+  Registry,
+  SenderIdRepository,
+  WebhookPolicy,
+  type WebhookPolicyShape,
+  Webhooks
+} from "@senderid/domain"
+import { WebhookSender } from "@senderid/server"
 import { SqlRepository } from "@senderid/storage"
 import * as ApiKeysSql from "@senderid/storage/apiKeys"
 import { layerFiles } from "@senderid/storage/fileBlobStore"
@@ -14,15 +23,22 @@ import * as Postgres from "@senderid/storage/postgres"
 import * as Sqlite from "@senderid/storage/sqlite"
 import * as UsedSignaturesSql from "@senderid/storage/usedSignatures"
 import { layerRedis } from "@senderid/storage/usedSignaturesRedis"
+import * as WebhooksSql from "@senderid/storage/webhooks"
 import { Layer } from "effect"
-import { layerLog } from "./EventLog.ts"
+import { layerPublisher } from "./EventLog.ts"
 import type { NodeConfig } from "./NodeConfig.ts"
+import { hmacSha256 } from "./NodeCrypto.ts"
 
 /** The database file `pnpm start` uses unless `DATABASE_URL` points elsewhere. */
 export const sqliteFile = (config: Pick<NodeConfig, "dataDirectory">) =>
   join(config.dataDirectory, "senderid.db")
 
-export const layer = (config: NodeConfig) => {
+export interface NodeServicesOptions {
+  /** Webhook retry timing and limits beyond the defaults (tests shorten the backoff). */
+  readonly webhookPolicy?: Partial<WebhookPolicyShape>
+}
+
+export const layer = (config: NodeConfig, options: NodeServicesOptions = {}) => {
   const client =
     config.databaseUrl === undefined
       ? Sqlite.layerClient({ filename: sqliteFile(config), synchronous: config.synchronous })
@@ -34,13 +50,27 @@ export const layer = (config: NodeConfig) => {
     // Keys are read once per 5 s per instance: a revocation elsewhere (`pnpm keys revoke`) applies within 5 s.
     ApiKeys.layerCached().pipe(Layer.provide(ApiKeysSql.layerSql({ masterKey: config.masterKey }))),
     IdempotencyKeysSql.layerSql,
+    WebhooksSql.layerSql,
     usedSignatures
   ).pipe(Layer.provide(client))
+  const webhooks = Webhooks.layer.pipe(
+    Layer.provide(
+      Layer.merge(
+        WebhookSender.layerFetchTransport({ hmacSha256 }),
+        Layer.succeed(WebhookPolicy, {
+          ...WebhookPolicy.defaultValue(),
+          allowPrivateHosts: config.webhookPrivateHosts,
+          ...options.webhookPolicy
+        })
+      )
+    ),
+    Layer.provideMerge(stores)
+  )
   const ports = Layer.mergeAll(
-    stores,
+    webhooks,
     layerFiles(join(config.dataDirectory, "documents")),
     layerDevelopment,
-    layerLog
+    layerPublisher.pipe(Layer.provide(webhooks))
   )
   return Registry.layer.pipe(Layer.provideMerge(ports))
 }

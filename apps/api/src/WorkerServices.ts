@@ -1,17 +1,20 @@
 /**
  * Everything the app needs on Cloudflare Workers, as one layer over the isolate's D1 binding: the
- * registry, API keys, idempotency keys, used signatures and document bytes all in D1 (migrated when
- * the layer is built), the development ARS provider and the event log. Web APIs only.
+ * registry, API keys, idempotency keys, used signatures, webhooks and document bytes all in D1
+ * (migrated when the layer is built), the development ARS provider, and events published to the log
+ * and to webhooks (sent with `fetch`). Web APIs only.
  */
 import type { D1Database } from "@cloudflare/workers-types"
-import { layerDevelopment, Registry } from "@senderid/domain"
+import { layerDevelopment, Registry, Webhooks } from "@senderid/domain"
+import { WebhookSender } from "@senderid/server"
 import * as ApiKeysSql from "@senderid/storage/apiKeys"
 import * as D1 from "@senderid/storage/d1"
 import * as IdempotencyKeysSql from "@senderid/storage/idempotencyKeys"
 import { layerSqlBlobs } from "@senderid/storage/sqlBlobStore"
 import * as UsedSignaturesSql from "@senderid/storage/usedSignatures"
+import * as WebhooksSql from "@senderid/storage/webhooks"
 import { Layer } from "effect"
-import { layerLog } from "./EventLog.ts"
+import { layerPublisher } from "./EventLog.ts"
 
 /** The Worker's bindings and secrets (`wrangler.jsonc`; the master key via `wrangler secret put`). */
 export interface WorkerEnv {
@@ -26,7 +29,17 @@ export const layer = (env: WorkerEnv) => {
     ApiKeysSql.layerSql({ masterKey: env.SENDERID_MASTER_KEY }),
     IdempotencyKeysSql.layerSql,
     UsedSignaturesSql.layerSql,
+    WebhooksSql.layerSql,
     layerSqlBlobs
   ).pipe(Layer.provide(client))
-  return Registry.layer.pipe(Layer.provideMerge(Layer.mergeAll(stores, layerDevelopment, layerLog)))
+  // At the edge webhooks never reach private addresses (the default policy): the Worker is public.
+  const webhooks = Webhooks.layer.pipe(
+    Layer.provide(WebhookSender.layerFetchTransport()),
+    Layer.provideMerge(stores)
+  )
+  return Registry.layer.pipe(
+    Layer.provideMerge(
+      Layer.mergeAll(webhooks, layerDevelopment, layerPublisher.pipe(Layer.provide(webhooks)))
+    )
+  )
 }

@@ -1,11 +1,11 @@
 /**
  * `pnpm start`: the API on Node. Reads the environment, builds the services once into a
  * `ManagedRuntime`, creates the demo keys on the first start, serves the Hono app, relays registry
- * events to the log, sweeps expiries every minute, and on SIGTERM/SIGINT stops accepting, lets in-flight requests finish, then
- * closes the database.
+ * events to the log and to webhooks, delivers webhooks, sweeps expiries every minute, and on
+ * SIGTERM/SIGINT stops accepting, lets in-flight requests finish, then closes the database.
  */
 import { serve } from "@hono/node-server"
-import { EventRelay, Expiry } from "@senderid/domain"
+import { EventRelay, Expiry, Webhooks } from "@senderid/domain"
 import { makeApp } from "@senderid/server"
 import { Effect, Fiber, Layer, Logger, ManagedRuntime, Schedule } from "effect"
 import { banner, firstStart } from "./FirstStart.ts"
@@ -37,11 +37,21 @@ const app = makeApp(runtime, {
   ...(config.requestLog ? { log: writeLine } : {})
 })
 
-// Registry events leave the outbox for the log every two seconds; a failed round is retried next time.
+// Registry events leave the outbox for the log and webhook deliveries every second; a failed
+// round is retried next time.
 const relay = runtime.runFork(
   EventRelay.use((relay) => relay.drain()).pipe(
     Effect.catchCause((cause) => Effect.logWarning("event relay round failed", cause)),
-    Effect.repeat(Schedule.spaced("2 seconds"))
+    Effect.repeat(Schedule.spaced("1 second"))
+  )
+)
+
+// Webhook deliveries that are due (new ones and retries whose backoff has passed), every second.
+// Each attempt is logged and kept; instances sharing the database never attempt one together.
+const deliverer = runtime.runFork(
+  Webhooks.use((webhooks) => webhooks.deliverDue()).pipe(
+    Effect.catchCause((cause) => Effect.logWarning("webhook delivery round failed", cause)),
+    Effect.repeat(Schedule.spaced("1 second"))
   )
 )
 
@@ -81,7 +91,7 @@ const shutdown = (signal: string) => {
   setTimeout(() => process.exit(1), 10_000).unref()
   server.close(() => {
     runtime
-      .runPromise(Fiber.interruptAll([relay, sweeper]))
+      .runPromise(Fiber.interruptAll([relay, deliverer, sweeper]))
       .then(() => runtime.dispose())
       .then(() => {
         writeLine({ time: new Date().toISOString(), level: "info", message: "senderid stopped" })

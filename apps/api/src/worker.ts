@@ -1,10 +1,10 @@
 /**
  * The API on Cloudflare Workers: the same Hono app as on Node, over D1. The runtime is built once
  * per isolate, on the first request (bindings only exist then), and reused by every later request.
- * A Cron Trigger runs the expiry sweep and relays events.
+ * A Cron Trigger runs the expiry sweep, relays events and delivers the webhooks that are due.
  */
 
-import { EventRelay, Expiry } from "@senderid/domain"
+import { EventRelay, Expiry, Webhooks } from "@senderid/domain"
 import { type App, makeApp } from "@senderid/server"
 import { Effect, Layer, Logger, ManagedRuntime } from "effect"
 import * as WorkerServices from "./WorkerServices.ts"
@@ -31,12 +31,14 @@ export const isolateFor = (env: WorkerServices.WorkerEnv) => {
   return isolate
 }
 
-/** The Cron Trigger's work (`wrangler.jsonc`): the expiry sweep, then the event relay. */
+/** The Cron Trigger's work (`wrangler.jsonc`): the expiry sweep, the event relay, then the webhook
+ * deliveries that are due (new ones and retries). */
 export const scheduled = (env: WorkerServices.WorkerEnv) =>
   isolateFor(env).runtime.runPromise(
     Effect.gen(function* () {
       const report = yield* Expiry.use((expiry) => expiry.sweep())
       yield* EventRelay.use((relay) => relay.drain())
+      yield* Webhooks.use((webhooks) => webhooks.deliverDue())
       return report
     })
   )

@@ -66,15 +66,34 @@ describe("pnpm start on a SQLite file", () => {
     const requestId = response.headers.get("x-request-id")
     assert.isNotNull(requestId)
     await response.text()
-    const logged = server.lines
-      .filter((l) => l.startsWith("{"))
-      .map((l) => JSON.parse(l) as Record<string, unknown>)
-      .find((entry) => entry.requestId === requestId)
+    // The line is written once the answer has gone out, so it may reach us just after the answer.
+    const find = () =>
+      server.lines
+        .filter((l) => l.startsWith("{"))
+        .map((l) => JSON.parse(l) as Record<string, unknown>)
+        .find((entry) => entry.requestId === requestId)
+    for (let waited = 0; find() === undefined && waited < 2000; waited += 20) {
+      await new Promise((resolve) => setTimeout(resolve, 20))
+    }
+    const logged = find()
     assert.deepInclude(logged, { method: "GET", path: "/senderid/v1/numbers/active", status: 200 })
     const afterBanner = server.lines.slice(server.lines.findIndex((l) => l.includes("senderid listening")))
     assert.isFalse(
       afterBanner.some((l) => l.includes(keys.customer.secret) || l.includes(keys.operator.secret))
     )
+  })
+
+  it("lets the first-start operator key, and only it, into the operator API", async () => {
+    const curl = server.lines.find((l) => l.includes("curl -s") && l.includes("/operator/v1/reviews"))?.trim()
+    assert.deepStrictEqual(JSON.parse(shell(curl ?? "false")), { reviews: [], nextKey: null })
+    const queue = await send(server, keys.operator, "GET", "/operator/v1/reviews")
+    assert.strictEqual(queue.status, 200)
+    assert.deepStrictEqual(await queue.json(), { reviews: [], nextKey: null })
+    const demo = await send(server, keys.operator, "GET", "/operator/v1/accounts/DEMO")
+    assert.strictEqual(((await demo.json()) as { accountId: string }).accountId, "DEMO")
+    const customer = await send(server, keys.customer, "GET", "/operator/v1/reviews")
+    assert.strictEqual(customer.status, 403)
+    assert.strictEqual(((await customer.json()) as { errorCode: string }).errorCode, "Forbidden")
   })
 
   it("refuses an oversize chunked body with 413 in SOLAPI's shape, without reading it all", async () => {
