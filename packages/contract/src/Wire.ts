@@ -1,7 +1,9 @@
 /**
  * The JSON the API answers with, as schemas, and the one mapping from the domain's aggregates to it.
  * Shapes are SOLAPI's senderid v1 (ISO 8601 dates, the whole account book, `unlockDuplicate` with
- * null fields until a request exists); fields SOLAPI lacks are additions, never renames.
+ * null fields until a request exists); fields SOLAPI lacks are additions, never renames, and are
+ * optional in the schemas — this server always sends them, but the client must also accept SOLAPI's
+ * own answers (its 2018 samples have no `necessaryMeasures`, `autoExtension` or file details).
  */
 import {
   type Account,
@@ -68,13 +70,16 @@ export const SenderIdView = Schema.Struct({
   log: Schema.Array(LogEntry),
   approvalDocuments: Schema.Array(ApprovalDocument),
   unlockDuplicate: UnlockDuplicate,
-  necessaryMeasures: Schema.Array(Schema.String).annotate({
-    description:
-      "What the owner must do next, e.g. ARS, BUSINESS_DOCUMENTS, DUPLICATED, WAIT_FOR_REVIEW, SUSPENDED (ask the operator)."
-  }),
-  autoExtension: Schema.Boolean,
-  /** Present (not null) while an operator suspends the number. */
-  suspension: Schema.NullOr(SuspensionView),
+  necessaryMeasures: Schema.optionalKey(
+    Schema.Array(Schema.String).annotate({
+      description:
+        "What the owner must do next, e.g. ARS, BUSINESS_DOCUMENTS, DUPLICATED, WAIT_FOR_REVIEW, SUSPENDED (ask the operator)."
+    })
+  ),
+  autoExtension: Schema.optionalKey(Schema.Boolean),
+  /** Ours, present only while an operator suspends the number: SOLAPI's own answers never carry
+   * it, so a client decoding them still accepts them. */
+  suspension: Schema.optionalKey(SuspensionView),
   dateCreated: IsoDate,
   dateUpdated: IsoDate
 }).annotate({ identifier: "SenderId" })
@@ -121,9 +126,9 @@ export const DocumentView = Schema.Struct({
   ]),
   url: Schema.String.annotate({ description: "Where the file's bytes can be downloaded (signed request)." }),
   use: Schema.Boolean,
-  fileType: Schema.String,
-  mimeType: Schema.String,
-  size: Schema.Number,
+  fileType: Schema.optionalKey(Schema.String),
+  mimeType: Schema.optionalKey(Schema.String),
+  size: Schema.optionalKey(Schema.Number),
   dateCreated: IsoDate
 }).annotate({ identifier: "Document" })
 export type DocumentView = typeof DocumentView.Type
@@ -250,14 +255,19 @@ export const senderIdView = (senderId: SenderId.SenderId): SenderIdView => {
           },
     necessaryMeasures: [...SenderId.necessaryMeasures(senderId)],
     autoExtension: senderId.autoExtension,
-    suspension: suspensionView(senderId.suspension),
+    ...(senderId.suspension === undefined ? {} : { suspension: suspensionViewOf(senderId.suspension) }),
     dateCreated: isoDate(senderId.dateCreated),
     dateUpdated: isoDate(senderId.dateUpdated)
   }
 }
 
+const suspensionViewOf = (suspension: Suspension.Suspension): SuspensionView => ({
+  reason: suspension.reason,
+  since: isoDate(suspension.since)
+})
+
 export const suspensionView = (suspension: Suspension.Suspension | undefined): SuspensionView | null =>
-  suspension === undefined ? null : { reason: suspension.reason, since: isoDate(suspension.since) }
+  suspension === undefined ? null : suspensionViewOf(suspension)
 
 export const limitationDocument = (request: Account.LimitationRequest): LimitationDocument => ({
   limitationId: request.limitationId,

@@ -573,7 +573,7 @@ describe("suspensions", () => {
     await expectError(await h.request(customer, "DELETE", `${NUMBERS}/${MOBILE}`), 409, "NumberSuspended")
 
     const lifted = await expectOk<Wire.SenderIdView>(await h.request(operator, "DELETE", path))
-    assert.isNull(lifted.suspension)
+    assert.isUndefined(lifted.suspension)
     await expectOk(await h.request(customer, "PUT", `${NUMBERS}/${MOBILE}`, { status: "ACTIVE" }))
     assert.deepStrictEqual(await expectOk(await h.request(customer, "GET", `${NUMBERS}/active`)), [MOBILE])
     await expectError(await h.request(operator, "DELETE", path), 409, "SuspensionUnchanged")
