@@ -5,6 +5,7 @@
  * of attempts, and every attempt is kept. Receivers de-duplicate by the event id.
  */
 import { Duration, Schema } from "effect"
+import { isNonPublicHost } from "./internal/ipAddress.ts"
 import { type RegistryEvent, RegistryEventType } from "./RegistryEvent.ts"
 
 export const WebhookEndpoint = Schema.Struct({
@@ -107,14 +108,19 @@ export const afterAttempt = (
   }
 }
 
-/** The JSON body receivers get: the event, with its time as ISO 8601. */
+/** The JSON body receivers get: the event, with its times as ISO 8601 like the rest of the API
+ * (`occurredAt`, and `data` fields named `…At` such as `expireAt`). */
 export const payloadOf = (event: RegistryEvent): string =>
   JSON.stringify({
     eventId: event.eventId,
     type: event.type,
     accountId: event.accountId,
     occurredAt: new Date(event.occurredAt).toISOString(),
-    data: event.data
+    data: Object.fromEntries(
+      Object.entries(event.data).map(([key, value]) =>
+        key.endsWith("At") && typeof value === "number" ? [key, new Date(value).toISOString()] : [key, value]
+      )
+    )
   })
 
 /** The delivery of `event` to `endpoint`, due now. */
@@ -142,43 +148,12 @@ export const wants = (endpoint: WebhookEndpoint, event: RegistryEvent): boolean 
 
 export type UrlProblem = "scheme" | "format" | "credentials" | "privateHost"
 
-const IPV4 = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/u
-
-/** Loopback, private, link-local and carrier-grade NAT addresses, by their literal spelling. */
-const isPrivateHost = (host: string): boolean => {
-  const name = host.toLowerCase().replace(/\.$/u, "")
-  if (name === "localhost" || name.endsWith(".localhost")) return true
-  const v4 = IPV4.exec(name)
-  if (v4 !== null) {
-    const [a, b] = [Number(v4[1]), Number(v4[2])]
-    return (
-      a === 0 ||
-      a === 10 ||
-      a === 127 ||
-      (a === 169 && b === 254) ||
-      (a === 172 && b >= 16 && b <= 31) ||
-      (a === 192 && b === 168) ||
-      (a === 100 && b >= 64 && b <= 127)
-    )
-  }
-  if (name.startsWith("[")) {
-    const v6 = name.slice(1, -1)
-    return (
-      v6 === "::1" ||
-      v6 === "::" ||
-      /^f[cd]/u.test(v6) ||
-      /^fe[89ab]/u.test(v6) ||
-      (v6.startsWith("::ffff:") && isPrivateHost(v6.slice("::ffff:".length)))
-    )
-  }
-  return false
-}
-
 /**
  * What is wrong with a webhook URL, or `undefined` when it will do: http(s) only, no user or
- * password in it, a plausible host and port, and — unless `allowPrivateHosts` — no loopback or
- * private address spelled literally. (A public name that resolves to a private address is the
- * network's to stop; the domain does not resolve names.)
+ * password in it, a plausible host and port, and — unless `allowPrivateHosts` — no localhost name
+ * and no loopback, private, link-local, multicast or reserved address, however it is spelled
+ * (`0x7f000001`, `127.1`, `[::ffff:7f00:1]` are 127.0.0.1 to `fetch`). A public name that resolves
+ * to a private address is the network's to stop: the domain does not resolve names.
  */
 export const urlProblem = (url: string, allowPrivateHosts: boolean): UrlProblem | undefined => {
   if (url.length > 2048) return "format"
@@ -194,6 +169,6 @@ export const urlProblem = (url: string, allowPrivateHosts: boolean): UrlProblem 
   const port = hostPort[2] === undefined ? undefined : Number(hostPort[2])
   if (port !== undefined && (port < 1 || port > 65535)) return "format"
   if (!host.startsWith("[") && (host.startsWith(".") || host.includes(".."))) return "format"
-  if (!allowPrivateHosts && isPrivateHost(host)) return "privateHost"
+  if (!allowPrivateHosts && isNonPublicHost(host)) return "privateHost"
   return undefined
 }

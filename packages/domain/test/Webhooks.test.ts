@@ -32,7 +32,25 @@ describe("webhook URLs", () => {
     ["http://169.254.169.254/latest/meta-data", "privateHost"],
     ["http://[::1]:8080/", "privateHost"],
     ["http://[fd00::1]/", "privateHost"],
-    ["http://172.32.0.1/", undefined]
+    ["http://172.32.0.1/", undefined],
+    // Spellings fetch reads as loopback or metadata addresses.
+    ["http://0x7f000001:4567/", "privateHost"],
+    ["http://2130706433:4567/", "privateHost"],
+    ["http://127.1:4567/", "privateHost"],
+    ["http://0177.0.0.1:4567/", "privateHost"],
+    ["http://[::ffff:7f00:1]:4567/", "privateHost"],
+    ["http://[::ffff:127.0.0.1]/", "privateHost"],
+    ["http://[0:0:0:0:0:ffff:a9fe:a9fe]/", "privateHost"],
+    ["http://[64:ff9b::a9fe:a9fe]/", "privateHost"],
+    ["http://0/", "privateHost"],
+    ["http://224.0.0.1/", "privateHost"],
+    ["http://255.255.255.255/", "privateHost"],
+    ["http://LOCALHOST./", "privateHost"],
+    ["http://app.localhost/", "privateHost"],
+    ["http://[2606:4700::1111]/", undefined],
+    ["http://8.8.8.8/", undefined],
+    ["http://0x08080808/", undefined],
+    ["http://1.2.3/", undefined]
   ]
   for (const [url, problem] of cases) {
     it(`${url} → ${problem ?? "accepted"}`, () => {
