@@ -413,6 +413,15 @@ export const endpoints = {
     success: OperatorWire.AuditTrail,
     errors: [...NUMBER_ERRORS]
   }),
+  getAuditTrailByHandle: endpoint({
+    method: "GET",
+    path: "/operator/v1/audit/:handleKey",
+    scope: "operator:read",
+    summary: "A sender ID's audit trail by its handle key — also after the number was deleted",
+    solapi: false,
+    success: OperatorWire.AuditTrail,
+    errors: ["InvalidSenderId"]
+  }),
   listReviews: endpoint({
     method: "GET",
     path: "/operator/v1/reviews",

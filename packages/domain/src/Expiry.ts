@@ -41,7 +41,11 @@ export class Expiry extends Context.Service<Expiry>()("@senderid/domain/Expiry",
           [{ _tag: "UpdateSenderId", senderId: SenderId.expire(senderId, at) }, event]
         ] as const
       }
-      const event = yield* eventOf("senderid.deleted", senderId.accountId, at, { ...data, lapsed: true })
+      const event = yield* eventOf("senderid.deleted", senderId.accountId, at, {
+        ...data,
+        handleKey: senderId.handleKey,
+        lapsed: true
+      })
       return ["removed", [{ _tag: "DeleteSenderId", senderId: SenderId.lapse(senderId, at) }, event]] as const
     })
 

@@ -242,8 +242,10 @@ export class SenderIds extends Context.Service<SenderIds>()("@senderid/domain/Se
           yield* repository.commit([
             { _tag: "DeleteSenderId", senderId: deleted },
             ...(yield* releasedDocuments(accountId, current)),
+            // The handle key finds the audit trail, which outlives the deletion.
             yield* eventOf("senderid.deleted", accountId, at, {
               phoneNumber: current.phoneNumber,
+              handleKey: current.handleKey,
               statusBefore: current.status
             })
           ])

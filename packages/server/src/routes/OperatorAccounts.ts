@@ -10,6 +10,7 @@ import {
   type ApiKeyScope,
   ApiKeys,
   Expiry,
+  SenderIdNotFound,
   SenderIdRepository,
   SenderIds,
   toApiKeySummary
@@ -46,6 +47,7 @@ export const operatorAccountHandlers: Handlers<
   | "revokeKey"
   | "registerSpecialNumber"
   | "getAuditTrail"
+  | "getAuditTrailByHandle"
   | "listExpiring"
   | "sweepExpiries"
 > = {
@@ -148,6 +150,15 @@ export const operatorAccountHandlers: Handlers<
       const senderId = yield* SenderIds.use((s) => s.get(param("accountId"), param("phoneNumber")))
       const entries = yield* SenderIdRepository.use((r) => r.auditTrail(senderId.handleKey))
       return { handleKey: senderId.handleKey, entries: entries.map(OperatorWire.auditEntryView) }
+    }),
+
+  getAuditTrailByHandle: ({ param }) =>
+    Effect.gen(function* () {
+      const handleKey = param("handleKey")
+      const entries = yield* SenderIdRepository.use((r) => r.auditTrail(handleKey))
+      // Entries are never deleted: none means the handle key was never issued.
+      if (entries.length === 0) return yield* new SenderIdNotFound({ accountId: "", phoneNumber: handleKey })
+      return { handleKey, entries: entries.map(OperatorWire.auditEntryView) }
     }),
 
   listExpiring: ({ query }) =>

@@ -579,3 +579,31 @@ describe("suspensions", () => {
     await expectError(await h.request(operator, "DELETE", path), 409, "SuspensionUnchanged")
   })
 })
+
+describe("audit trails of deleted numbers", () => {
+  it("reads a deleted number's trail by its handle key; an unknown handle key is InvalidSenderId", async () => {
+    const { h, operator } = await setUp()
+    const customer = await h.customer()
+    const book = await expectOk<Wire.AccountBook>(await register(h, customer, MOBILE))
+    const handleKey = book.senderIds[0]?.handleKey ?? ""
+    await expectOk(await h.request(customer, "DELETE", `${NUMBERS}/${MOBILE}`))
+    await expectError(
+      await h.request(operator, "GET", `${OPS}/accounts/${customer.accountId}/numbers/${MOBILE}/audit`),
+      400,
+      "InvalidSenderId"
+    )
+    const trail = await expectOk<OperatorWire.AuditTrail>(
+      await h.request(operator, "GET", `${OPS}/audit/${handleKey}`)
+    )
+    assert.deepStrictEqual(
+      trail.entries.map((e) => e.message),
+      ["sender ID created", "sender ID deleted"]
+    )
+    assert.deepStrictEqual(trail.entries[1]?.actor, {
+      type: "ACCOUNT",
+      id: customer.accountId,
+      apiKey: customer.apiKey
+    })
+    await expectError(await h.request(operator, "GET", `${OPS}/audit/SEDNOSUCHKEY`), 400, "InvalidSenderId")
+  })
+})
