@@ -38,6 +38,8 @@ export interface RequestLogEntry {
   readonly status: number
   readonly durationMs: number
   readonly apiKey?: string
+  /** The client's own `X-Request-Id`, when it sent a well-formed one, to correlate with its logs. */
+  readonly clientRequestId?: string
   readonly errorCode?: string
   /** The cause of a 500, for operators; the client never sees it. */
   readonly defect?: string
@@ -117,7 +119,9 @@ export const makeApp = <ER>(
   const document = openApiDocument()
 
   const app = new Hono<Env>()
-  app.use(requestId({ generator: () => crypto.randomUUID() }))
+  // Always ours, never the client's `X-Request-Id`: audit entries quote it, so a client must not
+  // be able to choose it (or reuse another request's).
+  app.use(requestId({ headerName: "", generator: () => crypto.randomUUID() }))
   app.use(async (c, next) => {
     const started = performance.now()
     await next()
@@ -128,6 +132,7 @@ export const makeApp = <ER>(
     const apiKey = c.get("apiKey")
     const errorCode = c.get("errorCode")
     const defect = c.get("defect")
+    const clientRequestId = c.req.header("x-request-id")
     const entry: RequestLogEntry = {
       time: new Date().toISOString(),
       level: status >= 500 ? "error" : status >= 400 ? "warn" : "info",
@@ -137,6 +142,9 @@ export const makeApp = <ER>(
       status,
       durationMs: Math.round((performance.now() - started) * 100) / 100,
       ...(apiKey === undefined ? {} : { apiKey }),
+      ...(clientRequestId !== undefined && /^[\w\-=]{1,255}$/u.test(clientRequestId)
+        ? { clientRequestId }
+        : {}),
       ...(errorCode === undefined ? {} : { errorCode }),
       ...(defect === undefined ? {} : { defect })
     }

@@ -277,14 +277,19 @@ describe("request ids", () => {
     assert.isNotNull(limited.headers.get("x-request-id"))
   })
 
-  it("echo a valid incoming X-Request-Id and replace an invalid one", async () => {
-    const h = makeHarness()
+  it("are always the server's own, never a client's X-Request-Id (audit entries quote them); the log keeps the client's", async () => {
+    const entries: Array<RequestLogEntry> = []
+    const h = makeHarness({ rateLimit: false, log: (entry) => entries.push(entry) })
     const who = await h.customer()
     const ok = await h.request(who, "GET", NUMBERS, undefined, { "x-request-id": "client-trace-42" })
-    assert.strictEqual(ok.headers.get("x-request-id"), "client-trace-42")
+    const ours = ok.headers.get("x-request-id")
+    assert.match(ours ?? "", /^[0-9a-f-]{36}$/u)
+    const logged = entries.at(-1)
+    assert.strictEqual(logged?.requestId, ours)
+    assert.strictEqual(logged?.clientRequestId, "client-trace-42")
     const failed = await h.request(who, "POST", NUMBERS, "{", { "x-request-id": "client-trace-43" })
     assert.strictEqual(failed.status, 400)
-    assert.strictEqual(failed.headers.get("x-request-id"), "client-trace-43")
+    assert.notStrictEqual(failed.headers.get("x-request-id"), "client-trace-43")
 
     for (const bad of ["has spaces in it", "<script>", "x".repeat(300)]) {
       const response = await h.request(who, "GET", NUMBERS, undefined, { "x-request-id": bad })
