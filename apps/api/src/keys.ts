@@ -4,7 +4,7 @@
  * `SENDERID_MASTER_KEY` is set.
  *
  *   pnpm keys create --account ACME [--read-only]   a customer key (opens the account if new)
- *   pnpm keys create --operator alice                an operator key
+ *   pnpm keys create --operator alice [--read-only]  an operator key (read-only: operator:read)
  *   pnpm keys list [--account ACME]                  keys without their secrets
  *   pnpm keys revoke NCS…                            refuse the key from now on
  */
@@ -17,7 +17,7 @@ import * as NodeServices from "./NodeServices.ts"
 
 const usage = `usage:
   pnpm keys create --account <accountId> [--read-only]
-  pnpm keys create --operator <operatorId>
+  pnpm keys create --operator <operatorId> [--read-only]
   pnpm keys list [--account <accountId>]
   pnpm keys revoke <apiKey>`
 
@@ -50,8 +50,11 @@ const program = Effect.gen(function* () {
         return `account ${accountId}\napiKey  ${credentials.apiKey}\nsecret  ${credentials.secret}\nscopes  ${scopes.join(" ")}`
       }
       const operatorId = values.operator ?? ""
-      yield* keys.issue({ ...credentials, scopes: ["operator:read", "operator:write"], operatorId })
-      return `operator ${operatorId}\napiKey   ${credentials.apiKey}\nsecret   ${credentials.secret}\nscopes   operator:read operator:write`
+      const scopes: ReadonlyArray<ApiKeyScope> = values["read-only"]
+        ? ["operator:read"]
+        : ["operator:read", "operator:write"]
+      yield* keys.issue({ ...credentials, scopes, operatorId })
+      return `operator ${operatorId}\napiKey   ${credentials.apiKey}\nsecret   ${credentials.secret}\nscopes   ${scopes.join(" ")}`
     }
     case "list": {
       const listed = yield* keys.list({ accountId: values.account })

@@ -82,6 +82,16 @@ const server = serve({ fetch: app.fetch, port: config.port, hostname: config.hos
   })
 })
 
+// A port already taken (another server still running) is an operator's everyday mistake: say so.
+server.once("error", (error: NodeJS.ErrnoException) => {
+  const reason =
+    error.code === "EADDRINUSE"
+      ? `${config.host}:${config.port} is already in use (another senderid still running?); set PORT to use another`
+      : error.message
+  process.stderr.write(`senderid: cannot listen: ${reason}\n`)
+  void runtime.dispose().finally(() => process.exit(1))
+})
+
 let stopping = false
 const shutdown = (signal: string) => {
   if (stopping) return

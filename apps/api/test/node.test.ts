@@ -83,6 +83,26 @@ describe("pnpm start on a SQLite file", () => {
     )
   })
 
+  it("says the port is taken, without a stack trace, when another server holds it", () => {
+    const port = new URL(server.origin).port
+    const env: Record<string, string | undefined> = {
+      ...process.env,
+      PORT: port,
+      SENDERID_DATA_DIR: tempDataDirectory(),
+      INIT_CWD: undefined
+    }
+    delete env.DATABASE_URL
+    const second = spawnSync(process.execPath, ["src/node.ts"], {
+      cwd: join(import.meta.dirname, ".."),
+      env,
+      encoding: "utf8",
+      timeout: 30_000
+    })
+    assert.strictEqual(second.status, 1, second.stderr)
+    assert.match(second.stderr, /cannot listen: .*already in use/u)
+    assert.notMatch(second.stderr, /at .*\.(ts|js):\d+/u)
+  })
+
   it("lets the first-start operator key, and only it, into the operator API", async () => {
     const curl = server.lines.find((l) => l.includes("curl -s") && l.includes("/operator/v1/reviews"))?.trim()
     assert.deepStrictEqual(JSON.parse(shell(curl ?? "false")), { reviews: [], nextKey: null })
@@ -274,6 +294,12 @@ describe("pnpm keys", () => {
     const refused = await send(server, key, "GET", "/senderid/v1/numbers")
     assert.strictEqual(refused.status, 403)
     assert.strictEqual(((await refused.json()) as { errorCode: string }).errorCode, "InvalidAPIKey")
+  })
+
+  it("creates a read-only operator key when asked", () => {
+    const created = keys("create", "--operator", "auditor", "--read-only")
+    assert.strictEqual(created.status, 0, created.stderr)
+    assert.match(created.stdout, /^scopes\s+operator:read$/mu)
   })
 
   it("answers a mistaken command with its usage and a failing status, not a stack trace", () => {
