@@ -8,8 +8,7 @@ import { writeFileSync } from "node:fs"
 import { join } from "node:path"
 import { serve } from "@hono/node-server"
 import { Accounts, ApiKeys, AuditEntry, DevelopmentCalls, SenderIds } from "@senderid/domain"
-import { type AppOptions, makeApp, Signature } from "@senderid/server"
-import { generateCredentials } from "@senderid/storage/apiKeys"
+import { type AppOptions, Credentials, makeApp, Signature } from "@senderid/server"
 import { Effect, Layer, Logger, ManagedRuntime, Option } from "effect"
 import { Hono } from "hono"
 import { fromEnvironment } from "../src/NodeConfig.ts"
@@ -32,7 +31,7 @@ const seeded = await runtime.runPromise(
       Effect.gen(function* () {
         const accountId = `BENCH${String(i).padStart(5, "0")}`
         yield* Accounts.use((a) => a.open(actor, accountId, { limit: 1000 }))
-        const credentials = generateCredentials()
+        const credentials = Credentials.generateCredentials()
         yield* ApiKeys.use((k) =>
           k.issue({ ...credentials, scopes: ["senderid:read", "senderid:write"], accountId })
         )

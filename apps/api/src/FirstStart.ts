@@ -4,7 +4,7 @@
  * a request with openssl. Later starts print nothing secret: keys are made with `pnpm keys`.
  */
 import { Accounts, ApiKeys, AuditEntry } from "@senderid/domain"
-import { generateCredentials } from "@senderid/storage/apiKeys"
+import { Credentials } from "@senderid/server"
 import { Effect } from "effect"
 
 export const DEMO_ACCOUNT = "DEMO"
@@ -20,8 +20,8 @@ export const firstStart = Effect.fn("FirstStart")(function* () {
   const keys = yield* ApiKeys
   if ((yield* keys.list()).length > 0) return undefined
   yield* Accounts.use((a) => a.ensure(AuditEntry.systemActor, DEMO_ACCOUNT))
-  const customer = generateCredentials()
-  const operator = generateCredentials()
+  const customer = Credentials.generateCredentials()
+  const operator = Credentials.generateCredentials()
   yield* keys.issue({ ...customer, scopes: ["senderid:read", "senderid:write"], accountId: DEMO_ACCOUNT })
   yield* keys.issue({ ...operator, scopes: ["operator:read", "operator:write"], operatorId: "operator" })
   return { accountId: DEMO_ACCOUNT, customer, operator } satisfies FirstStartKeys

@@ -10,7 +10,7 @@
  */
 import { parseArgs } from "node:util"
 import { Accounts, type ApiKeyScope, ApiKeys, AuditEntry } from "@senderid/domain"
-import { generateCredentials } from "@senderid/storage/apiKeys"
+import { Credentials } from "@senderid/server"
 import { Cause, Effect, ManagedRuntime } from "effect"
 import { fromEnvironment } from "./NodeConfig.ts"
 import * as NodeServices from "./NodeServices.ts"
@@ -39,7 +39,7 @@ const program = Effect.gen(function* () {
   switch (command) {
     case "create": {
       if ((values.account === undefined) === (values.operator === undefined)) return usage
-      const credentials = generateCredentials()
+      const credentials = Credentials.generateCredentials()
       if (values.account !== undefined) {
         const accountId = values.account
         yield* Accounts.use((a) => a.ensure(operatorActor, accountId))

@@ -1,5 +1,6 @@
 /**
- * `ApiKeys` in one table through `SqlClient` (SQLite, PostgreSQL, D1), plus `generateCredentials`.
+ * `ApiKeys` in one table through `SqlClient` (SQLite, PostgreSQL, D1). The keys and secrets come
+ * from the caller (`@senderid/server`'s `Credentials.generateCredentials`).
  * Web APIs only (`crypto.subtle`, `crypto.getRandomValues`, `btoa`/`atob`), so it runs in Workers.
  *
  * Secrets at rest: with a master key, `enc:v1:<base64 iv>:<base64 ciphertext>` — AES-GCM-256 with a
@@ -30,38 +31,6 @@ export interface ApiKeysSqlOptions {
   /** Encrypts secrets at rest when given (see the module comment); must be high-entropy. */
   readonly masterKey?: string | undefined
 }
-
-// ---------------------------------------------------------------------------------------------
-// Credentials
-
-const ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
-/** The largest multiple of 36 below 256: bytes at or above it are redrawn, so no character is favoured. */
-const UNBIASED_LIMIT = 256 - (256 % ALPHABET.length)
-
-/** SOLAPI's shape: `NCS` and 13 more characters, 16 in all. */
-export const API_KEY_PREFIX = "NCS"
-export const API_KEY_LENGTH = 16
-export const SECRET_LENGTH = 32
-
-/** `length` characters of `[0-9A-Z]`, uniformly from the CSPRNG by rejection sampling. */
-const randomAlphanumerics = (length: number): string => {
-  let out = ""
-  while (out.length < length) {
-    // 252/256 of bytes are kept, so twice the need almost always suffices in one draw.
-    for (const byte of crypto.getRandomValues(new Uint8Array(2 * (length - out.length)))) {
-      if (byte >= UNBIASED_LIMIT) continue
-      out += ALPHABET[byte % ALPHABET.length]
-      if (out.length === length) break
-    }
-  }
-  return out
-}
-
-/** A fresh SOLAPI-like key (`NCS` + 13 of `[0-9A-Z]`) and secret (32 of `[0-9A-Z]`, ~165 bits). */
-export const generateCredentials = (): { readonly apiKey: string; readonly secret: string } => ({
-  apiKey: API_KEY_PREFIX + randomAlphanumerics(API_KEY_LENGTH - API_KEY_PREFIX.length),
-  secret: randomAlphanumerics(SECRET_LENGTH)
-})
 
 // ---------------------------------------------------------------------------------------------
 // Secrets at rest
