@@ -1,7 +1,8 @@
 /**
  * The API on Cloudflare Workers: the same Hono app as on Node, over D1. The runtime is built once
  * per isolate, on the first request (bindings only exist then), and reused by every later request.
- * A Cron Trigger runs the expiry sweep, relays events and delivers the webhooks that are due.
+ * After each request that may change something, the isolate relays the events and delivers the
+ * webhooks that are due (`waitUntil`); a Cron Trigger runs the expiry sweep and catches up on both.
  */
 
 import { EventRelay, Expiry, Webhooks } from "@senderid/domain"
@@ -43,9 +44,32 @@ export const scheduled = (env: WorkerServices.WorkerEnv) =>
     })
   )
 
+/** After a request that may have changed something: relay its events and deliver the webhooks that
+ * are due now, instead of waiting for the next Cron Trigger. A failure here is only logged: the
+ * outbox and the deliveries stay for the cron to pick up. */
+export const afterChange = (env: WorkerServices.WorkerEnv) =>
+  isolateFor(env).runtime.runPromise(
+    Effect.gen(function* () {
+      yield* EventRelay.use((relay) => relay.drain())
+      return yield* Webhooks.use((webhooks) => webhooks.deliverDue())
+    }).pipe(
+      Effect.catchCause((cause) =>
+        Effect.logWarning("relay after a request failed", cause).pipe(Effect.as(undefined))
+      )
+    )
+  )
+
+interface ExecutionContext {
+  readonly waitUntil?: (promise: Promise<unknown>) => void
+}
+
 export default {
-  fetch: (request: Request, env: WorkerServices.WorkerEnv, context: unknown) =>
-    isolateFor(env).app.fetch(request, env, context as never),
+  fetch: async (request: Request, env: WorkerServices.WorkerEnv, context: ExecutionContext) => {
+    const response = await isolateFor(env).app.fetch(request, env, context as never)
+    // Reads change nothing; after the rest the isolate keeps running to send what the change caused.
+    if (request.method !== "GET" && request.method !== "HEAD") context?.waitUntil?.(afterChange(env))
+    return response
+  },
   scheduled: (
     _controller: unknown,
     env: WorkerServices.WorkerEnv,

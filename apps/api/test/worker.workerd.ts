@@ -10,7 +10,8 @@ import {
   AuditEntry,
   DevelopmentCalls,
   SenderId,
-  SenderIdRepository
+  SenderIdRepository,
+  Webhooks
 } from "@senderid/domain"
 import { Signature } from "@senderid/server"
 import { Duration, Effect, Option } from "effect"
@@ -103,6 +104,46 @@ describe("the Worker on D1", () => {
     const bad = await signed("POST", "/senderid/v1/numbers", { phoneNumber: "112" })
     assert.strictEqual(bad.status, 400)
     assert.deepStrictEqual(Object.keys((await bad.json()) as object).sort(), ["errorCode", "errorMessage"])
+  })
+
+  it("relays a change's events to webhook deliveries right after the request, not only on the cron", async () => {
+    const pending: Array<Promise<unknown>> = []
+    const context = { waitUntil: (promise: Promise<unknown>) => void pending.push(promise) }
+    const authorization = () =>
+      Effect.runPromise(Signature.sign({ apiKey: customer.apiKey, apiSecret: customer.secret }))
+    const post = async (path: string, body: unknown) =>
+      worker.fetch(
+        new Request(`https://senderid.example${path}`, {
+          method: "POST",
+          headers: { authorization: await authorization(), "content-type": "application/json" },
+          body: JSON.stringify(body)
+        }),
+        env,
+        context
+      )
+    // At the edge only public hosts: this one cannot be reached from the test, so the attempt fails.
+    const hook = await post("/senderid/v1/webhooks", {
+      url: "https://hooks.senderid.invalid/events",
+      events: ["senderid.registered"]
+    })
+    assert.strictEqual(hook.status, 200)
+    const refused = await post("/senderid/v1/webhooks", {
+      url: "http://127.0.0.1:8787/",
+      events: ["review.decided"]
+    })
+    assert.strictEqual(((await refused.json()) as { errorCode: string }).errorCode, "InvalidWebhookUrl")
+    const registered = await post("/senderid/v1/numbers", { phoneNumber: "031-234-5680" })
+    assert.strictEqual(registered.status, 200)
+    await Promise.all(pending)
+
+    const { runtime } = isolateFor(env)
+    const deliveries = await runtime.runPromise(
+      Webhooks.use((w) => w.deliveries({ accountId: `W${run}`, limit: 10 }))
+    )
+    const delivery = deliveries.items.find((d) => d.eventType === "senderid.registered")
+    assert.isDefined(delivery, "the registration's event became a delivery without waiting for the cron")
+    assert.strictEqual(delivery?.attempts, 1)
+    assert.strictEqual(delivery?.status, "PENDING")
   })
 
   it("sweeps lapsed registrations away on its Cron Trigger", async () => {
