@@ -10,7 +10,6 @@ import {
   type CallOutput,
   type ClientOptions,
   type EndpointName,
-  type Methods,
   SenderIdClient
 } from "./SenderIdClient.ts"
 
@@ -51,5 +50,3 @@ export const createClient = (options: ClientOptions): PromiseClient => {
   })
   return methods as unknown as PromiseClient
 }
-
-export type { Methods }

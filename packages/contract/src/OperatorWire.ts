@@ -9,13 +9,12 @@ import {
   DocumentView,
   IsoDate,
   isoDate,
+  isoOrNull,
   LimitationDocument,
   SenderIdView,
   SuspensionView,
   suspensionView
 } from "./Wire.ts"
-
-const isoOrNull = (millis: number | null): string | null => (millis === null ? null : isoDate(millis))
 
 export const AccountSummary = Schema.Struct({
   accountId: Schema.String,

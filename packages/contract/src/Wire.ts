@@ -212,7 +212,7 @@ export type Health = typeof Health.Type
 // ---------------------------------------------------------------------------------------------------
 
 export const isoDate = (millis: number): string => new Date(millis).toISOString()
-const isoOrNull = (millis: number | null): string | null => (millis === null ? null : isoDate(millis))
+export const isoOrNull = (millis: number | null): string | null => (millis === null ? null : isoDate(millis))
 
 const NO_UNLOCK: UnlockDuplicate = {
   duplicateId: null,

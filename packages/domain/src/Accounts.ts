@@ -159,7 +159,7 @@ export class Accounts extends Context.Service<Accounts>()("@senderid/domain/Acco
       phoneNumber: string,
       reason: string
     ) {
-      return yield* retryOnConflict(
+      yield* retryOnConflict(
         Effect.gen(function* () {
           const current = yield* requireSenderId(repository, accountId, lookupKey(phoneNumber))
           const at = yield* stamp(operatorActor(operatorId))
@@ -172,9 +172,9 @@ export class Accounts extends Context.Service<Accounts>()("@senderid/domain/Acco
               reason
             })
           ])
-          return { ...next, version: next.version + 1 }
         })
       )
+      return yield* requireSenderId(repository, accountId, lookupKey(phoneNumber))
     })
 
     const liftNumberSuspension = Effect.fn("Accounts.liftNumberSuspension")(function* (
@@ -182,7 +182,7 @@ export class Accounts extends Context.Service<Accounts>()("@senderid/domain/Acco
       accountId: string,
       phoneNumber: string
     ) {
-      return yield* retryOnConflict(
+      yield* retryOnConflict(
         Effect.gen(function* () {
           const current = yield* requireSenderId(repository, accountId, lookupKey(phoneNumber))
           const at = yield* stamp(operatorActor(operatorId))
@@ -191,9 +191,9 @@ export class Accounts extends Context.Service<Accounts>()("@senderid/domain/Acco
             { _tag: "UpdateSenderId", senderId: next },
             yield* eventOf("senderid.suspension_lifted", accountId, at, { phoneNumber: next.phoneNumber })
           ])
-          return { ...next, version: next.version + 1 }
         })
       )
+      return yield* requireSenderId(repository, accountId, lookupKey(phoneNumber))
     })
 
     /** Accounts in id order, a page at a time, optionally searched by part of the id. */

@@ -197,7 +197,7 @@ export const makeApp = <ER>(
           } else {
             if (credentials.accountId === null) return yield* reject("Forbidden", { scope: endpoint.scope })
             accountId = credentials.accountId
-            yield* Accounts.use((accounts) => accounts.assertNotSuspended(credentials.accountId ?? ""))
+            yield* Accounts.use((accounts) => accounts.assertNotSuspended(accountId))
           }
           const admission = limiter?.take(credentials.apiKey, now())
           if (admission !== undefined && !admission.allowed)

@@ -227,7 +227,7 @@ const hmacHex = (
     : sha256(secret, message)
 
 /** Compares every character whatever the first difference, so timing does not reveal a matching prefix. */
-const constantTimeEqual = (a: string, b: string): boolean => {
+export const constantTimeEqual = (a: string, b: string): boolean => {
   if (a.length !== b.length) return false
   let difference = 0
   for (let i = 0; i < a.length; i++) difference |= a.charCodeAt(i) ^ b.charCodeAt(i)

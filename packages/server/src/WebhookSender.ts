@@ -8,7 +8,7 @@
 import type { WebhookOutcome, WebhookRequest } from "@senderid/domain"
 import { WebhookTransport } from "@senderid/domain"
 import { Effect, Layer } from "effect"
-import { type HmacSha256, webCryptoHmacSha256 } from "./Signature.ts"
+import { constantTimeEqual, type HmacSha256, webCryptoHmacSha256 } from "./Signature.ts"
 
 export const SIGNATURE_HEADER = "x-senderid-signature"
 
@@ -39,13 +39,6 @@ export const verifySignature = (
   return signatureOf(secret, timestamp, payload).pipe(
     Effect.map((expected) => constantTimeEqual(expected, header ?? ""))
   )
-}
-
-const constantTimeEqual = (a: string, b: string): boolean => {
-  if (a.length !== b.length) return false
-  let difference = 0
-  for (let i = 0; i < a.length; i++) difference |= a.charCodeAt(i) ^ b.charCodeAt(i)
-  return difference === 0
 }
 
 /** A few words on why no response came back, never the error's full text (it may hold addresses). */
