@@ -120,6 +120,10 @@ describe("SenderIdClient (Effect) against our server", () => {
       )
       const queue = yield* operator.listReviews({ query: { kind: "EVIDENCE" } })
       assert.deepStrictEqual(queue.reviews, [])
+      const stats = yield* operator.getStats({ query: { weeks: 4 } })
+      assert.strictEqual(stats.accounts, 1)
+      assert.strictEqual(stats.reviews.EVIDENCE, 0)
+      assert.strictEqual(stats.expiries.length, 4)
       const refused = yield* Effect.flip(
         SenderIdClient.use((c) => c.listAccounts()).pipe(Effect.provide(over(server.customer)))
       )

@@ -281,7 +281,7 @@ export const endpoints = {
     errors: []
   }),
   // ---------------------------------------------------------------------------------------------
-  // Operators (ours): accounts, keys, the review queue, decisions, audit trails, expiries.
+  // Operators (ours): accounts, keys, the review queue, decisions, audit trails, expiries, counts.
   listAccounts: endpoint({
     method: "GET",
     path: "/operator/v1/accounts",
@@ -497,6 +497,16 @@ export const endpoints = {
     summary: "Run the expiry sweep now (it also runs on a schedule)",
     solapi: false,
     success: OperatorWire.SweepReport,
+    errors: []
+  }),
+  getStats: endpoint({
+    method: "GET",
+    path: "/operator/v1/stats",
+    scope: "operator:read",
+    summary: "Dashboard counts: accounts, numbers by status, pending reviews by kind, expiries week by week",
+    solapi: false,
+    query: OperatorRequests.STATS_QUERY,
+    success: OperatorWire.RegistryStats,
     errors: []
   }),
   listAnyWebhookDeliveries: endpoint({

@@ -84,6 +84,10 @@ export const EXPIRING_QUERY: ReadonlyArray<QueryParameter> = [
   { name: "limit", description: "At most this many, 1 to 1000 (default 100)." }
 ]
 
+export const STATS_QUERY: ReadonlyArray<QueryParameter> = [
+  { name: "weeks", description: "How many 7-day windows of expiries to count, 1 to 52 (default 8)." }
+]
+
 export const OPERATOR_DELIVERY_QUERY: ReadonlyArray<QueryParameter> = [
   { name: "accountId", description: "Only this account's deliveries." },
   ...DELIVERY_QUERY

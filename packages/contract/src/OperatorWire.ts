@@ -1,9 +1,10 @@
 /**
  * The operator API's answers, as schemas, and their mapping from the domain: account summaries,
  * API keys (a secret only in the answer that issues it), the review queue with the documents each
- * review rests on, decisions, audit trails with their actors, and the numbers expiring soon.
+ * review rests on, decisions, audit trails with their actors, the numbers expiring soon, and the
+ * registry's counts for a dashboard.
  */
-import type { Account, ApiKeySummary, AuditEntry } from "@senderid/domain"
+import type { Account, ApiKeySummary, AuditEntry, RegistryStatsReport } from "@senderid/domain"
 import { Schema } from "effect"
 import {
   DocumentView,
@@ -11,6 +12,7 @@ import {
   isoDate,
   isoOrNull,
   LimitationDocument,
+  SenderIdStatus,
   SenderIdView,
   SuspensionView,
   suspensionView
@@ -140,6 +142,42 @@ export const SweepReport = Schema.Struct({
 }).annotate({ identifier: "SweepReport" })
 export type SweepReport = typeof SweepReport.Type
 
+/** A count under every key, 0 when there is none: a dashboard reads each without checking. */
+const countsBy = <const K extends string>(keys: ReadonlyArray<K>) =>
+  Schema.Struct(
+    Object.fromEntries(keys.map((key) => [key, Schema.Number])) as Record<K, typeof Schema.Number>
+  )
+
+export const ExpiryWindow = Schema.Struct({
+  from: IsoDate,
+  to: IsoDate,
+  count: Schema.Number
+}).annotate({
+  identifier: "ExpiryWindow",
+  description: "Verified numbers (ACTIVE or INACTIVE) whose verification lapses in [from, to)."
+})
+export type ExpiryWindow = typeof ExpiryWindow.Type
+
+export const RegistryStats = Schema.Struct({
+  accounts: Schema.Number,
+  suspendedAccounts: Schema.Number,
+  senderIds: countsBy(SenderIdStatus.literals).annotate({
+    identifier: "SenderIdCounts",
+    description: "Sender IDs by status, in every account."
+  }),
+  reviews: countsBy(ReviewKind.literals).annotate({
+    identifier: "ReviewCounts",
+    description: "Pending reviews by kind: the review queue."
+  }),
+  expiries: Schema.Array(ExpiryWindow).annotate({
+    description: "Consecutive 7-day windows, the first starting now; as many as `weeks` asked for."
+  })
+}).annotate({
+  identifier: "RegistryStats",
+  description: "The whole registry counted, for a dashboard; every status and kind is present, 0 when none."
+})
+export type RegistryStats = typeof RegistryStats.Type
+
 // ---------------------------------------------------------------------------------------------------
 // Domain → wire
 // ---------------------------------------------------------------------------------------------------
@@ -173,4 +211,16 @@ export const auditEntryView = (entry: AuditEntry.AuditEntry): AuditEntryView => 
   statusBefore: entry.statusBefore,
   statusAfter: entry.statusAfter,
   requestId: entry.requestId ?? null
+})
+
+export const registryStats = (report: RegistryStatsReport): RegistryStats => ({
+  accounts: report.accounts,
+  suspendedAccounts: report.suspendedAccounts,
+  senderIds: { ...report.senderIds },
+  reviews: { ...report.reviews },
+  expiries: report.expiries.map((window) => ({
+    from: isoDate(window.from),
+    to: isoDate(window.to),
+    count: window.count
+  }))
 })

@@ -7,6 +7,7 @@ import { Accounts } from "./Accounts.ts"
 import { Documents } from "./Documents.ts"
 import { EventRelay } from "./EventRelay.ts"
 import { Expiry } from "./Expiry.ts"
+import { RegistryStats } from "./RegistryStats.ts"
 import { Reviews } from "./Reviews.ts"
 import { SenderIds } from "./SenderIds.ts"
 
@@ -16,5 +17,6 @@ export const layer = Layer.mergeAll(
   Reviews.layer,
   Accounts.layer,
   Expiry.layer,
+  RegistryStats.layer,
   EventRelay.layer
 )

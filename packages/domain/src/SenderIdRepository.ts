@@ -1,9 +1,10 @@
 /**
- * The registry's storage port. Reads return aggregates; every write goes through `commit`, which
- * applies a batch of changes all-or-nothing and enforces the invariants no single request can see:
- * the account limit, one registration of a number per account, at most one account holding a
- * number, optimistic versions, and an append-only audit trail. Adapters (memory here; SQLite,
- * PostgreSQL and D1 in `@senderid/storage`) must pass the conformance suite in `testing`.
+ * The registry's storage port. Reads return aggregates (or counts, for the operator's dashboard);
+ * every write goes through `commit`, which applies a batch of changes all-or-nothing and enforces
+ * the invariants no single request can see: the account limit, one registration of a number per
+ * account, at most one account holding a number, optimistic versions, and an append-only audit
+ * trail. Adapters (memory here; SQLite, PostgreSQL and D1 in `@senderid/storage`) must pass the
+ * conformance suite in `testing`.
  */
 import { Context, type Effect, Layer, type Option } from "effect"
 import type { Account } from "./Account.ts"
@@ -13,7 +14,7 @@ import type { Document, DocumentCategory } from "./Document.ts"
 import * as memory from "./internal/memoryRepository.ts"
 import type { RegistryEvent } from "./RegistryEvent.ts"
 import type { QueuedReview, ReviewKind } from "./Review.ts"
-import type { SenderId } from "./SenderId.ts"
+import type { SenderId, SenderIdStatus } from "./SenderId.ts"
 import type {
   AccountAlreadyExists,
   AccountNotFound,
@@ -100,6 +101,28 @@ export interface ExpiringQuery {
   readonly limit: number
 }
 
+/** Consecutive windows of `weekMillis` each, the first starting at `now`, for `registryStats`. */
+export interface StatsQuery {
+  readonly now: number
+  readonly weekMillis: number
+  /** How many windows; a non-negative integer. */
+  readonly weeks: number
+}
+
+/** The registry counted as a whole, for the operator's dashboard. Every status and kind is a key,
+ * 0 when there is none. */
+export interface RegistryCounts {
+  readonly accounts: number
+  readonly suspendedAccounts: number
+  readonly senderIds: Readonly<Record<SenderIdStatus, number>>
+  /** Pending reviews (the queue `listPendingReviews` pages through) by kind. */
+  readonly reviews: Readonly<Record<ReviewKind, number>>
+  /** One count per window: holders (ACTIVE or INACTIVE, as `listExpiring`) whose `expireAt` is in
+   * `[now + i × weekMillis, now + (i + 1) × weekMillis)`, so an expiry on a window's end belongs to
+   * the next one. */
+  readonly expiringByWeek: ReadonlyArray<number>
+}
+
 export interface SenderIdRepositoryShape {
   readonly findAccount: (accountId: string) => Effect.Effect<Option.Option<Account>, RepositoryError>
   readonly findSenderId: (
@@ -135,6 +158,8 @@ export interface SenderIdRepositoryShape {
    * current by `commit` in the same transaction as the aggregates they come from. */
   readonly listPendingReviews: (query: ReviewQuery) => Effect.Effect<Page<QueuedReview>, RepositoryError>
   readonly listAccounts: (query: AccountQuery) => Effect.Effect<Page<Account>, RepositoryError>
+  /** Counts across every account, aggregated by the store: no aggregate is loaded. */
+  readonly registryStats: (query: StatsQuery) => Effect.Effect<RegistryCounts, RepositoryError>
   readonly findDocument: (documentId: string) => Effect.Effect<Option.Option<Document>, RepositoryError>
   readonly listDocuments: (
     accountId: string,

@@ -24,6 +24,7 @@ import { documentHandlers } from "./routes/Documents.ts"
 import { numberHandlers } from "./routes/Numbers.ts"
 import { operatorAccountHandlers } from "./routes/OperatorAccounts.ts"
 import { operatorReviewHandlers } from "./routes/OperatorReviews.ts"
+import { operatorStatsHandlers } from "./routes/OperatorStats.ts"
 import { paperHandlers } from "./routes/Papers.ts"
 import { webhookHandlers } from "./routes/Webhooks.ts"
 import type * as Signature from "./Signature.ts"
@@ -86,6 +87,7 @@ const handlers: Handlers<Contract.EndpointName> = {
   ...documentHandlers,
   ...operatorAccountHandlers,
   ...operatorReviewHandlers,
+  ...operatorStatsHandlers,
   ...webhookHandlers,
   health: () =>
     SenderIdRepository.use((repository) => repository.findAccount("health-check")).pipe(

@@ -10,6 +10,7 @@ import type {
   Documents,
   Expiry,
   IdempotencyKeys,
+  RegistryStats,
   Reviews,
   SenderIdRepository,
   SenderIds,
@@ -25,6 +26,7 @@ export type AppServices =
   | Accounts
   | Reviews
   | Expiry
+  | RegistryStats
   | Webhooks
   | ApiKeys
   | UsedSignatures

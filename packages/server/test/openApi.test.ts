@@ -4,14 +4,14 @@
  * without its endpoint-table row (or the reverse) fails here.
  */
 import SwaggerParser from "@apidevtools/swagger-parser"
-import { Wire } from "@senderid/contract"
+import { OperatorWire, Wire } from "@senderid/contract"
 import { Schema } from "effect"
 import { assert, beforeAll, describe, it } from "vitest"
 import { statusByCode } from "../src/ErrorTable.ts"
 import { type OpenApiDocument, type Operation, openApiDocument } from "../src/OpenApi.ts"
 import { makeHarness } from "./support/harness.ts"
 
-const { app, customer, request } = makeHarness()
+const { app, customer, issueKey, request } = makeHarness()
 
 /** The app's own routes, not the document's: these two serve the documentation itself. */
 const DOCUMENTATION_ROUTES = new Set(["GET /openapi.json", "GET /docs"])
@@ -248,6 +248,34 @@ describe("the document against real responses", () => {
     const error = Schema.decodeUnknownSync(Wire.ErrorBody)(body, { onExcessProperty: "error" })
     const documented = responsesOf(document.paths["/senderid/v1/numbers"]?.get as Operation)["401"]
     assert.include(documented?.description ?? "", error.errorCode)
+  })
+
+  it("GET /operator/v1/stats' 200 is the documented RegistryStats, every status and kind required", async () => {
+    const operation = document.paths["/operator/v1/stats"]?.get as Operation
+    assert.strictEqual(
+      jsonSchemaOf(responsesOf(operation)["200"], "GET /stats 200").$ref,
+      "#/components/schemas/RegistryStats"
+    )
+    assert.deepStrictEqual(
+      (operation.parameters as ReadonlyArray<Parameter>).map((p) => [p.name, p.in]),
+      [["weeks", "query"]]
+    )
+    const operator = await issueKey(["operator:read"], { operatorId: "dashboard" })
+    const response = await request(operator, "GET", "/operator/v1/stats?weeks=2")
+    assert.strictEqual(response.status, 200)
+    const body = (await response.json()) as Record<string, Record<string, unknown>>
+    const stats = Schema.decodeUnknownSync(OperatorWire.RegistryStats)(body, { onExcessProperty: "error" })
+    assert.strictEqual(stats.expiries.length, 2)
+    // A dashboard reads every count without checking for it: the document requires each.
+    for (const [name, value] of [
+      ["RegistryStats", body],
+      ["SenderIdCounts", body.senderIds],
+      ["ReviewCounts", body.reviews]
+    ] as const) {
+      const schema = schemaNamed(name)
+      assert.sameMembers(schema.required as Array<string>, Object.keys(value ?? {}), name)
+      assert.sameMembers(Object.keys(schema.properties as object), Object.keys(value ?? {}), name)
+    }
   })
 
   it("GET /health's 200 is the documented Health", async () => {

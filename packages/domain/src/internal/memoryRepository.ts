@@ -10,8 +10,14 @@ import type { ArsChallenge } from "../ArsChallenge.ts"
 import type { AuditEntry } from "../AuditEntry.ts"
 import type { Document } from "../Document.ts"
 import type { RegistryEvent } from "../RegistryEvent.ts"
-import { parseQueueCursor, type QueuedReview, queueCursor, queueOrder } from "../Review.ts"
-import { holds, isUsable, type SenderId, pendingReviews as senderIdReviews } from "../SenderId.ts"
+import { parseQueueCursor, type QueuedReview, queueCursor, queueOrder, ReviewKind } from "../Review.ts"
+import {
+  holds,
+  isUsable,
+  type SenderId,
+  SenderIdStatus,
+  pendingReviews as senderIdReviews
+} from "../SenderId.ts"
 import {
   AccountAlreadyExists,
   AccountNotFound,
@@ -48,6 +54,10 @@ const compare = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0)
 
 /** Lower case for A–Z only, as SQLite's `lower()` does, so every adapter searches alike. */
 const asciiLower = (text: string) => text.replace(/[A-Z]/gu, (c) => c.toLowerCase())
+
+/** A count for every key, each 0. */
+const zeroes = <K extends string>(keys: ReadonlyArray<K>): Record<K, number> =>
+  Object.fromEntries(keys.map((key) => [key, 0])) as Record<K, number>
 
 const keyOf = (accountId: string, phoneNumber: string) => `${accountId}/${phoneNumber}`
 
@@ -285,6 +295,33 @@ export const make: Effect.Effect<SenderIdRepositoryShape> = Effect.gen(function*
           )
           .sort((a, b) => compare(a.accountId, b.accountId))
         return { items: matching.slice(0, query.limit), nextKey: matching[query.limit]?.accountId ?? null }
+      }),
+    registryStats: (query) =>
+      read((s) => {
+        const accounts = [...s.accounts.values()]
+        const senderIds = zeroes(SenderIdStatus.literals)
+        const reviews = zeroes(ReviewKind.literals)
+        const expiringByWeek = Array.from({ length: query.weeks }, () => 0)
+        const end = query.now + query.weeks * query.weekMillis
+        for (const senderId of s.senderIds.values()) {
+          senderIds[senderId.status]++
+          for (const review of senderIdReviews(senderId)) reviews[review.kind]++
+          const { expireAt } = senderId
+          if (holds(senderId) && expireAt !== null && expireAt >= query.now && expireAt < end) {
+            const week = Math.floor((expireAt - query.now) / query.weekMillis)
+            expiringByWeek[week] = (expiringByWeek[week] ?? 0) + 1
+          }
+        }
+        for (const account of accounts) {
+          for (const review of accountReviews(account)) reviews[review.kind]++
+        }
+        return {
+          accounts: accounts.length,
+          suspendedAccounts: accounts.filter((a) => a.suspension !== undefined).length,
+          senderIds,
+          reviews,
+          expiringByWeek
+        }
       }),
     auditTrail: (handleKey) => read((s) => s.audit.get(handleKey) ?? []),
     findDocument: (documentId) => read((s) => Option.fromNullishOr(s.documents.get(documentId))),

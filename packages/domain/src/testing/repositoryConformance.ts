@@ -2,12 +2,20 @@
  * The conformance suite every `SenderIdRepository` adapter must pass: round-trip fidelity, the
  * invariants `commit` enforces (limit, one registration per account, one holder per number,
  * optimistic versions, append-only audit), all-or-nothing batches, document paging, the outbox,
- * and the same invariants under 200 concurrent writers. Run it against an empty database.
+ * the operator's reads and registry counts, and the same invariants under 200 concurrent writers.
+ * Run it against an empty database.
  */
 import { assert, describe, layer } from "@effect/vitest"
 import { Effect, type Layer, Option } from "effect"
-import { isUsable, type SenderId } from "../SenderId.ts"
-import type { Change, ReviewQuery, SenderIdRepositoryShape } from "../SenderIdRepository.ts"
+import { ReviewKind } from "../Review.ts"
+import { isUsable, type SenderId, SenderIdStatus } from "../SenderId.ts"
+import type {
+  Change,
+  RegistryCounts,
+  ReviewQuery,
+  SenderIdRepositoryShape,
+  StatsQuery
+} from "../SenderIdRepository.ts"
 import { SenderIdRepository } from "../SenderIdRepository.ts"
 import * as Fixture from "./fixtures.ts"
 
@@ -28,6 +36,19 @@ const openAccount = (limit = 5) =>
     yield* commit({ _tag: "InsertAccount", account })
     return account
   })
+
+/** How the counts moved from `before` to `after`, key by key. */
+const difference = (after: RegistryCounts, before: RegistryCounts) => {
+  const each = <K extends string>(a: Readonly<Record<K, number>>, b: Readonly<Record<K, number>>) =>
+    Object.fromEntries(Object.entries<number>(a).map(([key, n]) => [key, n - (b[key as K] ?? 0)]))
+  return {
+    accounts: after.accounts - before.accounts,
+    suspendedAccounts: after.suspendedAccounts - before.suspendedAccounts,
+    senderIds: each(after.senderIds, before.senderIds),
+    reviews: each(after.reviews, before.reviews),
+    expiringByWeek: after.expiringByWeek.map((n, week) => n - (before.expiringByWeek[week] ?? 0))
+  }
+}
 
 const failureTag = <A, E extends { readonly _tag: string }, R>(effect: Effect.Effect<A, E, R>) =>
   effect.pipe(Effect.match({ onFailure: (error) => error._tag, onSuccess: () => "success" as const }))
@@ -750,6 +771,128 @@ export const repositoryConformance = (
             )
             assert.isNull(rest.nextKey)
           })
+        )
+        it.effect(
+          "counts accounts, numbers by status, pending reviews by kind and expiries week by week",
+          () =>
+            Effect.gen(function* () {
+              // The counts are the whole registry's, which the other tests share: compare before and after.
+              const now = 5_000_000_000_000
+              const week = 7 * 86_400_000
+              const stats = (query: Partial<StatsQuery> = {}) =>
+                withRepository((r) => r.registryStats({ now, weekMillis: week, weeks: 3, ...query }))
+              const before = yield* stats()
+              const review = (dateCreated: number) => ({
+                status: "PENDING" as const,
+                reason: null,
+                dateCreated,
+                dateUpdated: dateCreated
+              })
+              const opened = Fixture.account({ limit: 20 })
+              const owner = opened.accountId
+              const account = {
+                ...opened,
+                limitationRequests: [
+                  {
+                    limitationId: `LIM-${owner}`,
+                    documents: [],
+                    limitRequested: 30,
+                    limitBeforeRequest: 20,
+                    ...review(10)
+                  }
+                ]
+              }
+              const suspended = {
+                ...Fixture.account(),
+                suspension: { reason: "미납", operatorId: "alice", since: Fixture.NOW }
+              }
+              yield* commit({ _tag: "InsertAccount", account }, { _tag: "InsertAccount", account: suspended })
+
+              const numbered = (status: SenderIdStatus, expireAt: number | null) =>
+                Fixture.senderId(owner, { status, expireAt })
+              const expiring = [
+                numbered("ACTIVE", now), // the first window's start
+                numbered("INACTIVE", now + week - 1), // its last millisecond
+                numbered("ACTIVE", now + week), // a window's end is the next one's start
+                numbered("INACTIVE", now + 3 * week - 1) // the last window's last millisecond
+              ]
+              const others = [
+                numbered("ACTIVE", now - 1),
+                numbered("ACTIVE", now + 3 * week),
+                numbered("ACTIVE", null),
+                // Not holders: their expiry is a deadline to verify by, or already past.
+                numbered("PENDING", now + 1),
+                numbered("EXPIRED", now + 1),
+                numbered("REJECTED", now + 1)
+              ]
+              const evidence = Fixture.changed(Fixture.senderId(owner), {
+                approvalDocuments: [
+                  { approvalId: `APD-${owner}-1`, documents: [], ...review(30), status: "REJECTED" },
+                  { approvalId: `APD-${owner}-2`, documents: ["DOC1"], ...review(40) }
+                ]
+              })
+              const unlock = Fixture.changed(Fixture.senderId(owner, { status: "DUPLICATED" }), {
+                unlockDuplicate: {
+                  duplicateId: `DUP-${owner}`,
+                  reasonForRequested: "번호 이전",
+                  name: null,
+                  ...review(20),
+                  consumedAt: null
+                }
+              })
+              yield* commit(
+                ...[...expiring, ...others, evidence, unlock].map((senderId) => ({
+                  _tag: "InsertSenderId" as const,
+                  senderId
+                }))
+              )
+
+              const added = yield* stats()
+              assert.sameMembers(Object.keys(added.senderIds), [...SenderIdStatus.literals])
+              assert.sameMembers(Object.keys(added.reviews), [...ReviewKind.literals])
+              assert.deepStrictEqual(difference(added, before), {
+                accounts: 2,
+                suspendedAccounts: 1,
+                senderIds: { PENDING: 2, ACTIVE: 5, INACTIVE: 2, DUPLICATED: 1, EXPIRED: 1, REJECTED: 1 },
+                reviews: { EVIDENCE: 1, DUPLICATE_UNLOCK: 1, LIMITATION: 1 },
+                expiringByWeek: [2, 1, 1]
+              })
+
+              // Every commit keeps the counts current: an expiry, a decision, a deletion, a reinstatement.
+              const { suspension: _lifted, ...reinstated } = suspended
+              yield* commit(
+                {
+                  _tag: "UpdateSenderId",
+                  senderId: Fixture.changed(expiring[0] as SenderId, { status: "EXPIRED" })
+                },
+                {
+                  _tag: "UpdateSenderId",
+                  senderId: Fixture.changed(evidence, {
+                    approvalDocuments: evidence.approvalDocuments.map((a) => ({
+                      ...a,
+                      status: "REJECTED" as const
+                    }))
+                  })
+                },
+                { _tag: "DeleteSenderId", senderId: { ...unlock, log: [...unlock.log] } },
+                { _tag: "UpdateAccount", account: reinstated }
+              )
+              const changed = yield* stats()
+              assert.deepStrictEqual(difference(changed, before), {
+                accounts: 2,
+                suspendedAccounts: 0,
+                senderIds: { PENDING: 2, ACTIVE: 4, INACTIVE: 2, DUPLICATED: 0, EXPIRED: 2, REJECTED: 1 },
+                reviews: { EVIDENCE: 0, DUPLICATE_UNLOCK: 0, LIMITATION: 1 },
+                expiringByWeek: [1, 1, 1]
+              })
+
+              // Other windows over the same instant: fewer of them, or wider.
+              const first = yield* stats({ weeks: 1 })
+              assert.deepStrictEqual(first.expiringByWeek, changed.expiringByWeek.slice(0, 1))
+              const wide = yield* stats({ weekMillis: 3 * week, weeks: 1 })
+              assert.deepStrictEqual(wide.expiringByWeek, [changed.expiringByWeek.reduce((a, b) => a + b, 0)])
+              assert.deepStrictEqual((yield* stats({ weeks: 0 })).expiringByWeek, [])
+            })
         )
       })
 

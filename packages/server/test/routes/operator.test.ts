@@ -4,13 +4,14 @@
  * numbers, and expiries. Customers act through their own routes, as they would.
  */
 import { assert, describe, it } from "@effect/vitest"
-import { Endpoints, type OperatorWire, type Wire } from "@senderid/contract"
-import { Duration } from "effect"
+import { Endpoints, OperatorWire, type Wire } from "@senderid/contract"
+import { Duration, Schema } from "effect"
 import type { Customer, Harness } from "../support/harness.ts"
 import { makeHarness, PNG_BASE64 } from "../support/harness.ts"
 import {
   activate,
   bookOf,
+  DAY,
   EN,
   expectError,
   expectOk,
@@ -509,6 +510,69 @@ describe("numbers", () => {
       await h.request(operator, "GET", `${OPS}/accounts/${customer.accountId}/numbers/${MOBILE}/audit`)
     )
     assert.deepStrictEqual(trail.entries.at(-1)?.actor.type, "SYSTEM")
+  })
+})
+
+describe("the dashboard", () => {
+  const statsOf = async (h: Harness, operator: Operator, query = "") =>
+    expectOk<OperatorWire.RegistryStats>(await h.request(operator, "GET", `${OPS}/stats${query}`))
+
+  it("counts accounts, numbers by status, pending reviews by kind and expiries week by week", async () => {
+    const { h, operator, holder } = await withPendingReviews()
+    await expectOk(
+      await h.request(operator, "POST", `${OPS}/accounts/${holder.accountId}/suspension`, { reason: "미납" })
+    )
+    const stats = await statsOf(h, operator)
+    Schema.decodeUnknownSync(OperatorWire.RegistryStats)(stats, { onExcessProperty: "error" })
+    assert.strictEqual(stats.accounts, 2)
+    assert.strictEqual(stats.suspendedAccounts, 1)
+    assert.deepStrictEqual(stats.senderIds, {
+      PENDING: 1,
+      ACTIVE: 1,
+      INACTIVE: 0,
+      DUPLICATED: 1,
+      EXPIRED: 0,
+      REJECTED: 0
+    })
+    assert.deepStrictEqual(stats.reviews, { EVIDENCE: 1, DUPLICATE_UNLOCK: 1, LIMITATION: 1 })
+    // Eight weeks unless asked: consecutive, each seven days, the first from now.
+    assert.strictEqual(stats.expiries.length, 8)
+    for (const [i, window] of stats.expiries.entries()) {
+      assert.match(window.from, ISO)
+      assert.strictEqual(Date.parse(window.to) - Date.parse(window.from), 7 * DAY)
+      if (i > 0) assert.strictEqual(window.from, stats.expiries[i - 1]?.to)
+    }
+    assert.isAtMost(Math.abs(Date.parse(stats.expiries[0]?.from ?? "") - Date.now()), 60_000)
+    // The holder's verification lasts 180 days: it lapses in the 26th week, past the default eight.
+    assert.deepStrictEqual(
+      stats.expiries.map((w) => w.count),
+      Array(8).fill(0)
+    )
+    const year = await statsOf(h, operator, "?weeks=52")
+    assert.strictEqual(year.expiries.length, 52)
+    assert.deepStrictEqual(
+      year.expiries.flatMap((w, week) => (w.count === 0 ? [] : [[week, w.count]])),
+      [[25, 1]]
+    )
+    assert.strictEqual((await statsOf(h, operator, "?weeks=1")).expiries.length, 1)
+  })
+
+  it("refuses a weeks outside 1 to 52 and query names it does not know", async () => {
+    const { h, operator } = await setUp()
+    for (const bad of ["?weeks=0", "?weeks=53", "?weeks=abc", "?weeks=1.5", "?weeks=-1"]) {
+      const refused = await expectError(
+        await h.request(operator, "GET", `${OPS}/stats${bad}`, undefined, EN),
+        400,
+        "InvalidParameter"
+      )
+      assert.strictEqual(refused.errorMessage, "The parameter weeks has an invalid value.", bad)
+    }
+    const misspelt = await expectError(
+      await h.request(operator, "GET", `${OPS}/stats?week=3`, undefined, EN),
+      400,
+      "InvalidParameter"
+    )
+    assert.strictEqual(misspelt.errorMessage, "The parameter week is not a known parameter.")
   })
 })
 

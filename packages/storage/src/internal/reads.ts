@@ -4,7 +4,13 @@
  * in which engine failures a read retries; both are passed in. Text is ordered by code unit as the
  * memory adapter does: SQLite's BINARY collation already does, PostgreSQL is told to (`COLLATE "C"`).
  */
-import { RepositoryError, Review, type SenderIdRepositoryShape } from "@senderid/domain"
+import {
+  type RegistryCounts,
+  RepositoryError,
+  Review,
+  SenderId,
+  type SenderIdRepositoryShape
+} from "@senderid/domain"
 import { Effect, Option } from "effect"
 import type * as SqlClient from "effect/sql/SqlClient"
 import { isSqlError, type SqlError } from "effect/sql/SqlError"
@@ -30,6 +36,17 @@ const asciiLower = (text: string) => text.replace(/[A-Z]/gu, (c) => c.toLowerCas
 
 /** A LIKE pattern matching `text` anywhere, its wildcards and the escape character taken literally. */
 const containing = (text: string) => `%${text.replace(/[\\%_]/gu, (c) => `\\${c}`)}%`
+
+/** A count for every key, each 0: `registryStats` names every status and kind, found or not. */
+const zeroes = <K extends string>(keys: ReadonlyArray<K>): Record<K, number> =>
+  Object.fromEntries(keys.map((key) => [key, 0])) as Record<K, number>
+
+/** One row of `registryStats`' answer: a count of one thing (`name` within `facet`). */
+interface CountRow {
+  readonly facet: "account" | "status" | "review" | "week"
+  readonly name: string
+  readonly n: unknown
+}
 
 export interface ReadOptions {
   /** The audit rows of the given subjects, ordered by subject and seq. */
@@ -204,6 +221,58 @@ export const makeReads = (
             ORDER BY ${binary("account_id")} LIMIT ${query.limit + 1}`
           const accounts = yield* accountsOf(rows.slice(0, query.limit))
           return { items: accounts, nextKey: rows[query.limit]?.account_id ?? null }
+        })
+      ),
+    // One statement: one round trip and one consistent view on every engine. Each part is a GROUP
+    // BY, so only counts come back. An account's suspension lives in its JSON body, read with each
+    // engine's JSON operator. Expiries are bucketed by integer division of their distance from `now`:
+    // D1 binds every JS number as REAL (7 / 2 is 3.5 there), so the bounds are cast to BIGINT
+    // (SQLite's INTEGER) and all three engines divide integers; the range keeps the dividend
+    // non-negative, so truncation is the floor. The holders' filter is `listExpiring`'s, so SQLite
+    // can use the partial index `sender_ids_lapsing`.
+    registryStats: (query) =>
+      read<RegistryCounts, never>(
+        "registryStats",
+        Effect.gen(function* () {
+          const end = query.now + query.weeks * query.weekMillis
+          const suspended = sql.literal(
+            pg ? "(body::jsonb -> 'suspension') IS NOT NULL" : "(body -> '$.suspension') IS NOT NULL"
+          )
+          const rows = yield* sql<CountRow>`
+            SELECT 'account' AS facet, CASE WHEN ${suspended} THEN 'suspended' ELSE 'open' END AS name,
+              COUNT(*) AS n
+            FROM accounts GROUP BY 2
+            UNION ALL
+            SELECT 'status', status, COUNT(*) FROM sender_ids GROUP BY status
+            UNION ALL
+            SELECT 'review', kind, COUNT(*) FROM review_queue GROUP BY kind
+            UNION ALL
+            SELECT 'week', CAST(week AS TEXT), COUNT(*) FROM (
+              SELECT (expire_at - CAST(${query.now} AS BIGINT)) / CAST(${query.weekMillis} AS BIGINT) AS week
+              FROM sender_ids
+              WHERE status IN ('ACTIVE', 'INACTIVE') AND status <> 'EXPIRED' AND expire_at IS NOT NULL
+                AND expire_at >= ${query.now} AND expire_at < ${end}
+            ) expiring GROUP BY week`
+          let accounts = 0
+          let suspendedAccounts = 0
+          const senderIds = zeroes(SenderId.SenderIdStatus.literals)
+          const reviews = zeroes(Review.ReviewKind.literals)
+          const expiringByWeek = Array.from({ length: query.weeks }, () => 0)
+          for (const row of rows) {
+            const n = Number(row.n)
+            if (row.facet === "account") {
+              accounts += n
+              if (row.name === "suspended") suspendedAccounts += n
+            } else if (row.facet === "status" && Object.hasOwn(senderIds, row.name)) {
+              senderIds[row.name as SenderId.SenderIdStatus] += n
+            } else if (row.facet === "review" && Object.hasOwn(reviews, row.name)) {
+              reviews[row.name as Review.ReviewKind] += n
+            } else if (row.facet === "week") {
+              const week = Number(row.name)
+              if (Number.isInteger(week) && week >= 0 && week < query.weeks) expiringByWeek[week] = n
+            }
+          }
+          return { accounts, suspendedAccounts, senderIds, reviews, expiringByWeek }
         })
       ),
     auditTrail: (handleKey) =>
