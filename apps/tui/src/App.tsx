@@ -1,0 +1,159 @@
+/**
+ * The console: a title, the tab bar, the view on top, and a hint line, laid out to the terminal's
+ * size (80×24 upward). Each tab keeps its stack of views mounted, so leaving a screen and coming
+ * back finds it as it was, an import still running; Esc pops the stack.
+ */
+import type { PromiseClient } from "@senderid/client"
+import { Box, Text, useApp, useWindowSize } from "ink"
+import { type ReactNode, useState } from "react"
+import { ApiProvider } from "./Api.tsx"
+import { ViewBoundary } from "./components/ViewBoundary.tsx"
+import { ModalProvider, useKeymap } from "./Keyboard.tsx"
+import { bindingsOf, keyLabel, SCREEN_SCOPES, type Scope } from "./keymap.ts"
+import { type ScreenProps, TABS, type TabScreen, type View } from "./Navigation.ts"
+import { Accounts } from "./screens/Accounts.tsx"
+import { Dashboard } from "./screens/Dashboard.tsx"
+import { Deliveries } from "./screens/Deliveries.tsx"
+import { Detail } from "./screens/Detail.tsx"
+import { Expiring } from "./screens/Expiring.tsx"
+import { Help } from "./screens/Help.tsx"
+import { Import } from "./screens/Import.tsx"
+import { Numbers } from "./screens/Numbers.tsx"
+import { Reviews } from "./screens/Reviews.tsx"
+import { ColourProvider, Toned } from "./theme.tsx"
+
+/** How the console is drawn, by the bin and the benchmark alike: full-screen (the terminal's
+ * alternate screen, restored on exit), at most 30 frames a second (Ink's default, said here). */
+export const RENDER_OPTIONS = {
+  // A terminal is a terminal even when CI=true is set (the end-to-end test runs the console in tmux
+  // under CI); without this Ink would draw only the last frame.
+  interactive: true,
+  alternateScreen: true,
+  exitOnCtrlC: true,
+  maxFps: 30
+} as const
+
+export interface AppProps {
+  readonly client: PromiseClient
+  readonly server: string
+  readonly colour: boolean
+  /** The screen to open on (the dashboard unless given). */
+  readonly initial?: TabScreen
+}
+
+export const App = ({ client, server, colour, initial = "dashboard" }: AppProps) => (
+  <ColourProvider enabled={colour}>
+    <ApiProvider client={client}>
+      <ModalProvider>
+        <Console server={server} initial={initial} />
+      </ModalProvider>
+    </ApiProvider>
+  </ColourProvider>
+)
+
+const renderView = (view: View, props: ScreenProps): ReactNode => {
+  switch (view.screen) {
+    case "dashboard":
+      return <Dashboard {...props} />
+    case "reviews":
+      return <Reviews {...props} />
+    case "accounts":
+      return <Accounts {...props} />
+    case "expiring":
+      return <Expiring {...props} />
+    case "deliveries":
+      return <Deliveries {...props} />
+    case "import":
+      return <Import {...props} />
+    case "numbers":
+      return <Numbers {...props} accountId={view.accountId} />
+    case "detail":
+      return <Detail {...props} accountId={view.accountId} senderId={view.senderId} />
+  }
+}
+
+const initialStacks = () =>
+  Object.fromEntries(TABS.map((t) => [t.screen, [{ screen: t.screen }]])) as unknown as Record<
+    TabScreen,
+    ReadonlyArray<View>
+  >
+
+const Console = ({ server, initial }: { server: string; initial: TabScreen }) => {
+  const { exit } = useApp()
+  const { columns, rows } = useWindowSize()
+  const width = Math.max(40, columns)
+  const height = Math.max(10, rows)
+  const [tab, setTab] = useState<TabScreen>(initial)
+  const [stacks, setStacks] = useState(initialStacks)
+  const [help, setHelp] = useState(false)
+  const stack = stacks[tab]
+  const top = stack[stack.length - 1] ?? { screen: tab }
+  const scopes: ReadonlyArray<Scope> = SCREEN_SCOPES[top.screen] ?? []
+  const tabIndex = TABS.findIndex((t) => t.screen === tab)
+  const goto = (screen: TabScreen) => () => setTab(screen)
+  const step = (by: number) => () =>
+    setTab(TABS[(tabIndex + by + TABS.length) % TABS.length]?.screen ?? "dashboard")
+
+  useKeymap(
+    ["global"],
+    {
+      help: () => setHelp(true),
+      quit: exit,
+      back: () => setStacks((s) => (s[tab].length > 1 ? { ...s, [tab]: s[tab].slice(0, -1) } : s)),
+      nextScreen: step(1),
+      previousScreen: step(-1),
+      gotoDashboard: goto("dashboard"),
+      gotoReviews: goto("reviews"),
+      gotoAccounts: goto("accounts"),
+      gotoExpiring: goto("expiring"),
+      gotoDeliveries: goto("deliveries"),
+      gotoImport: goto("import")
+    },
+    { active: !help }
+  )
+
+  const bodyHeight = height - 3
+  const open = (owner: TabScreen) => (view: View) =>
+    setStacks((s) => ({ ...s, [owner]: [...s[owner], view] }))
+  const hints = [...bindingsOf(scopes), ...bindingsOf(["global"])]
+    .filter((b) => b.hint !== undefined && (b.action !== "back" || stack.length > 1))
+    .map((b) => `${keyLabel(b.keys[0] ?? "")} ${b.hint}`)
+    .join(" · ")
+
+  return (
+    <Box flexDirection="column" width={width} height={height}>
+      <Text wrap="truncate">
+        <Text bold>senderid-ops</Text> <Toned tone="muted">· {server}</Toned>
+      </Text>
+      <Text wrap="truncate">
+        {TABS.map((t, i) => (
+          <Text key={t.screen}>
+            {t.screen === tab ? (
+              <Text inverse bold>{` ${i + 1} ${t.title} `}</Text>
+            ) : (
+              <Text>{` ${i + 1} ${t.title} `}</Text>
+            )}
+          </Text>
+        ))}
+      </Text>
+      <Box height={bodyHeight} flexDirection="column">
+        {help ? <Help scopes={scopes} width={width} onClose={() => setHelp(false)} /> : null}
+        {TABS.map((t) =>
+          stacks[t.screen].map((view, depth) => {
+            const shown = !help && t.screen === tab && depth === stacks[t.screen].length - 1
+            return (
+              <Box key={`${t.screen}:${depth}`} display={shown ? "flex" : "none"} flexDirection="column">
+                <ViewBoundary active={shown}>
+                  {renderView(view, { active: shown, width, height: bodyHeight, open: open(t.screen) })}
+                </ViewBoundary>
+              </Box>
+            )
+          })
+        )}
+      </Box>
+      <Toned tone="muted" wrap="truncate">
+        {hints}
+      </Toned>
+    </Box>
+  )
+}

@@ -1,0 +1,53 @@
+/**
+ * A one-line question with a text field (a reason, a search, a number, a file name). While it is
+ * open it is the only thing that takes keys; Enter answers, Esc cancels. `onChange` lets a search
+ * filter live as the operator types.
+ */
+import { Box, Text } from "ink"
+import TextInput from "ink-text-input"
+import { useState } from "react"
+import { useKeymap, useModal } from "../Keyboard.tsx"
+import { Toned } from "../theme.tsx"
+
+/** Rows a prompt takes (its border, the question, the field), for screens that make room for it. */
+export const PROMPT_HEIGHT = 4
+
+export interface PromptProps {
+  readonly label: string
+  readonly initial?: string
+  readonly placeholder?: string
+  readonly onSubmit: (value: string) => void
+  readonly onCancel: () => void
+  readonly onChange?: (value: string) => void
+}
+
+export const Prompt = ({ label, initial = "", placeholder, onSubmit, onCancel, onChange }: PromptProps) => {
+  useModal()
+  const [value, setValue] = useState(initial)
+  // Enter is ink-text-input's own `onSubmit`; Esc comes through the keymap's prompt scope.
+  useKeymap(["prompt"], { cancel: onCancel }, { active: true, modal: true })
+  return (
+    <Box borderStyle="single" paddingX={1} flexShrink={0} flexDirection="column" height={PROMPT_HEIGHT}>
+      <Box>
+        <Box flexGrow={1}>
+          <Toned tone="accent" wrap="truncate">
+            {label}
+          </Toned>
+        </Box>
+        <Toned tone="muted"> Enter ok · Esc cancel</Toned>
+      </Box>
+      <Box>
+        <Text>› </Text>
+        <TextInput
+          value={value}
+          onChange={(next) => {
+            setValue(next)
+            onChange?.(next)
+          }}
+          onSubmit={onSubmit}
+          {...(placeholder === undefined ? {} : { placeholder })}
+        />
+      </Box>
+    </Box>
+  )
+}

@@ -1,0 +1,238 @@
+/**
+ * Every key the console answers to, in one table: which action it runs, where, and what the help
+ * overlay says about it. Screens name actions, never keys, so the help cannot drift from the
+ * behaviour, and a test checks that no two bindings active together share a key.
+ */
+import type { Key } from "ink"
+
+/** Where a binding applies: everywhere, in any list, in a text prompt, or on one screen. */
+export type Scope =
+  | "global"
+  | "list"
+  | "prompt"
+  | "dashboard"
+  | "reviews"
+  | "accounts"
+  | "numbers"
+  | "detail"
+  | "expiring"
+  | "deliveries"
+  | "import"
+
+export type Action =
+  | "help"
+  | "quit"
+  | "back"
+  | "refresh"
+  | "nextScreen"
+  | "previousScreen"
+  | "gotoDashboard"
+  | "gotoReviews"
+  | "gotoAccounts"
+  | "gotoExpiring"
+  | "gotoDeliveries"
+  | "gotoImport"
+  | "up"
+  | "down"
+  | "pageUp"
+  | "pageDown"
+  | "first"
+  | "last"
+  | "submit"
+  | "cancel"
+  | "approve"
+  | "reject"
+  | "cycleFilter"
+  | "search"
+  | "open"
+  | "register"
+  | "widen"
+  | "narrow"
+  | "chooseFile"
+  | "saveReport"
+
+export interface Binding {
+  readonly scope: Scope
+  readonly action: Action
+  /** Canonical key names (see `keyName`): a printable character, or `<name>` for a special key. */
+  readonly keys: ReadonlyArray<string>
+  readonly description: string
+  /** A word or two for the hint line at the bottom; bindings without one appear only in the help. */
+  readonly hint?: string
+}
+
+export const KEYMAP: ReadonlyArray<Binding> = [
+  { scope: "global", action: "help", keys: ["?"], description: "show or hide this help", hint: "help" },
+  { scope: "global", action: "quit", keys: ["q", "<C-c>"], description: "quit", hint: "quit" },
+  {
+    scope: "global",
+    action: "back",
+    keys: ["<esc>"],
+    description: "back to the previous view",
+    hint: "back"
+  },
+  {
+    scope: "global",
+    action: "refresh",
+    keys: ["r"],
+    description: "reload this view from the server",
+    hint: "reload"
+  },
+  { scope: "global", action: "nextScreen", keys: ["<tab>"], description: "next screen" },
+  { scope: "global", action: "previousScreen", keys: ["<S-tab>"], description: "previous screen" },
+  { scope: "global", action: "gotoDashboard", keys: ["1"], description: "dashboard" },
+  { scope: "global", action: "gotoReviews", keys: ["2"], description: "review queue" },
+  { scope: "global", action: "gotoAccounts", keys: ["3"], description: "accounts" },
+  { scope: "global", action: "gotoExpiring", keys: ["4"], description: "expiring soon" },
+  { scope: "global", action: "gotoDeliveries", keys: ["5"], description: "webhook deliveries" },
+  { scope: "global", action: "gotoImport", keys: ["6"], description: "bulk import from CSV" },
+  { scope: "list", action: "up", keys: ["<up>", "k"], description: "previous row" },
+  { scope: "list", action: "down", keys: ["<down>", "j"], description: "next row" },
+  { scope: "list", action: "pageUp", keys: ["<pgup>", "<C-u>"], description: "page up" },
+  { scope: "list", action: "pageDown", keys: ["<pgdn>", "<C-d>"], description: "page down" },
+  { scope: "list", action: "first", keys: ["<home>", "g"], description: "first row" },
+  { scope: "list", action: "last", keys: ["<end>", "G"], description: "last row" },
+  { scope: "prompt", action: "submit", keys: ["<enter>"], description: "confirm the prompt" },
+  { scope: "prompt", action: "cancel", keys: ["<esc>"], description: "cancel the prompt" },
+  {
+    scope: "reviews",
+    action: "approve",
+    keys: ["a"],
+    description: "approve (optional note)",
+    hint: "approve"
+  },
+  {
+    scope: "reviews",
+    action: "reject",
+    keys: ["x"],
+    description: "reject (reason required)",
+    hint: "reject"
+  },
+  { scope: "reviews", action: "cycleFilter", keys: ["f"], description: "filter by kind", hint: "kind" },
+  { scope: "accounts", action: "search", keys: ["/"], description: "search accounts by id", hint: "search" },
+  {
+    scope: "accounts",
+    action: "open",
+    keys: ["<enter>"],
+    description: "open the account's numbers",
+    hint: "numbers"
+  },
+  {
+    scope: "accounts",
+    action: "register",
+    keys: ["n"],
+    description: "register a number for the account",
+    hint: "register"
+  },
+  { scope: "numbers", action: "search", keys: ["/"], description: "search by number", hint: "search" },
+  { scope: "numbers", action: "cycleFilter", keys: ["f"], description: "filter by status", hint: "status" },
+  {
+    scope: "numbers",
+    action: "open",
+    keys: ["<enter>"],
+    description: "details and audit timeline",
+    hint: "details"
+  },
+  {
+    scope: "numbers",
+    action: "register",
+    keys: ["n"],
+    description: "register a number for this account",
+    hint: "register"
+  },
+  {
+    scope: "expiring",
+    action: "widen",
+    keys: ["+", "="],
+    description: "look further ahead",
+    hint: "further"
+  },
+  { scope: "expiring", action: "narrow", keys: ["-"], description: "look less far ahead", hint: "nearer" },
+  {
+    scope: "deliveries",
+    action: "cycleFilter",
+    keys: ["f"],
+    description: "filter by delivery status",
+    hint: "status"
+  },
+  {
+    scope: "import",
+    action: "chooseFile",
+    keys: ["o"],
+    description: "choose a CSV file and import it",
+    hint: "open CSV"
+  },
+  {
+    scope: "import",
+    action: "saveReport",
+    keys: ["s"],
+    description: "save the per-row report as CSV",
+    hint: "save report"
+  }
+]
+
+/** The scopes a screen listens to besides `global`. */
+export const SCREEN_SCOPES: Readonly<Record<string, ReadonlyArray<Scope>>> = {
+  dashboard: ["dashboard"],
+  reviews: ["list", "reviews"],
+  accounts: ["list", "accounts"],
+  numbers: ["list", "numbers"],
+  detail: ["list", "detail"],
+  expiring: ["list", "expiring"],
+  deliveries: ["list", "deliveries"],
+  import: ["list", "import"]
+}
+
+/** Ink's key event as one canonical name: `a`, `G`, `<enter>`, `<C-c>`, `<S-tab>`. */
+export const keyName = (input: string, key: Key): string | undefined => {
+  if (key.upArrow) return "<up>"
+  if (key.downArrow) return "<down>"
+  if (key.leftArrow) return "<left>"
+  if (key.rightArrow) return "<right>"
+  if (key.pageUp) return "<pgup>"
+  if (key.pageDown) return "<pgdn>"
+  if (key.home) return "<home>"
+  if (key.end) return "<end>"
+  if (key.return) return "<enter>"
+  if (key.escape) return "<esc>"
+  if (key.tab) return key.shift ? "<S-tab>" : "<tab>"
+  if (key.backspace || key.delete) return "<bs>"
+  if (key.ctrl && input.length === 1) return `<C-${input.toLowerCase()}>`
+  if (key.meta) return undefined
+  return input.length === 1 ? input : undefined
+}
+
+const byScope = new Map<Scope, Map<string, Action>>()
+for (const binding of KEYMAP) {
+  const keys = byScope.get(binding.scope) ?? new Map<string, Action>()
+  for (const key of binding.keys) keys.set(key, binding.action)
+  byScope.set(binding.scope, keys)
+}
+
+/** The action a key runs in the first of `scopes` that binds it. */
+export const actionFor = (scopes: ReadonlyArray<Scope>, name: string): Action | undefined => {
+  for (const scope of scopes) {
+    const action = byScope.get(scope)?.get(name)
+    if (action !== undefined) return action
+  }
+  return undefined
+}
+
+/** How a key is written in the help overlay and the hint line. */
+export const keyLabel = (key: string): string =>
+  ({
+    "<up>": "↑",
+    "<down>": "↓",
+    "<pgup>": "PgUp",
+    "<pgdn>": "PgDn",
+    "<home>": "Home",
+    "<end>": "End",
+    "<enter>": "Enter",
+    "<esc>": "Esc",
+    "<tab>": "Tab",
+    "<S-tab>": "Shift-Tab"
+  })[key] ?? key.replace(/^<C-(.)>$/u, "Ctrl-$1")
+
+/** The bindings of these scopes, for the help overlay and the hint line. */
+export const bindingsOf = (scopes: ReadonlyArray<Scope>): ReadonlyArray<Binding> =>
+  KEYMAP.filter((b) => scopes.includes(b.scope))

@@ -1,0 +1,108 @@
+/**
+ * Every account, searchable by id: its limit, whether it is suspended or waits for a limit raise.
+ * Enter opens its numbers; `n` registers a number for it without leaving the list.
+ */
+import type { OperatorWire } from "@senderid/contract"
+import { Box, Text } from "ink"
+import { useEffect, useState } from "react"
+import { useApi } from "../Api.tsx"
+import { cell, shortDate } from "../components/Columns.ts"
+import { Notice, useNotice } from "../components/Notice.tsx"
+import { PROMPT_HEIGHT, Prompt } from "../components/Prompt.tsx"
+import { positionText, useCursor, VirtualList } from "../components/VirtualList.tsx"
+import { useKeymap } from "../Keyboard.tsx"
+import { SCREEN_SCOPES } from "../keymap.ts"
+import type { ScreenProps } from "../Navigation.ts"
+import { usePaged } from "../Paged.ts"
+import { useReloadOnShow } from "../Remote.ts"
+import { RegisterNumber } from "./RegisterNumber.tsx"
+
+type Account = OperatorWire.AccountSummary
+
+export const Accounts = ({ active, width, height, open }: ScreenProps) => {
+  const api = useApi()
+  const [search, setSearch] = useState("")
+  const [prompt, setPrompt] = useState<"search" | "register" | undefined>(undefined)
+  const accounts = usePaged(
+    async (startKey) => {
+      const page = await api.listAccounts({
+        query: { limit: 100, startKey, ...(search === "" ? {} : { search }) }
+      })
+      return { items: page.accounts, nextKey: page.nextKey }
+    },
+    [api, search]
+  )
+  const { notice, say } = useNotice()
+  const listHeight = Math.max(3, height - 3 - (prompt === undefined ? 0 : PROMPT_HEIGHT))
+  const cursor = useCursor(accounts.items.length, listHeight)
+  const selected = accounts.items[cursor.index]
+
+  useEffect(() => {
+    if (cursor.index >= accounts.items.length - 1 && accounts.more) accounts.loadMore()
+  }, [cursor.index, accounts.items.length, accounts.more, accounts.loadMore])
+
+  useReloadOnShow(active, accounts.reload)
+  useKeymap(
+    SCREEN_SCOPES.accounts ?? [],
+    {
+      ...cursor.handlers,
+      refresh: accounts.reload,
+      search: () => setPrompt("search"),
+      open: () => selected !== undefined && open({ screen: "numbers", accountId: selected.accountId }),
+      register: () => selected !== undefined && setPrompt("register")
+    },
+    { active }
+  )
+
+  return (
+    <Box flexDirection="column" width={width} height={height}>
+      <Text wrap="truncate">
+        <Text bold>Accounts</Text>
+        {search === "" ? "" : ` matching "${search}"`} · {positionText(cursor.index, accounts.items.length)}
+        {accounts.more ? "+" : ""}
+        {accounts.loading ? " · loading…" : ""}
+      </Text>
+      <Text bold wrap="truncate">
+        {`${cell("account", 24)}${cell("limit", 7)}${cell("state", 22)}created`}
+      </Text>
+      <VirtualList
+        items={accounts.items}
+        selected={cursor.index}
+        height={listHeight - 1}
+        rowKey={(a) => a.accountId}
+        empty={
+          accounts.loading ? "" : search === "" ? "No accounts yet." : `No account id contains "${search}".`
+        }
+        renderRow={(a: Account) =>
+          `${cell(a.accountId, 24)}${cell(String(a.limit), 7)}${cell(
+            a.suspension !== null ? "SUSPENDED" : a.limitRequestPending ? "limit raise waiting" : "ok",
+            22
+          )}${shortDate(a.dateCreated)}`
+        }
+      />
+      {prompt === "search" ? (
+        <Prompt
+          label="Account id contains:"
+          initial={search}
+          onSubmit={(value) => {
+            setSearch(value.trim())
+            cursor.set(0)
+            setPrompt(undefined)
+          }}
+          onCancel={() => setPrompt(undefined)}
+        />
+      ) : null}
+      {prompt === "register" && selected !== undefined ? (
+        <RegisterNumber
+          accountId={selected.accountId}
+          onRegistered={(s) =>
+            say("good", `Registered ${s.phoneNumber} for ${selected.accountId}: ${s.status}`)
+          }
+          onFailed={(message) => say("bad", message)}
+          onClose={() => setPrompt(undefined)}
+        />
+      ) : null}
+      <Notice notice={accounts.error === undefined ? notice : { tone: "bad", text: accounts.error }} />
+    </Box>
+  )
+}

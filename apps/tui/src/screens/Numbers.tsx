@@ -1,0 +1,140 @@
+/**
+ * One account's sender IDs: filter by status (`f`), search by number as you type (`/`), Enter for a
+ * number's details and audit timeline, `n` to register another. The whole book is loaded once and
+ * filtered here; the list renders only the rows on screen, so 10,000 numbers stay quick.
+ */
+import type { Wire } from "@senderid/contract"
+import { Box, Text } from "ink"
+import { useMemo, useState } from "react"
+import { useApi } from "../Api.tsx"
+import { cell, shortDate } from "../components/Columns.ts"
+import { Notice, useNotice } from "../components/Notice.tsx"
+import { PROMPT_HEIGHT, Prompt } from "../components/Prompt.tsx"
+import { positionText, useCursor, VirtualList } from "../components/VirtualList.tsx"
+import { useKeymap } from "../Keyboard.tsx"
+import { SCREEN_SCOPES } from "../keymap.ts"
+import type { ScreenProps } from "../Navigation.ts"
+import { useReloadOnShow, useRemote } from "../Remote.ts"
+import { statusTone, Toned } from "../theme.tsx"
+import { RegisterNumber } from "./RegisterNumber.tsx"
+
+type SenderId = Wire.SenderIdView
+
+export const STATUS_FILTERS = [
+  undefined,
+  "PENDING",
+  "ACTIVE",
+  "INACTIVE",
+  "DUPLICATED",
+  "EXPIRED",
+  "REJECTED"
+] as const
+
+/** The numbers that pass the status filter and contain the searched digits (dashes and spaces ignored). */
+export const filterNumbers = (
+  senderIds: ReadonlyArray<SenderId>,
+  status: string | undefined,
+  search: string
+): ReadonlyArray<SenderId> => {
+  const digits = search.replace(/[^0-9]/gu, "")
+  if (status === undefined && digits === "") return senderIds
+  return senderIds.filter(
+    (s) => (status === undefined || s.status === status) && (digits === "" || s.phoneNumber.includes(digits))
+  )
+}
+
+export const Numbers = ({ active, width, height, open, accountId }: ScreenProps & { accountId: string }) => {
+  const api = useApi()
+  const book = useRemote(() => api.getAccount({ params: { accountId } }), [api, accountId])
+  const [filter, setFilter] = useState(0)
+  const [search, setSearch] = useState("")
+  const [prompt, setPrompt] = useState<
+    { readonly kind: "search"; readonly before: string } | { readonly kind: "register" }
+  >()
+  const { notice, say } = useNotice()
+  const status = STATUS_FILTERS[filter]
+  const all = book.value?.senderIds ?? []
+  const shown = useMemo(() => filterNumbers(all, status, search), [all, status, search])
+  const listHeight = Math.max(3, height - 3 - (prompt === undefined ? 0 : PROMPT_HEIGHT))
+  const cursor = useCursor(shown.length, listHeight - 1)
+  const selected = shown[cursor.index]
+
+  useReloadOnShow(active, book.reload)
+  useKeymap(
+    SCREEN_SCOPES.numbers ?? [],
+    {
+      ...cursor.handlers,
+      refresh: book.reload,
+      cycleFilter: () => {
+        setFilter((f) => (f + 1) % STATUS_FILTERS.length)
+        cursor.set(0)
+      },
+      search: () => setPrompt({ kind: "search", before: search }),
+      open: () => selected !== undefined && open({ screen: "detail", accountId, senderId: selected }),
+      register: () => setPrompt({ kind: "register" })
+    },
+    { active }
+  )
+
+  return (
+    <Box flexDirection="column" width={width} height={height}>
+      <Text wrap="truncate">
+        <Text bold>{accountId}</Text>
+        {book.value === undefined ? "" : ` · ${all.length} of limit ${book.value.limit}`} · status:{" "}
+        {status ?? "all"}
+        {search === "" ? "" : ` · number contains ${search}`} · {positionText(cursor.index, shown.length)}
+        {book.loading ? " · loading…" : ""}
+      </Text>
+      <Text bold wrap="truncate">
+        {`${cell("number", 14)}${cell("status", 12)}${cell("method", 10)}${cell("expires", 18)}created`}
+      </Text>
+      <VirtualList
+        items={shown}
+        selected={cursor.index}
+        height={listHeight - 1}
+        rowKey={(s) => s.handleKey}
+        empty={book.loading ? "" : all.length === 0 ? "This account holds no numbers." : "No number matches."}
+        renderRow={(s, isSelected) => (
+          <>
+            {cell(s.phoneNumber, 14)}
+            {isSelected ? (
+              cell(s.status, 12)
+            ) : (
+              <Toned tone={statusTone(s.status)}>{cell(s.status, 12)}</Toned>
+            )}
+            {cell(s.method ?? "—", 10)}
+            {cell(shortDate(s.expireAt), 18)}
+            {shortDate(s.dateCreated)}
+          </>
+        )}
+      />
+      {prompt?.kind === "search" ? (
+        <Prompt
+          label="Number contains:"
+          initial={search}
+          onChange={(value) => {
+            setSearch(value)
+            cursor.set(0)
+          }}
+          onSubmit={() => setPrompt(undefined)}
+          onCancel={() => {
+            setSearch(prompt.before)
+            setPrompt(undefined)
+          }}
+        />
+      ) : null}
+      {prompt?.kind === "register" ? (
+        <RegisterNumber
+          accountId={accountId}
+          onRegistered={(s) => {
+            say("good", `Registered ${s.phoneNumber}: ${s.status}`)
+            book.reload()
+          }}
+          onFailed={(message) => say("bad", message)}
+          onClose={() => setPrompt(undefined)}
+        />
+      ) : null}
+      <Notice notice={book.error === undefined ? notice : { tone: "bad", text: book.error }} />
+    </Box>
+  )
+}

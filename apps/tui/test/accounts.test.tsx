@@ -1,0 +1,96 @@
+/**
+ * Accounts, an account's numbers and a number's details, driven by keys against a real server:
+ * search, open, register a number (and see the server's refusal inline), filter by status, search by
+ * number, and the audit timeline with its actor.
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest"
+import { KEYS, renderConsole } from "./support/console.tsx"
+import { type Registry, startRegistry } from "./support/registry.ts"
+
+let registry: Registry
+beforeAll(async () => {
+  registry = await startRegistry()
+  for (const accountId of ["BETA-SHOP", "GAMMA"])
+    await registry.operator.openAccount({ body: { accountId, limit: 10 } })
+  await registry.customer.registerNumber({ body: { phoneNumber: "0223456789" } })
+  for (const phoneNumber of ["0312345678", "0327654321"])
+    await registry.operator.registerSpecialNumber({
+      params: { accountId: "BETA-SHOP" },
+      body: { phoneNumber }
+    })
+})
+afterAll(() => registry.close())
+
+describe("accounts", () => {
+  it("lists accounts and narrows them with a search", async () => {
+    const ui = renderConsole(registry.operator, { initial: "accounts" })
+    const first = await ui.waitFor("GAMMA")
+    expect(first).toContain("ACME")
+    expect(first).toContain("BETA-SHOP")
+    await ui.press("/")
+    await ui.waitFor("Account id contains:")
+    await ui.type("bet")
+    await ui.press(KEYS.enter)
+    const found = await ui.waitFor((f) => f.includes('matching "bet"') && !f.includes("GAMMA"))
+    expect(found).toContain("BETA-SHOP")
+    expect(found).not.toContain("ACME ")
+    ui.unmount()
+  })
+
+  it("opens an account's numbers, filters by status and searches by number", async () => {
+    const ui = renderConsole(registry.operator, { initial: "accounts" })
+    await ui.waitFor("GAMMA")
+    await ui.press(KEYS.enter) // ACME, the first account
+    const book = await ui.waitFor("0223456789")
+    expect(book).toMatch(/ACME · 1 of limit 5/u)
+    expect(book).toContain("PENDING")
+    await ui.press("f", "f") // PENDING, then ACTIVE
+    await ui.waitFor("status: ACTIVE")
+    expect(ui.frame()).toContain("No number matches.")
+    await ui.press("f") // INACTIVE … back round to all
+    for (let i = 0; i < 4; i++) await ui.press("f")
+    await ui.waitFor("status: all")
+    await ui.press("/")
+    await ui.type("999")
+    await ui.waitFor("No number matches.")
+    await ui.press(KEYS.escape) // cancelling the search restores the list
+    await ui.waitFor((f) => f.includes("0223456789") && !f.includes("number contains"))
+    await ui.press(KEYS.escape) // and Esc again goes back to the accounts
+    await ui.waitFor("Accounts")
+    ui.unmount()
+  })
+
+  it("registers a number for an account, and shows a refusal without leaving the screen", async () => {
+    const ui = renderConsole(registry.operator, { initial: "accounts" })
+    await ui.waitFor("GAMMA")
+    await ui.press(KEYS.down, KEYS.down) // GAMMA
+    await ui.press(KEYS.enter)
+    await ui.waitFor("This account holds no numbers.")
+    await ui.press("n")
+    await ui.waitFor("Register for GAMMA")
+    await ui.type("0415551234")
+    await ui.press(KEYS.enter)
+    await ui.waitFor("Registered 0415551234: ACTIVE")
+    await ui.waitFor((f) => f.includes("GAMMA · 1 of limit 10") && f.includes("OPERATOR"))
+    await ui.press("n")
+    await ui.type("12")
+    await ui.press(KEYS.enter)
+    const refused = await ui.waitFor("✗")
+    expect(refused).toMatch(/✗ \w+: /u)
+    expect(refused).toContain("0415551234") // still on the list
+    ui.unmount()
+  })
+
+  it("shows a number's details and its audit timeline with the operator as actor", async () => {
+    const ui = renderConsole(registry.operator, { initial: "accounts" })
+    await ui.waitFor("GAMMA")
+    await ui.press(KEYS.down, KEYS.enter)
+    await ui.waitFor("0312345678")
+    await ui.press(KEYS.enter)
+    const detail = await ui.waitFor("Audit timeline (1)")
+    expect(detail).toContain("verified by OPERATOR")
+    expect(detail).toMatch(/operator alice/u)
+    expect(detail).toMatch(/→ACTIVE|ACTIVE/u)
+    ui.unmount()
+  })
+})

@@ -1,0 +1,108 @@
+/**
+ * The console as a whole: moving between screens, the help overlay (generated from the keymap),
+ * NO_COLOR, and staying up — with every screen saying so inline — when the server goes away or
+ * answers nonsense.
+ */
+import { createServer } from "node:http"
+import type { AddressInfo } from "node:net"
+import { createClient } from "@senderid/client"
+import { afterAll, beforeAll, describe, expect, it } from "vitest"
+import { bindingsOf, keyLabel, SCREEN_SCOPES } from "../src/keymap.ts"
+import { KEYS, renderConsole } from "./support/console.tsx"
+import { type Registry, startRegistry } from "./support/registry.ts"
+
+let registry: Registry
+beforeAll(async () => {
+  registry = await startRegistry()
+})
+afterAll(() => registry.close())
+
+describe("the console", () => {
+  it("moves between screens by number, Tab and Shift-Tab", async () => {
+    const ui = renderConsole(registry.operator)
+    await ui.waitFor("reviews waiting")
+    await ui.press("2")
+    await ui.waitFor("Review queue")
+    await ui.press(KEYS.tab)
+    await ui.waitFor("Accounts")
+    await ui.press("\u001B[Z") // Shift-Tab
+    await ui.waitFor("Review queue")
+    await ui.press("5")
+    await ui.waitFor("Webhook deliveries")
+    await ui.press("6")
+    await ui.waitFor("Bulk import")
+    await ui.press(KEYS.tab)
+    await ui.waitFor("reviews waiting") // round to the dashboard
+    ui.unmount()
+  })
+
+  it("shows every key of the screen, the lists and everywhere in the help overlay", async () => {
+    const ui = renderConsole(registry.operator, { initial: "reviews" })
+    await ui.waitFor("Review queue")
+    await ui.press("?")
+    const help = await ui.waitFor("Keys (? or Esc closes)")
+    for (const binding of bindingsOf([...(SCREEN_SCOPES.reviews ?? []), "prompt", "global"])) {
+      expect(help).toContain(binding.description)
+      expect(help).toContain(binding.keys.map(keyLabel).join(" "))
+    }
+    // While the overlay is open, keys do not reach the screen underneath.
+    await ui.press("3")
+    expect(ui.frame()).toContain("Keys (? or Esc closes)")
+    await ui.press(KEYS.escape)
+    await ui.waitFor((f) => f.includes("Review queue") && !f.includes("Keys (?"))
+    ui.unmount()
+  })
+
+  it("uses no colour when asked (NO_COLOR), and colour otherwise", async () => {
+    const colourful = renderConsole(registry.operator, { colour: true })
+    const plain = renderConsole(registry.operator, { colour: false })
+    for (const ui of [colourful, plain]) {
+      await ui.waitFor("reviews waiting")
+      await ui.press("?") // section titles are coloured
+      await ui.waitFor("Keys (? or Esc closes)")
+    }
+    // An SGR foreground colour: ESC [ 30–37, 90–97 or 38;… m. Bold, dim and inverse are not colours.
+    const colourCode = new RegExp(`${String.fromCharCode(27)}\\[(3[0-7]|9[0-7]|38;)`, "u")
+    expect(colourful.lastFrame()).toMatch(colourCode)
+    expect(plain.lastFrame()).not.toMatch(colourCode)
+    colourful.unmount()
+    plain.unmount()
+  })
+
+  it("stays up when the server goes away, saying so on every screen", async () => {
+    const gone = await startRegistry()
+    const client = createClient({ baseUrl: gone.origin, ...gone.operatorKey, retry: false })
+    const ui = renderConsole(client)
+    await ui.waitFor("reviews waiting")
+    await gone.close()
+    for (const key of ["r", "2", "3", "4", "5"]) {
+      await ui.press(key)
+      await ui.waitFor("✗ The server cannot be reached")
+    }
+    await ui.press("?")
+    await ui.waitFor("Keys (? or Esc closes)")
+    await client.close()
+    ui.unmount()
+  })
+
+  it("shows an answer it cannot understand inline, instead of failing", async () => {
+    const nonsense = createServer((_, response) =>
+      response.writeHead(200, { "content-type": "application/json" }).end('{"accounts":"lots"}')
+    )
+    await new Promise<void>((resolve) => nonsense.listen(0, "127.0.0.1", () => resolve()))
+    const { port } = nonsense.address() as AddressInfo
+    const client = createClient({
+      baseUrl: `http://127.0.0.1:${port}`,
+      apiKey: "K",
+      apiSecret: "S",
+      retry: false
+    })
+    const ui = renderConsole(client, { initial: "accounts" })
+    await ui.waitFor("✗ The server's answer was not understood (200)")
+    await ui.press("1")
+    await ui.waitFor("✗ The server's answer was not understood (200)")
+    await client.close()
+    nonsense.close()
+    ui.unmount()
+  })
+})

@@ -1,0 +1,62 @@
+/**
+ * Reading import files and running them, apart from the screen: header names in any case and
+ * order, quoted fields, line numbers for the report, file order within an account, and the report.
+ */
+import { describe, expect, it } from "vitest"
+import { parseImport, type RowResult, reportCsv, runImport } from "../src/import/BulkImport.ts"
+
+describe("parseImport", () => {
+  it("reads the two columns by name, keeps the file's line numbers and ignores other columns", () => {
+    const parsed = parseImport(
+      '\uFEFFNote,PHONENUMBER,accountid\n"a, b",0223456789,ACME\n\n  x ,  031-234-5678 , BETA \n'
+    )
+    expect(parsed).toEqual({
+      _tag: "Parsed",
+      rows: [
+        { line: 2, accountId: "ACME", phoneNumber: "0223456789" },
+        { line: 4, accountId: "BETA", phoneNumber: "031-234-5678" }
+      ]
+    })
+  })
+
+  it("refuses an empty file, a file without the columns, and broken quoting", () => {
+    expect(parseImport("")).toEqual({ _tag: "Invalid", message: "The file is empty." })
+    expect(parseImport("a,b\n1,2")).toMatchObject({
+      _tag: "Invalid",
+      message: expect.stringContaining("accountId")
+    })
+    expect(parseImport('accountId,phoneNumber\n"ACME,0223456789\n')).toMatchObject({
+      _tag: "Invalid",
+      message: expect.stringContaining("Not a readable CSV file")
+    })
+  })
+})
+
+describe("runImport", () => {
+  it("keeps each account's rows in file order and answers in file order", async () => {
+    const rows = [
+      { line: 2, accountId: "A", phoneNumber: "1" },
+      { line: 3, accountId: "B", phoneNumber: "2" },
+      { line: 4, accountId: "A", phoneNumber: "3" },
+      { line: 5, accountId: "A", phoneNumber: "" }
+    ]
+    const order: Array<string> = []
+    const seen: Array<RowResult> = []
+    const results = await runImport(
+      rows,
+      async (row) => {
+        order.push(`${row.accountId}${row.phoneNumber}`)
+        await new Promise((resolve) => setTimeout(resolve, row.accountId === "A" ? 5 : 0))
+        return { status: "ACTIVE" }
+      },
+      (result) => seen.push(result)
+    )
+    expect(order.filter((o) => o.startsWith("A"))).toEqual(["A1", "A3"])
+    expect(results.map((r) => r.line)).toEqual([2, 3, 4, 5])
+    expect(results[3]).toMatchObject({ ok: false, errorCode: "MissingValue" })
+    expect(seen).toHaveLength(4)
+    expect(reportCsv(results).split("\n")[0]).toBe(
+      "line,accountId,phoneNumber,result,status,errorCode,errorMessage"
+    )
+  })
+})

@@ -1,0 +1,97 @@
+/**
+ * Bulk import from a CSV file against a real server: every row gets a result (registered, or the
+ * server's reason), the progress reaches the total, and the report saved as CSV says the same.
+ */
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs"
+import { tmpdir } from "node:os"
+import { join } from "node:path"
+import { parse } from "csv-parse/sync"
+import { afterAll, beforeAll, describe, expect, it } from "vitest"
+import { KEYS, renderConsole } from "./support/console.tsx"
+import { type Registry, startRegistry } from "./support/registry.ts"
+
+let registry: Registry
+const folder = mkdtempSync(join(tmpdir(), "senderid-tui-import-"))
+beforeAll(async () => {
+  registry = await startRegistry()
+  await registry.operator.openAccount({ body: { accountId: "SHOP", limit: 3 } })
+})
+afterAll(() => registry.close())
+
+describe("bulk import", () => {
+  it("registers each row, reports each row, and saves the report", async () => {
+    const csv = join(folder, "numbers.csv")
+    writeFileSync(
+      csv,
+      [
+        "phoneNumber,accountId,note",
+        "0223456789,SHOP,head office",
+        "02-3456-7890,SHOP,hyphens are fine",
+        "12,SHOP,too short",
+        "0312345678,NOBODY,no such account",
+        ",SHOP,missing number",
+        "0223456789,SHOP,again",
+        "0412345678,SHOP,third",
+        "0512345678,SHOP,over the limit"
+      ].join("\n")
+    )
+    const ui = renderConsole(registry.operator, { initial: "import" })
+    await ui.waitFor("Press o to choose a file")
+    await ui.press("s")
+    await ui.waitFor("There is no finished import")
+    await ui.press("o")
+    await ui.waitFor("CSV file:")
+    await ui.type(csv)
+    await ui.press(KEYS.enter)
+    const done = await ui.waitFor("Done: 3 registered, 5 failed")
+    expect(done).toMatch(/\[█+\] 8\/8/u)
+    expect(done).toMatch(/2\s+SHOP\s+0223456789\s+registered ACTIVE/u)
+    expect(done).toMatch(/4\s+SHOP\s+12\s+InvalidPhoneNumber/u)
+    await ui.press("s")
+    await ui.waitFor("Save the report to:")
+    await ui.press(KEYS.enter)
+    await ui.waitFor("Saved the report of 8 rows")
+    const report: Array<Record<string, string>> = parse(
+      readFileSync(join(folder, "numbers.report.csv"), "utf8"),
+      {
+        columns: true
+      }
+    )
+    expect(report.map((r) => [r.line, r.result, r.errorCode])).toEqual([
+      ["2", "registered", ""],
+      ["3", "registered", ""],
+      ["4", "failed", "InvalidPhoneNumber"],
+      ["5", "failed", report[3]?.errorCode],
+      ["6", "failed", "MissingValue"],
+      ["7", "failed", report[5]?.errorCode],
+      ["8", "registered", ""],
+      ["9", "failed", report[7]?.errorCode]
+    ])
+    expect(report[3]?.errorCode).toMatch(/Account/u)
+    expect(report[5]?.errorCode).not.toBe("")
+    expect(report[7]?.errorCode).toMatch(/Limit/u)
+    const book = await registry.operator.getAccount({ params: { accountId: "SHOP" } })
+    expect(book.senderIds.map((s) => s.phoneNumber).sort()).toEqual([
+      "0223456789",
+      "0234567890",
+      "0412345678"
+    ])
+    ui.unmount()
+  })
+
+  it("says what is wrong with a file it cannot use, without leaving the screen", async () => {
+    const bad = join(folder, "bad.csv")
+    writeFileSync(bad, "number,account\n0223456789,SHOP\n")
+    const ui = renderConsole(registry.operator, { initial: "import" })
+    await ui.press("o")
+    await ui.type(bad)
+    await ui.press(KEYS.enter)
+    await ui.waitFor("The first row must name the columns accountId and phoneNumber")
+    await ui.press("o")
+    await ui.type(join(folder, "missing.csv"))
+    await ui.press(KEYS.enter)
+    await ui.waitFor(/Cannot read .*missing\.csv: ENOENT/u)
+    expect(ui.frame()).toContain("Bulk import")
+    ui.unmount()
+  })
+})

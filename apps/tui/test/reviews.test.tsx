@@ -1,0 +1,83 @@
+/**
+ * The review queue against a real server: evidence and limit requests appear with their
+ * documents' metadata, a rejection insists on a reason, and approving or rejecting takes the
+ * review out of the queue and changes what the customer sees.
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest"
+import { KEYS, renderConsole } from "./support/console.tsx"
+import { type Registry, requestHigherLimit, startRegistry, submitEvidence } from "./support/registry.ts"
+
+let registry: Registry
+beforeAll(async () => {
+  registry = await startRegistry()
+  await submitEvidence(registry, "0223456789", "licence-2026.png")
+  await submitEvidence(registry, "0312345678", "phone-bill.png")
+  await requestHigherLimit(registry, 50)
+})
+afterAll(() => registry.close())
+
+describe("review queue", () => {
+  it("lists pending reviews oldest first with the documents' metadata, and filters by kind", async () => {
+    const ui = renderConsole(registry.operator, { initial: "reviews" })
+    const queue = await ui.waitFor("1 of 3")
+    expect(queue.indexOf("0223456789")).toBeLessThan(queue.indexOf("0312345678"))
+    expect(queue).toContain("licence-2026.png")
+    expect(queue).toContain("image/png")
+    expect(queue).toMatch(/\d+ B\s+approval/u)
+    await ui.press("f", "f", "f") // evidence → dup-unlock → limit
+    const limits = await ui.waitFor("kind: limit · 1 of 1")
+    expect(limits).toContain("limit 5 → 50")
+    expect(limits).toContain("why-more.png")
+    ui.unmount()
+  })
+
+  it("refuses a rejection without a reason, then rejects with one", async () => {
+    const ui = renderConsole(registry.operator, { initial: "reviews" })
+    await ui.waitFor("1 of 3")
+    await ui.press(KEYS.down) // the second evidence
+    await ui.press("x")
+    await ui.waitFor("Reason:")
+    await ui.press(KEYS.enter)
+    await ui.waitFor("A rejection needs a reason")
+    await ui.type("blurred scan")
+    await ui.press(KEYS.enter)
+    await ui.waitFor("Rejected evidence of ACME 0312345678")
+    await ui.waitFor("of 2")
+    const number = await registry.customer.getNumber({ params: { phoneNumber: "0312345678" } })
+    expect(number.approvalDocuments[0]?.status).toBe("REJECTED")
+    expect(number.approvalDocuments[0]?.reason).toBe("blurred scan")
+    ui.unmount()
+  })
+
+  it("approves evidence: the number becomes ACTIVE and leaves the queue", async () => {
+    const ui = renderConsole(registry.operator, { initial: "reviews" })
+    await ui.waitFor("1 of 2")
+    await ui.press("a")
+    await ui.waitFor("Approve evidence of ACME? Note (optional):")
+    await ui.press(KEYS.enter)
+    const after = await ui.waitFor("Approved evidence of ACME 0223456789")
+    expect(after).toContain("1 of 1")
+    const number = await registry.customer.getNumber({ params: { phoneNumber: "0223456789" } })
+    expect(number.status).toBe("ACTIVE")
+    expect(number.method).toBe("DOCUMENT")
+    ui.unmount()
+  })
+
+  it("shows a failed decision inline and keeps the queue", async () => {
+    const ui = renderConsole(registry.operator, { initial: "reviews" })
+    await ui.waitFor("1 of 1")
+    // Someone else decides it first; this console still shows it.
+    const [review] = (await registry.operator.listReviews()).reviews
+    await registry.operator.decideLimitation({
+      params: { accountId: "ACME", limitationId: review?.reviewId ?? "" },
+      body: { decision: "APPROVE" }
+    })
+    await ui.press("a", KEYS.enter)
+    const failed = await ui.waitFor("✗")
+    expect(failed).toMatch(/✗ \w+: /u)
+    expect(failed).toContain("Review queue")
+    await ui.press("r")
+    await ui.waitFor("Nothing waits for review.")
+    ui.unmount()
+  })
+})

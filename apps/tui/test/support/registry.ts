@@ -1,0 +1,142 @@
+/**
+ * A real senderid server for the screen tests: the app over in-memory ports on a loopback socket,
+ * an operator client (what the console uses) and a customer client that makes reviews happen the
+ * way customers do — uploading evidence, asking for a higher limit. Verifications last 10 days
+ * here, so registered numbers fall inside the dashboard's weekly expiry chart.
+ */
+import type { AddressInfo } from "node:net"
+import { serve } from "@hono/node-server"
+import { createClient, type PromiseClient } from "@senderid/client"
+import {
+  Accounts,
+  type ApiKeyScope,
+  ApiKeys,
+  AuditEntry,
+  DocumentBlobStore,
+  layerDevelopment as developmentCalls,
+  EventRelay,
+  IdempotencyKeys,
+  Registry as RegistryLayer,
+  RegistryPolicy,
+  SenderIdRepository,
+  UsedSignatures,
+  WebhookPolicy,
+  WebhookStore,
+  Webhooks
+} from "@senderid/domain"
+import { Credentials, makeApp, WebhookSender } from "@senderid/server"
+import { Duration, Effect, Layer, Logger, ManagedRuntime } from "effect"
+
+/** The smallest valid PNG, as evidence. */
+export const PNG =
+  "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg=="
+
+export interface Registry {
+  readonly origin: string
+  readonly operator: PromiseClient
+  /** The customer of account `ACME`. */
+  readonly customer: PromiseClient
+  readonly operatorKey: { readonly apiKey: string; readonly apiSecret: string }
+  /** One round of what the server's loop does every second: relay new events, attempt due deliveries. */
+  readonly deliverWebhooks: () => Promise<void>
+  readonly close: () => Promise<void>
+}
+
+export const startRegistry = async (): Promise<Registry> => {
+  const webhooks = Webhooks.layer.pipe(
+    Layer.provide(Layer.merge(WebhookStore.layerMemory, WebhookSender.layerFetchTransport()))
+  )
+  // As the server composes it: relayed events become webhook deliveries.
+  const registry = RegistryLayer.layer.pipe(
+    Layer.provideMerge(
+      Layer.mergeAll(
+        SenderIdRepository.layerMemory,
+        DocumentBlobStore.layerMemory,
+        developmentCalls,
+        Webhooks.publisher.pipe(Layer.provideMerge(webhooks))
+      )
+    )
+  )
+  const runtime = ManagedRuntime.make(
+    Layer.mergeAll(
+      registry,
+      ApiKeys.layerMemory,
+      UsedSignatures.layerMemory,
+      IdempotencyKeys.layerMemory,
+      // Quiet: webhook attempts would log over the test report.
+      Logger.layer([])
+    ).pipe(
+      Layer.provide(
+        Layer.merge(
+          Layer.succeed(RegistryPolicy, {
+            ...RegistryPolicy.defaultValue(),
+            activeTtl: Duration.days(10),
+            maxLimit: 20_000
+          }),
+          Layer.succeed(WebhookPolicy, { ...WebhookPolicy.defaultValue(), allowPrivateHosts: true })
+        )
+      )
+    )
+  )
+  const issue = (
+    owner: { readonly accountId?: string; readonly operatorId?: string },
+    scopes: ReadonlyArray<ApiKeyScope>
+  ) =>
+    runtime.runPromise(
+      Effect.gen(function* () {
+        const credentials = Credentials.generateCredentials()
+        yield* ApiKeys.use((keys) => keys.issue({ ...credentials, scopes, ...owner }))
+        return { apiKey: credentials.apiKey, apiSecret: credentials.secret }
+      })
+    )
+  await runtime.runPromise(
+    Accounts.use((a) => a.open(AuditEntry.operatorActor("test"), "ACME", { limit: 5 }))
+  )
+  const customerKey = await issue({ accountId: "ACME" }, ["senderid:read", "senderid:write"])
+  const operatorKey = await issue({ operatorId: "alice" }, ["operator:read", "operator:write"])
+  const app = makeApp(runtime, { rateLimit: false })
+  const server = serve({ fetch: app.fetch, port: 0, hostname: "127.0.0.1" })
+  await new Promise<void>((resolve) => server.once("listening", () => resolve()))
+  const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
+  const operator = createClient({ baseUrl: origin, ...operatorKey, language: "en" })
+  const customer = createClient({ baseUrl: origin, ...customerKey, language: "en" })
+  return {
+    origin,
+    operator,
+    customer,
+    operatorKey,
+    deliverWebhooks: () =>
+      runtime.runPromise(
+        EventRelay.use((relay) => relay.drain()).pipe(
+          Effect.andThen(Webhooks.use((w) => w.deliverDue())),
+          Effect.asVoid
+        )
+      ),
+    close: async () => {
+      await Promise.all([operator.close(), customer.close()])
+      await new Promise<void>((resolve) => server.close(() => resolve()))
+      await runtime.dispose()
+    }
+  }
+}
+
+/** ACME registers `phoneNumber` with a piece of evidence: an EVIDENCE review waits. */
+export const submitEvidence = async (
+  registry: Registry,
+  phoneNumber: string,
+  name = "business-licence.png"
+) => {
+  const document = await registry.customer.uploadDocument({
+    body: { file: PNG, category: "SENDERID_APPROVAL", name }
+  })
+  await registry.customer.registerNumber({ body: { phoneNumber, documents: [document.documentId] } })
+  return document
+}
+
+/** ACME asks for a higher limit: a LIMITATION review waits. */
+export const requestHigherLimit = async (registry: Registry, limit: number) => {
+  const document = await registry.customer.uploadDocument({
+    body: { file: PNG, category: "SENDERID_LIMITATION", name: "why-more.png" }
+  })
+  await registry.customer.requestLimitation({ body: { documents: [document.documentId], limit } })
+}

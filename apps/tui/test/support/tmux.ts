@@ -1,0 +1,87 @@
+/**
+ * A terminal for the end-to-end test: a tmux server of its own (`-L`), one 80×24 session running a
+ * command, keys sent with `send-keys`, the screen read back with `capture-pane`. The pane stays
+ * after the command exits, so its last words and exit status can be read too.
+ */
+import { execFileSync } from "node:child_process"
+
+export interface Terminal {
+  readonly send: (...keys: ReadonlyArray<string>) => void
+  /** Sends text literally (no key names), as typing it would. */
+  readonly type: (text: string) => void
+  /** What the terminal shows now. */
+  readonly screen: () => string
+  /** The screen with the lines scrolled above it: what a command printed before it exited. */
+  readonly transcript: () => string
+  /** Waits until the transcript shows `check`, and answers with it. */
+  readonly waitFor: (check: string | RegExp, timeout?: number) => Promise<string>
+  /** The command's exit status once it has exited, else `undefined`. */
+  readonly exitStatus: () => number | undefined
+  readonly kill: () => void
+}
+
+export const hasTmux = () => {
+  try {
+    execFileSync("tmux", ["-V"], { stdio: "ignore" })
+    return true
+  } catch {
+    return false
+  }
+}
+
+export const openTerminal = (command: ReadonlyArray<string>, size = { columns: 80, rows: 24 }): Terminal => {
+  const socket = `senderid-e2e-${process.pid}-${Math.random().toString(36).slice(2, 8)}`
+  const tmux = (...args: ReadonlyArray<string>) =>
+    execFileSync("tmux", ["-L", socket, "-f", "/dev/null", ...args], { encoding: "utf8" })
+  const quoted = command.map((part) => `'${part.replaceAll("'", `'\\''`)}'`).join(" ")
+  // The pane outlives the command (remain-on-exit), so a refusal printed on exit can still be read.
+  tmux(
+    "start-server",
+    ";",
+    "set-option",
+    "-g",
+    "remain-on-exit",
+    "on",
+    ";",
+    "new-session",
+    "-d",
+    "-s",
+    "ops",
+    "-x",
+    String(size.columns),
+    "-y",
+    String(size.rows),
+    // The shell reports the exit status itself: tmux's own `pane_dead_status` is not always set in time.
+    `${quoted}; echo "[exited $?]"`
+  )
+  const screen = () => tmux("capture-pane", "-p", "-J", "-t", "ops")
+  const transcript = () => tmux("capture-pane", "-p", "-J", "-S", "-", "-t", "ops")
+  const exitStatus = () => {
+    const reported = /\[exited (\d+)\]/u.exec(transcript())?.[1]
+    return reported === undefined ? undefined : Number(reported)
+  }
+  return {
+    send: (...keys) => tmux("send-keys", "-t", "ops", ...keys),
+    type: (text) => tmux("send-keys", "-t", "ops", "-l", text),
+    screen,
+    transcript,
+    waitFor: async (check, timeout = 10_000) => {
+      const until = Date.now() + timeout
+      for (;;) {
+        const current = transcript()
+        if (typeof check === "string" ? current.includes(check) : check.test(current)) return current
+        if (Date.now() > until)
+          throw new Error(`timed out waiting for ${String(check)}; the screen:\n${current}`)
+        await new Promise((resolve) => setTimeout(resolve, 50))
+      }
+    },
+    exitStatus,
+    kill: () => {
+      try {
+        tmux("kill-server")
+      } catch {
+        // Already gone.
+      }
+    }
+  }
+}
