@@ -81,6 +81,37 @@ describe("accounts", () => {
     ui.unmount()
   })
 
+  it("keeps a book of 2,000 numbers to a screenful of rows, and reaches its end", async () => {
+    await registry.operator.openAccount({ body: { accountId: "LARGE", limit: 2000 } })
+    const key = await registry.operator.issueKey({ params: { accountId: "LARGE" }, body: {} })
+    const { createClient } = await import("@senderid/client")
+    const large = createClient({ baseUrl: registry.origin, apiKey: key.apiKey, apiSecret: key.apiSecret })
+    for (let from = 0; from < 2000; from += 100)
+      await large.registerNumbers({
+        body: {
+          numbers: Array.from({ length: 100 }, (_, i) => ({ phoneNumber: `010${20_000_000 + from + i}` }))
+        }
+      })
+    await large.close()
+    const ui = renderConsole(registry.operator, { initial: "accounts" })
+    await ui.waitFor("LARGE")
+    await ui.press("/")
+    await ui.type("LARGE")
+    await ui.press(KEYS.enter)
+    await ui.waitFor('matching "LARGE"')
+    await ui.press(KEYS.enter)
+    const top = await ui.waitFor("1 of 2000")
+    expect(top.match(/^010\d{8} /gmu)?.length ?? 0).toBeLessThan(24)
+    await ui.press("G")
+    const bottom = await ui.waitFor("2000 of 2000")
+    expect(bottom).toContain("01020001999")
+    await ui.press("/")
+    await ui.type("1999")
+    const found = await ui.waitFor("number contains 1999 · 1 of 1")
+    expect(found).toContain("01020001999")
+    ui.unmount()
+  })
+
   it("shows a number's details and its audit timeline with the operator as actor", async () => {
     const ui = renderConsole(registry.operator, { initial: "accounts" })
     await ui.waitFor("GAMMA")

@@ -16,6 +16,35 @@ beforeAll(async () => {
 })
 afterAll(() => registry.close())
 
+describe("duplicate unlock", () => {
+  it("shows who claims a number another account holds, and hands it over on approval", async () => {
+    const own = await startRegistry()
+    await own.operator.openAccount({ body: { accountId: "HOLDER", limit: 5 } })
+    await own.operator.registerSpecialNumber({
+      params: { accountId: "HOLDER" },
+      body: { phoneNumber: "0415551234" }
+    })
+    await own.customer.registerNumber({ body: { phoneNumber: "0415551234" } })
+    const claimed = await own.customer.getNumber({ params: { phoneNumber: "0415551234" } })
+    expect(claimed.status).toBe("DUPLICATED")
+    await own.customer.requestUnlock({
+      params: { phoneNumber: "0415551234" },
+      body: { reason: "we own this line since 2019", name: "ACME Ltd" }
+    })
+    const ui = renderConsole(own.operator, { initial: "reviews" })
+    const review = await ui.waitFor("dup-unlock")
+    expect(review).toContain("claimed by ACME Ltd: we own this line since 2019")
+    await ui.press("a")
+    await ui.waitFor("Approve dup-unlock of ACME?")
+    await ui.press(KEYS.enter)
+    await ui.waitFor("Approved dup-unlock of ACME 0415551234")
+    const after = await own.customer.getNumber({ params: { phoneNumber: "0415551234" } })
+    expect(after.unlockDuplicate.status).toBe("APPROVED")
+    ui.unmount()
+    await own.close()
+  })
+})
+
 describe("review queue", () => {
   it("lists pending reviews oldest first with the documents' metadata, and filters by kind", async () => {
     const ui = renderConsole(registry.operator, { initial: "reviews" })
