@@ -23,12 +23,6 @@ export const ColourProvider = ({ enabled, children }: { enabled: boolean; childr
   <ColourContext.Provider value={enabled}>{children}</ColourContext.Provider>
 )
 
-/** Whether the environment asks for no colour. */
-export const colourWanted = (
-  env: Readonly<Record<string, string | undefined>>,
-  argv: ReadonlyArray<string>
-) => !(env.NO_COLOR !== undefined && env.NO_COLOR !== "") && !argv.includes("--no-color")
-
 /** Text in a tone: coloured when colour is on; muted text is dim either way. */
 export const Toned = ({ tone, children, ...rest }: { tone: Tone; children?: ReactNode } & TextProps) => {
   const colour = useContext(ColourContext) ? COLOURS[tone] : undefined
