@@ -1,7 +1,7 @@
 /**
  * The console: a title, the tab bar, the view on top, and a hint line, laid out to the terminal's
- * size (80×24 upward). Each tab keeps its stack of views mounted, so leaving a screen and coming
- * back finds it as it was, an import still running; Esc pops the stack.
+ * size (80×24 upward). Each tab, once opened, keeps its stack of views mounted, so leaving a screen
+ * and coming back finds it as it was (reloaded), an import still running; Esc pops the stack.
  */
 import type { PromiseClient } from "@senderid/client"
 import { Box, Text, useApp, useWindowSize } from "ink"
@@ -84,6 +84,9 @@ const Console = ({ server, initial }: { server: string; initial: TabScreen }) =>
   const width = Math.max(40, columns)
   const height = Math.max(10, rows)
   const [tab, setTab] = useState<TabScreen>(initial)
+  // A screen is mounted the first time it is shown, then kept: start-up loads only the first one.
+  const [visited, setVisited] = useState<ReadonlySet<TabScreen>>(() => new Set([initial]))
+  if (!visited.has(tab)) setVisited(new Set([...visited, tab]))
   const [stacks, setStacks] = useState(initialStacks)
   const [help, setHelp] = useState(false)
   const stack = stacks[tab]
@@ -138,7 +141,7 @@ const Console = ({ server, initial }: { server: string; initial: TabScreen }) =>
       </Text>
       <Box height={bodyHeight} flexDirection="column">
         {help ? <Help scopes={scopes} width={width} onClose={() => setHelp(false)} /> : null}
-        {TABS.map((t) =>
+        {TABS.filter((t) => visited.has(t.screen)).map((t) =>
           stacks[t.screen].map((view, depth) => {
             const shown = !help && t.screen === tab && depth === stacks[t.screen].length - 1
             return (
