@@ -1,9 +1,24 @@
 /**
- * Fixed-width table cells for list rows: padded or cut to the width so columns line up at 80
- * columns, and dates shown the short way operators read them.
+ * Table cells for list rows, measured in terminal columns (Hangul and other wide characters take
+ * two): cut with `…` or padded to the width, always leaving one blank column before the next cell
+ * so values never run together; and dates shown the short way operators read them (UTC).
  */
-export const cell = (text: string, width: number): string =>
-  text.length > width ? `${text.slice(0, Math.max(0, width - 1))}…` : text.padEnd(width)
+import stringWidth from "string-width"
+
+/** `text` in exactly `width` columns, the last of them blank. */
+export const cell = (text: string, width: number): string => {
+  const room = Math.max(0, width - 1)
+  let shown = text
+  if (stringWidth(text) > room) {
+    shown = ""
+    for (const char of text) {
+      if (stringWidth(`${shown}${char}`) > room - 1) break
+      shown += char
+    }
+    shown += "…"
+  }
+  return shown + " ".repeat(Math.max(0, width - stringWidth(shown)))
+}
 
 /** `2026-11-29 14:05` (UTC) from an ISO date, or `—`. */
 export const shortDate = (iso: string | null | undefined): string =>
