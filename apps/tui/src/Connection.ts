@@ -50,10 +50,14 @@ const refusal = (settings: Settings, error: unknown): string => {
   if (error instanceof ApiError && error.errorCode === "RequestTimeTooSkewed")
     return `The server at ${settings.url} refused the request's time: ${error.errorMessage}\nCheck this machine's clock.`
   if (error instanceof ApiError && CREDENTIAL_CODES.has(error.errorCode))
-    return `The server at ${settings.url} refused the credentials: ${error.errorCode}: ${error.errorMessage}\nCheck --key and --secret (or SENDERID_API_KEY and SENDERID_API_SECRET).`
+    return `The server at ${settings.url} refused the credentials: ${error.errorCode}: ${error.errorMessage}\nCheck the key and secret (--key and --secret, SENDERID_API_KEY and SENDERID_API_SECRET, or the config file).`
   if (error instanceof ApiError && error.status === 403)
     return `This key may not use the operator API: ${error.errorCode}: ${error.errorMessage}\nUse an operator key (\`pnpm keys create --operator NAME\`), not a customer's.`
-  if (error instanceof ApiError)
+  if (error instanceof ApiError && !error.errorMessage.trimStart().startsWith("<"))
     return `The server at ${settings.url} answered ${error.status} ${error.errorCode}: ${error.errorMessage}`
+  // An HTML page (a proxy's, another web server's) says nothing an operator can use; where it came
+  // from does.
+  if (error instanceof ApiError)
+    return `The server at ${settings.url} answered ${error.status} with a web page, not the senderid API: is --url right?`
   return `Could not connect to ${settings.url}: ${error instanceof Error ? error.message : String(error)}`
 }

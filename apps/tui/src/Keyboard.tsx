@@ -61,10 +61,16 @@ export const useKeymap = (
       // Ink unsubscribes an inactive handler only when its effect runs, after the render; a key
       // arriving in between must still not reach a keymap a modal has just silenced.
       if (!listening) return
-      const name = keyName(input, key)
-      if (name === undefined) return
-      const action = actionFor(lookup, name)
-      if (action !== undefined) handlers[action]?.()
+      // Keys typed faster than they are read (key repeat, type-ahead over SSH) arrive as one
+      // input, "jjj": each character is still a key.
+      const names =
+        input.length > 1 && !key.ctrl && !key.meta
+          ? [...input]
+          : [keyName(input, key)].filter((n) => n !== undefined)
+      for (const name of names) {
+        const action = actionFor(lookup, name)
+        if (action !== undefined) handlers[action]?.()
+      }
     },
     { isActive: listening }
   )

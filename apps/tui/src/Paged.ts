@@ -5,6 +5,7 @@
  */
 import { useCallback, useEffect, useRef, useState } from "react"
 import { errorText } from "./ErrorText.ts"
+import type { LoadError } from "./Remote.ts"
 
 export interface PageOf<A> {
   readonly items: ReadonlyArray<A>
@@ -15,7 +16,7 @@ export interface Paged<A> {
   readonly items: ReadonlyArray<A>
   readonly more: boolean
   readonly loading: boolean
-  readonly error: string | undefined
+  readonly error: LoadError | undefined
   readonly loadMore: () => void
   readonly reload: () => void
   readonly remove: (keep: (item: A) => boolean) => void
@@ -28,7 +29,7 @@ export const usePaged = <A>(
   const [items, setItems] = useState<ReadonlyArray<A>>([])
   const [nextKey, setNextKey] = useState<string | null>(null)
   const [loading, setLoading] = useState(true)
-  const [error, setError] = useState<string | undefined>(undefined)
+  const [error, setError] = useState<LoadError | undefined>(undefined)
   const [generation, setGeneration] = useState(0)
   const ticket = useRef(0)
   const busy = useRef(false)
@@ -50,7 +51,7 @@ export const usePaged = <A>(
         (failure: unknown) => {
           if (mine !== ticket.current) return
           busy.current = false
-          setError(errorText(failure))
+          setError({ text: errorText(failure) })
           setLoading(false)
         }
       )

@@ -5,10 +5,15 @@
 import { useCallback, useEffect, useRef, useState } from "react"
 import { errorText } from "./ErrorText.ts"
 
+export interface LoadError {
+  readonly text: string
+}
+
 export interface Remote<A> {
   readonly value: A | undefined
   readonly loading: boolean
-  readonly error: string | undefined
+  /** The last load's failure; a new object for every failure, even with the same text. */
+  readonly error: LoadError | undefined
   readonly reload: () => void
   /** Replaces the value locally (after a change the server confirmed). */
   readonly set: (update: (value: A | undefined) => A | undefined) => void
@@ -17,7 +22,7 @@ export interface Remote<A> {
 export const useRemote = <A>(load: () => Promise<A>, deps: ReadonlyArray<unknown>): Remote<A> => {
   const [value, setValue] = useState<A | undefined>(undefined)
   const [loading, setLoading] = useState(true)
-  const [error, setError] = useState<string | undefined>(undefined)
+  const [error, setError] = useState<LoadError | undefined>(undefined)
   const [generation, setGeneration] = useState(0)
   const latest = useRef(0)
   // Loads again whenever the caller's inputs (`deps`) change or a reload is asked for.
@@ -33,7 +38,7 @@ export const useRemote = <A>(load: () => Promise<A>, deps: ReadonlyArray<unknown
       },
       (failure: unknown) => {
         if (ticket !== latest.current) return
-        setError(errorText(failure))
+        setError({ text: errorText(failure) })
         setLoading(false)
       }
     )

@@ -22,13 +22,14 @@ export type SettingsResult =
 
 export const USAGE = `senderid-ops: the senderid operator console
 
-Usage: senderid-ops [--url URL] [--key KEY] [--secret SECRET] [--config FILE] [--no-color]
+Usage: senderid-ops [--url URL] [--key KEY] [--secret SECRET] [--config FILE]
+                    [--no-color]
 
-  --url       the server, e.g. http://127.0.0.1:3000      (env SENDERID_URL)
-  --key       an operator API key                         (env SENDERID_API_KEY)
-  --secret    its secret                                  (env SENDERID_API_SECRET)
-  --config    a JSON file {"url", "apiKey", "apiSecret"}  (env SENDERID_OPS_CONFIG,
-              default ~/.config/senderid/ops.json)
+  --url       the server, e.g. http://127.0.0.1:3000   (env SENDERID_URL)
+  --key       an operator API key                      (env SENDERID_API_KEY)
+  --secret    its secret                               (env SENDERID_API_SECRET)
+  --config    a JSON file {"url", "apiKey", "apiSecret"}
+              (env SENDERID_OPS_CONFIG; default ~/.config/senderid/ops.json)
   --no-color  no colours (so does NO_COLOR=1)
 
 An operator key is printed by \`pnpm start\` on its first start, or made with
@@ -98,9 +99,9 @@ export const resolveSettings = async (
   const apiKey = flags.key ?? env.SENDERID_API_KEY ?? file?.apiKey
   const apiSecret = flags.secret ?? env.SENDERID_API_SECRET ?? file?.apiSecret
   const missing = [
-    url === undefined ? "the server (--url or SENDERID_URL)" : undefined,
-    apiKey === undefined ? "an operator key (--key or SENDERID_API_KEY)" : undefined,
-    apiSecret === undefined ? "its secret (--secret or SENDERID_API_SECRET)" : undefined
+    url === undefined ? 'the server (--url, SENDERID_URL or "url" in the config file)' : undefined,
+    apiKey === undefined ? 'an operator key (--key, SENDERID_API_KEY or "apiKey")' : undefined,
+    apiSecret === undefined ? 'its secret (--secret, SENDERID_API_SECRET or "apiSecret")' : undefined
   ].filter((m) => m !== undefined)
   if (url === undefined || apiKey === undefined || apiSecret === undefined)
     return { _tag: "Invalid", message: `Missing ${missing.join(", ")}.\n\n${USAGE}` }

@@ -43,6 +43,7 @@ export type Action =
   | "approve"
   | "reject"
   | "cycleFilter"
+  | "saveDocuments"
   | "search"
   | "open"
   | "register"
@@ -50,6 +51,7 @@ export type Action =
   | "narrow"
   | "chooseFile"
   | "saveReport"
+  | "stopImport"
 
 export interface Binding {
   readonly scope: Scope
@@ -108,6 +110,13 @@ export const KEYMAP: ReadonlyArray<Binding> = [
     description: "reject (reason required)",
     hint: "reject"
   },
+  {
+    scope: "reviews",
+    action: "saveDocuments",
+    keys: ["d"],
+    description: "save its documents to a folder",
+    hint: "documents"
+  },
   { scope: "reviews", action: "cycleFilter", keys: ["f"], description: "filter by kind", hint: "kind" },
   { scope: "accounts", action: "search", keys: ["/"], description: "search accounts by id", hint: "search" },
   {
@@ -155,6 +164,7 @@ export const KEYMAP: ReadonlyArray<Binding> = [
     description: "filter by delivery status",
     hint: "status"
   },
+  { scope: "import", action: "stopImport", keys: ["x"], description: "stop a running import", hint: "stop" },
   {
     scope: "import",
     action: "chooseFile",

@@ -112,12 +112,32 @@ describe("accounts", () => {
     ui.unmount()
   })
 
+  it("reads the number again with r, so its details never contradict its timeline", async () => {
+    const ui = renderConsole(registry.operator, { initial: "accounts" })
+    await ui.waitFor("GAMMA")
+    await ui.press(KEYS.down, KEYS.enter) // BETA-SHOP
+    await ui.waitFor("0312345678")
+    await ui.press(KEYS.enter)
+    await ui.waitFor("not suspended")
+    await registry.operator.suspendNumber({
+      params: { accountId: "BETA-SHOP", phoneNumber: "0312345678" },
+      body: { reason: "reported for smishing" }
+    })
+    await ui.press("r")
+    const after = await ui.waitFor("suspended since")
+    expect(after).toContain("reported for smishing")
+    expect(after).toMatch(/0312345678 · BETA-SHOP · INACTIVE/u)
+    await ui.press(KEYS.escape)
+    await ui.waitFor(/0312345678\s+SUSPENDED/u)
+    ui.unmount()
+  })
+
   it("shows a number's details and its audit timeline with the operator as actor", async () => {
     const ui = renderConsole(registry.operator, { initial: "accounts" })
     await ui.waitFor("GAMMA")
     await ui.press(KEYS.down, KEYS.enter)
-    await ui.waitFor("0312345678")
-    await ui.press(KEYS.enter)
+    await ui.waitFor("0327654321")
+    await ui.press(KEYS.down, KEYS.enter)
     const detail = await ui.waitFor("Audit timeline (1)")
     expect(detail).toContain("verified by OPERATOR")
     expect(detail).toMatch(/operator alice/u)

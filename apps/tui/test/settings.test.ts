@@ -57,7 +57,9 @@ describe("settings", () => {
     const result = await resolveSettings(["--url", "http://127.0.0.1:3000"], bare)
     expect(result._tag).toBe("Invalid")
     const message = result._tag === "Invalid" ? result.message : ""
-    expect(message).toContain("Missing an operator key (--key or SENDERID_API_KEY), its secret (--secret")
+    expect(message).toContain(
+      'Missing an operator key (--key, SENDERID_API_KEY or "apiKey"), its secret (--secret'
+    )
     expect(message).toContain("Usage: senderid-ops")
   })
 
@@ -72,7 +74,11 @@ describe("settings", () => {
     })
     const ftp = await resolveSettings(["--url", "ftp://x", "--key", "K", "--secret", "S"], bare)
     expect(ftp).toEqual({ _tag: "Invalid", message: "Not an http(s) URL: ftp://x" })
-    expect(await resolveSettings(["--help"], bare)).toMatchObject({ _tag: "Help" })
+    const help = await resolveSettings(["--help"], bare)
+    expect(help).toMatchObject({ _tag: "Help" })
+    // It fits an 80-column terminal.
+    for (const line of help._tag === "Help" ? help.text.split("\n") : [])
+      expect(line.length).toBeLessThanOrEqual(80)
   })
 })
 
@@ -113,6 +119,21 @@ describe("connecting", () => {
   it("says the credentials were refused", async () => {
     const connection = await connect(settings({ apiSecret: "X".repeat(32) }))
     expect(connection._tag === "Refused" && connection.message).toMatch(/refused the credentials: \w+: /u)
+  })
+
+  it("says a web page is not the senderid API", async () => {
+    const page = createServer((_, response) =>
+      response
+        .writeHead(404, { "content-type": "text/html" })
+        .end("<!DOCTYPE html><html><body>Not Found</body></html>")
+    )
+    await new Promise<void>((resolve) => page.listen(0, "127.0.0.1", () => resolve()))
+    const { port } = page.address() as AddressInfo
+    const connection = await connect(settings({ url: `http://127.0.0.1:${port}` }))
+    expect(connection._tag === "Refused" && connection.message).toBe(
+      `The server at http://127.0.0.1:${port} answered 404 with a web page, not the senderid API: is --url right?`
+    )
+    page.close()
   })
 
   it("says a customer's key is not an operator's", async () => {

@@ -1,7 +1,8 @@
 /**
  * A one-line question with a text field (a reason, a search, a number, a file name). While it is
  * open it is the only thing that takes keys; Enter answers, Esc cancels. `onChange` lets a search
- * filter live as the operator types.
+ * filter live as the operator types. The screen closes it once the answer is done with, so a
+ * refused answer stays there to be corrected.
  */
 import { Box, Text } from "ink"
 import TextInput from "ink-text-input"
@@ -36,17 +37,21 @@ export const Prompt = ({ label, initial = "", placeholder, onSubmit, onCancel, o
         </Box>
         <Toned tone="muted"> Enter ok · Esc cancel</Toned>
       </Box>
-      <Box>
+      <Box height={1} overflow="hidden">
         <Text>› </Text>
-        <TextInput
-          value={value}
-          onChange={(next) => {
-            setValue(next)
-            onChange?.(next)
-          }}
-          onSubmit={onSubmit}
-          {...(placeholder === undefined ? {} : { placeholder })}
-        />
+        {/* One line, whatever the length: the text wraps inside and the last line, where the
+            cursor is, stays in view. */}
+        <Box flexDirection="column" justifyContent="flex-end" flexGrow={1} height={1} overflow="hidden">
+          <TextInput
+            value={value}
+            onChange={(next) => {
+              setValue(next)
+              onChange?.(next)
+            }}
+            onSubmit={onSubmit}
+            {...(placeholder === undefined ? {} : { placeholder })}
+          />
+        </Box>
       </Box>
     </Box>
   )

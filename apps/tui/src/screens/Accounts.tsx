@@ -7,7 +7,7 @@ import { Box, Text } from "ink"
 import { useEffect, useState } from "react"
 import { useApi } from "../Api.tsx"
 import { cell, shortDate } from "../components/Columns.ts"
-import { Notice, useNotice } from "../components/Notice.tsx"
+import { NOTICE_HEIGHT, Notice, useNotice } from "../components/Notice.tsx"
 import { PROMPT_HEIGHT, Prompt } from "../components/Prompt.tsx"
 import { positionText, useCursor, VirtualList } from "../components/VirtualList.tsx"
 import { useKeymap } from "../Keyboard.tsx"
@@ -32,8 +32,8 @@ export const Accounts = ({ active, width, height, open }: ScreenProps) => {
     },
     [api, search]
   )
-  const { notice, say } = useNotice()
-  const listHeight = Math.max(3, height - 3 - (prompt === undefined ? 0 : PROMPT_HEIGHT))
+  const { notice, say } = useNotice(accounts.error)
+  const listHeight = Math.max(3, height - 2 - NOTICE_HEIGHT - (prompt === undefined ? 0 : PROMPT_HEIGHT))
   const cursor = useCursor(accounts.items.length, listHeight)
   const selected = accounts.items[cursor.index]
 
@@ -71,7 +71,11 @@ export const Accounts = ({ active, width, height, open }: ScreenProps) => {
         height={listHeight - 1}
         rowKey={(a) => a.accountId}
         empty={
-          accounts.loading ? "" : search === "" ? "No accounts yet." : `No account id contains "${search}".`
+          accounts.loading || accounts.error !== undefined
+            ? ""
+            : search === ""
+              ? "No accounts yet."
+              : `No account id contains "${search}".`
         }
         renderRow={(a: Account) =>
           `${cell(a.accountId, 24)}${cell(String(a.limit), 7)}${cell(
@@ -102,7 +106,7 @@ export const Accounts = ({ active, width, height, open }: ScreenProps) => {
           onClose={() => setPrompt(undefined)}
         />
       ) : null}
-      <Notice notice={accounts.error === undefined ? notice : { tone: "bad", text: accounts.error }} />
+      <Notice notice={notice} />
     </Box>
   )
 }

@@ -5,7 +5,7 @@
 import { Box, Text } from "ink"
 import { useApi } from "../Api.tsx"
 import { Bars } from "../components/Bars.tsx"
-import { Notice } from "../components/Notice.tsx"
+import { Notice, useNotice } from "../components/Notice.tsx"
 import { useKeymap } from "../Keyboard.tsx"
 import type { ScreenProps } from "../Navigation.ts"
 import { useReloadOnShow, useRemote } from "../Remote.ts"
@@ -19,15 +19,16 @@ const KINDS = [
 ] as const
 const WEEKS = 8
 
-export const Dashboard = ({ active, width }: ScreenProps) => {
+export const Dashboard = ({ active, width, height }: ScreenProps) => {
   const api = useApi()
   const stats = useRemote(() => api.getStats({ query: { weeks: WEEKS } }), [api])
   useReloadOnShow(active, stats.reload)
+  const { notice } = useNotice(stats.error)
   useKeymap(["dashboard"], { refresh: stats.reload }, { active })
   const value = stats.value
   const half = Math.floor((width - 2) / 2)
   return (
-    <Box flexDirection="column" width={width}>
+    <Box flexDirection="column" width={width} height={height}>
       {value === undefined ? (
         <Text>{stats.loading ? "Loading the registry's figures…" : ""}</Text>
       ) : (
@@ -74,9 +75,7 @@ export const Dashboard = ({ active, width }: ScreenProps) => {
           </Box>
         </>
       )}
-      <Box marginTop={1}>
-        <Notice notice={stats.error === undefined ? undefined : { tone: "bad", text: stats.error }} />
-      </Box>
+      <Notice notice={notice} />
     </Box>
   )
 }

@@ -8,7 +8,7 @@ import { Box, Text } from "ink"
 import { useEffect, useState } from "react"
 import { useApi } from "../Api.tsx"
 import { cell, shortDate } from "../components/Columns.ts"
-import { Notice } from "../components/Notice.tsx"
+import { NOTICE_HEIGHT, Notice, useNotice } from "../components/Notice.tsx"
 import { positionText, useCursor, VirtualList } from "../components/VirtualList.tsx"
 import { useKeymap } from "../Keyboard.tsx"
 import { SCREEN_SCOPES } from "../keymap.ts"
@@ -32,6 +32,7 @@ export const Deliveries = ({ active, width, height }: ScreenProps) => {
     },
     [api, status]
   )
+  const { notice } = useNotice(deliveries.error)
   const listHeight = Math.max(3, Math.floor((height - 3) / 2))
   const cursor = useCursor(deliveries.items.length, listHeight)
   const selected = deliveries.items[cursor.index]
@@ -64,7 +65,7 @@ export const Deliveries = ({ active, width, height }: ScreenProps) => {
         selected={cursor.index}
         height={listHeight}
         rowKey={(d) => d.deliveryId}
-        empty={deliveries.loading ? "" : "No deliveries."}
+        empty={deliveries.loading || deliveries.error !== undefined ? "" : "No deliveries."}
         renderRow={(d: Delivery, isSelected) => (
           <>
             {cell(shortDate(d.dateCreated), 17)}
@@ -81,13 +82,13 @@ export const Deliveries = ({ active, width, height }: ScreenProps) => {
       />
       <Box
         flexDirection="column"
-        height={Math.max(1, height - listHeight - 2)}
+        height={Math.max(1, height - listHeight - 2 - NOTICE_HEIGHT)}
         overflow="hidden"
         marginTop={1}
       >
         {selected === undefined ? null : <Attempts delivery={selected} />}
       </Box>
-      <Notice notice={deliveries.error === undefined ? undefined : { tone: "bad", text: deliveries.error }} />
+      <Notice notice={notice} />
     </Box>
   )
 }

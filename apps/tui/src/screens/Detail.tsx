@@ -1,14 +1,17 @@
 /**
  * One number in full: its status and how it was verified, when it lapses, any suspension, its
  * evidence and duplicate-unlock requests, and the audit timeline — every change, who made it, with
- * which key and request, and the status before and after.
+ * which key and request, and the status before and after; the selected entry is shown whole
+ * underneath. `r` reads the number and its trail again.
  */
 import type { OperatorWire, Wire } from "@senderid/contract"
 import { Box, Text } from "ink"
+import { useCallback, useState } from "react"
 import { useApi } from "../Api.tsx"
 import { cell, shortDate } from "../components/Columns.ts"
-import { Notice } from "../components/Notice.tsx"
+import { NOTICE_HEIGHT, Notice, useNotice } from "../components/Notice.tsx"
 import { useCursor, VirtualList } from "../components/VirtualList.tsx"
+import { errorText } from "../ErrorText.ts"
 import { useKeymap } from "../Keyboard.tsx"
 import { SCREEN_SCOPES } from "../keymap.ts"
 import type { ScreenProps } from "../Navigation.ts"
@@ -22,23 +25,44 @@ const transition = (e: Entry) =>
     ? (e.statusAfter ?? "")
     : `${e.statusBefore ?? "∅"}→${e.statusAfter ?? "∅"}`
 
+/** Rows above the timeline (the number's fields, the titles) and below it (the selected entry). */
+const ABOVE = 6
+const BELOW = 2
+
 export const Detail = ({
   active,
   width,
   height,
   accountId,
-  senderId
+  senderId: opened
 }: ScreenProps & { accountId: string; senderId: Wire.SenderIdView }) => {
   const api = useApi()
+  const [senderId, setSenderId] = useState(opened)
   const trail = useRemote(
-    () => api.getAuditTrailByHandle({ params: { handleKey: senderId.handleKey } }),
-    [api, senderId.handleKey]
+    () => api.getAuditTrailByHandle({ params: { handleKey: opened.handleKey } }),
+    [api, opened.handleKey]
   )
+  const { notice, say } = useNotice(trail.error)
   const entries = trail.value?.entries ?? []
-  const timelineHeight = Math.max(2, height - 9)
+  const timelineHeight = Math.max(2, height - ABOVE - BELOW - NOTICE_HEIGHT)
   const cursor = useCursor(entries.length, timelineHeight)
-  useReloadOnShow(active, trail.reload)
-  useKeymap(SCREEN_SCOPES.detail ?? [], { ...cursor.handlers, refresh: trail.reload }, { active })
+  const selected = entries[cursor.index]
+
+  // The number itself comes with its account's book (the operator API has no one-number read).
+  const refresh = useCallback(() => {
+    trail.reload()
+    api.getAccount({ params: { accountId } }).then(
+      (book) => {
+        const found = book.senderIds.find((s) => s.handleKey === opened.handleKey)
+        if (found !== undefined) setSenderId(found)
+        else say("warn", "The account no longer holds this number (deleted); its audit trail remains.")
+      },
+      (error: unknown) => say("bad", errorText(error))
+    )
+  }, [api, accountId, opened.handleKey, trail.reload, say])
+
+  useReloadOnShow(active, refresh)
+  useKeymap(SCREEN_SCOPES.detail ?? [], { ...cursor.handlers, refresh }, { active })
   const unlock = senderId.unlockDuplicate
   const pendingEvidence = senderId.approvalDocuments.filter((a) => a.status === "PENDING").length
   return (
@@ -51,7 +75,7 @@ export const Detail = ({
       <Text wrap="truncate">
         expires {shortDate(senderId.expireAt)}
         {senderId.autoExtension === true ? " (auto-extends)" : ""} · registered{" "}
-        {shortDate(senderId.dateCreated)} · changed {shortDate(senderId.dateUpdated)}
+        {shortDate(senderId.dateCreated)} · changed {shortDate(senderId.dateUpdated)} (UTC)
       </Text>
       <Text wrap="truncate">
         {senderId.suspension === undefined ? (
@@ -80,7 +104,7 @@ export const Detail = ({
         selected={cursor.index}
         height={timelineHeight}
         rowKey={(_, index) => String(index)}
-        empty={trail.loading ? "" : "No entries."}
+        empty={trail.loading || trail.error !== undefined ? "" : "No entries."}
         renderRow={(e) =>
           `${cell(shortDate(e.createAt), 17)}${cell(`${e.actor.type.toLowerCase()} ${e.actor.id}`, 18)}${cell(
             transition(e),
@@ -88,7 +112,18 @@ export const Detail = ({
           )}${e.message}`
         }
       />
-      <Notice notice={trail.error === undefined ? undefined : { tone: "bad", text: trail.error }} />
+      <Box height={BELOW} overflow="hidden">
+        {selected === undefined ? null : (
+          <Text wrap="wrap">
+            <Toned tone="muted">
+              {selected.actor.apiKey === null ? "" : `key ${selected.actor.apiKey} · `}
+              {selected.requestId === null ? "" : `request ${selected.requestId} · `}
+            </Toned>
+            {selected.message}
+          </Text>
+        )}
+      </Box>
+      <Notice notice={notice} />
     </Box>
   )
 }

@@ -7,7 +7,7 @@ import { Box, Text } from "ink"
 import { useState } from "react"
 import { useApi } from "../Api.tsx"
 import { cell, shortDate } from "../components/Columns.ts"
-import { Notice } from "../components/Notice.tsx"
+import { NOTICE_HEIGHT, Notice, useNotice } from "../components/Notice.tsx"
 import { positionText, useCursor, VirtualList } from "../components/VirtualList.tsx"
 import { useKeymap } from "../Keyboard.tsx"
 import { SCREEN_SCOPES } from "../keymap.ts"
@@ -27,7 +27,8 @@ export const Expiring = ({ active, width, height }: ScreenProps) => {
     [api, days]
   )
   const rows = expiring.value?.senderIds ?? []
-  const listHeight = Math.max(3, height - 3)
+  const { notice } = useNotice(expiring.error)
+  const listHeight = Math.max(3, height - 2 - NOTICE_HEIGHT)
   const cursor = useCursor(rows.length, listHeight - 1)
   useReloadOnShow(active, expiring.reload)
   useKeymap(
@@ -56,7 +57,7 @@ export const Expiring = ({ active, width, height }: ScreenProps) => {
         selected={cursor.index}
         height={listHeight - 1}
         rowKey={(s) => s.handleKey}
-        empty={expiring.loading ? "" : `Nothing lapses within ${days} days.`}
+        empty={expiring.loading || expiring.error !== undefined ? "" : `Nothing lapses within ${days} days.`}
         renderRow={(s, isSelected) => {
           const daysLeft = Math.max(0, Math.floor((Date.parse(s.expireAt ?? "") - now) / 86_400_000))
           const left = cell(`${daysLeft}d`, 6)
@@ -72,7 +73,7 @@ export const Expiring = ({ active, width, height }: ScreenProps) => {
           )
         }}
       />
-      <Notice notice={expiring.error === undefined ? undefined : { tone: "bad", text: expiring.error }} />
+      <Notice notice={notice} />
     </Box>
   )
 }

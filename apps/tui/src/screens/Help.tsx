@@ -52,7 +52,7 @@ export const Help = ({
       </Text>
       <Box>
         {Array.from({ length: columns }, (_, c) => (
-          <Box key={c} flexDirection="column" width={Math.floor((width - 4) / columns)}>
+          <Box key={c} flexDirection="column" width={Math.floor((width - 4) / columns)} paddingRight={1}>
             {sections.slice(c * half, (c + 1) * half).map((s) => (
               <Box key={s.scope} flexDirection="column">
                 <Toned tone="accent">{SCOPE_TITLE[s.scope]}</Toned>

@@ -8,7 +8,7 @@ import { Box, Text } from "ink"
 import { useMemo, useState } from "react"
 import { useApi } from "../Api.tsx"
 import { cell, shortDate } from "../components/Columns.ts"
-import { Notice, useNotice } from "../components/Notice.tsx"
+import { NOTICE_HEIGHT, Notice, useNotice } from "../components/Notice.tsx"
 import { PROMPT_HEIGHT, Prompt } from "../components/Prompt.tsx"
 import { positionText, useCursor, VirtualList } from "../components/VirtualList.tsx"
 import { useKeymap } from "../Keyboard.tsx"
@@ -43,6 +43,9 @@ export const filterNumbers = (
   )
 }
 
+/** A suspended number is INACTIVE; the list says why at a glance (the details say by whom and why). */
+const shownStatus = (s: SenderId) => (s.suspension === undefined ? s.status : "SUSPENDED")
+
 export const Numbers = ({ active, width, height, open, accountId }: ScreenProps & { accountId: string }) => {
   const api = useApi()
   const book = useRemote(() => api.getAccount({ params: { accountId } }), [api, accountId])
@@ -51,11 +54,11 @@ export const Numbers = ({ active, width, height, open, accountId }: ScreenProps 
   const [prompt, setPrompt] = useState<
     { readonly kind: "search"; readonly before: string } | { readonly kind: "register" }
   >()
-  const { notice, say } = useNotice()
+  const { notice, say } = useNotice(book.error)
   const status = STATUS_FILTERS[filter]
   const all = book.value?.senderIds ?? []
   const shown = useMemo(() => filterNumbers(all, status, search), [all, status, search])
-  const listHeight = Math.max(3, height - 3 - (prompt === undefined ? 0 : PROMPT_HEIGHT))
+  const listHeight = Math.max(3, height - 2 - NOTICE_HEIGHT - (prompt === undefined ? 0 : PROMPT_HEIGHT))
   const cursor = useCursor(shown.length, listHeight - 1)
   const selected = shown[cursor.index]
 
@@ -93,14 +96,22 @@ export const Numbers = ({ active, width, height, open, accountId }: ScreenProps 
         selected={cursor.index}
         height={listHeight - 1}
         rowKey={(s) => s.handleKey}
-        empty={book.loading ? "" : all.length === 0 ? "This account holds no numbers." : "No number matches."}
+        empty={
+          book.loading || book.error !== undefined
+            ? ""
+            : all.length === 0
+              ? "This account holds no numbers."
+              : "No number matches."
+        }
         renderRow={(s, isSelected) => (
           <>
             {cell(s.phoneNumber, 14)}
             {isSelected ? (
-              cell(s.status, 12)
+              cell(shownStatus(s), 12)
             ) : (
-              <Toned tone={statusTone(s.status)}>{cell(s.status, 12)}</Toned>
+              <Toned tone={s.suspension === undefined ? statusTone(s.status) : "bad"}>
+                {cell(shownStatus(s), 12)}
+              </Toned>
             )}
             {cell(s.method ?? "—", 10)}
             {cell(shortDate(s.expireAt), 18)}
@@ -134,7 +145,7 @@ export const Numbers = ({ active, width, height, open, accountId }: ScreenProps 
           onClose={() => setPrompt(undefined)}
         />
       ) : null}
-      <Notice notice={book.error === undefined ? notice : { tone: "bad", text: book.error }} />
+      <Notice notice={notice} />
     </Box>
   )
 }

@@ -12,6 +12,7 @@ import { errorText } from "../ErrorText.ts"
 export interface RegisterNumberProps {
   readonly accountId: string
   readonly onRegistered: (senderId: Wire.SenderIdView) => void
+  /** Told why the server refused; the prompt stays open with what was typed. */
   readonly onFailed: (message: string) => void
   readonly onClose: () => void
 }
@@ -23,12 +24,15 @@ export const RegisterNumber = ({ accountId, onRegistered, onFailed, onClose }: R
     if (phoneNumber.trim() === "") return onClose()
     if (sending.current) return
     sending.current = true
-    onClose()
     try {
-      onRegistered(
-        await api.registerSpecialNumber({ params: { accountId }, body: { phoneNumber: phoneNumber.trim() } })
-      )
+      const registered = await api.registerSpecialNumber({
+        params: { accountId },
+        body: { phoneNumber: phoneNumber.trim() }
+      })
+      onClose()
+      onRegistered(registered)
     } catch (error) {
+      // The prompt stays, with the number, to be corrected.
       onFailed(errorText(error))
     } finally {
       sending.current = false

@@ -1,14 +1,17 @@
 /**
  * The review queue, oldest first: evidence submissions, duplicate-unlock requests and limit raises
- * across every account, with the attached documents' metadata. `a` approves, `x` rejects with the
- * reason the customer will read; the decided review leaves the queue.
+ * across every account, with the attached documents' metadata. `d` saves the documents to a folder
+ * to look at them; `a` approves, `x` rejects with the reason the customer will read. The decided
+ * review leaves the queue; a refused decision keeps the prompt and its text.
  */
+import { mkdir, writeFile } from "node:fs/promises"
+import { basename, join, resolve } from "node:path"
 import type { OperatorWire } from "@senderid/contract"
 import { Box, Text } from "ink"
 import { useEffect, useRef, useState } from "react"
 import { useApi } from "../Api.tsx"
 import { age, cell, shortDate } from "../components/Columns.ts"
-import { Notice, useNotice } from "../components/Notice.tsx"
+import { NOTICE_HEIGHT, Notice, useNotice } from "../components/Notice.tsx"
 import { PROMPT_HEIGHT, Prompt } from "../components/Prompt.tsx"
 import { positionText, useCursor, VirtualList } from "../components/VirtualList.tsx"
 import { errorText } from "../ErrorText.ts"
@@ -33,11 +36,19 @@ const KIND_LABEL: Record<Kind, string> = {
   DUPLICATE_UNLOCK: "dup-unlock",
   LIMITATION: "limit"
 }
+/** The longest reason the API takes (`OperatorRequests.Decision`); checked here so the text is kept. */
+const MAX_REASON = 1000
 
-interface Deciding {
-  readonly review: Review
-  readonly decision: "APPROVE" | "REJECT"
-}
+type Asking =
+  | { readonly kind: "decide"; readonly review: Review; readonly decision: "APPROVE" | "REJECT" }
+  | { readonly kind: "save"; readonly review: Review }
+
+/** What a review is about, as the prompts and messages name it. */
+const subject = (review: Review) =>
+  `${KIND_LABEL[review.kind]} of ${review.accountId}${review.phoneNumber === null ? "" : ` ${review.phoneNumber}`}`
+
+/** A document's file name, safe to write into the chosen folder. */
+const fileName = (name: string, fallback: string) => basename(name).replace(/[\\/:*?"<>|]/gu, "_") || fallback
 
 export const Reviews = ({ active, width, height }: ScreenProps) => {
   const api = useApi()
@@ -50,8 +61,8 @@ export const Reviews = ({ active, width, height }: ScreenProps) => {
     },
     [api, kind]
   )
-  const [deciding, setDeciding] = useState<Deciding | undefined>(undefined)
-  const { notice, say } = useNotice()
+  const [asking, setAsking] = useState<Asking | undefined>(undefined)
+  const { notice, say } = useNotice(queue.error)
   const sending = useRef(false)
   const listHeight = Math.max(3, Math.floor((height - 4) / 2))
   const cursor = useCursor(queue.items.length, listHeight)
@@ -61,18 +72,32 @@ export const Reviews = ({ active, width, height }: ScreenProps) => {
     if (cursor.index >= queue.items.length - 1 && queue.more) queue.loadMore()
   }, [cursor.index, queue.items.length, queue.more, queue.loadMore])
 
-  const decide = async ({ review, decision }: Deciding, reason: string) => {
-    if (decision === "REJECT" && reason.trim() === "") {
-      say("bad", "A rejection needs a reason: the customer reads it.")
-      return
-    }
+  /** Runs `work` once at a time; the prompt stays open (with its text) unless it succeeds. */
+  const once = async (work: () => Promise<void>) => {
     if (sending.current) return
     sending.current = true
-    setDeciding(undefined)
-    const body = { decision, ...(reason.trim() === "" ? {} : { reason: reason.trim() }) }
-    const verb = decision === "APPROVE" ? "Approved" : "Rejected"
-    say("muted", `${decision === "APPROVE" ? "Approving" : "Rejecting"}…`)
     try {
+      await work()
+      setAsking(undefined)
+    } catch (error) {
+      say("bad", errorText(error))
+    } finally {
+      sending.current = false
+    }
+  }
+
+  const decide = (review: Review, decision: "APPROVE" | "REJECT", reason: string) => {
+    const text = reason.trim()
+    if (decision === "REJECT" && text === "")
+      return say("bad", "A rejection needs a reason: the customer reads it.")
+    if (text.length > MAX_REASON)
+      return say(
+        "bad",
+        `A reason has at most ${MAX_REASON} characters; this one has ${text.length}. Shorten it.`
+      )
+    const body = { decision, ...(text === "" ? {} : { reason: text }) }
+    say("muted", `${decision === "APPROVE" ? "Approving" : "Rejecting"} ${subject(review)}…`)
+    return once(async () => {
       if (review.kind === "LIMITATION")
         await api.decideLimitation({
           params: { accountId: review.accountId, limitationId: review.reviewId },
@@ -93,15 +118,25 @@ export const Reviews = ({ active, width, height }: ScreenProps) => {
           body
         })
       queue.remove((r) => r.reviewId !== review.reviewId)
-      say(
-        "good",
-        `${verb} ${KIND_LABEL[review.kind]} of ${review.accountId} ${review.phoneNumber ?? ""}`.trim()
-      )
-    } catch (error) {
-      say("bad", errorText(error))
-    } finally {
-      sending.current = false
-    }
+      say("good", `${decision === "APPROVE" ? "Approved" : "Rejected"} ${subject(review)}`)
+    })
+  }
+
+  const saveDocuments = (review: Review, folder: string) => {
+    if (folder.trim() === "") return setAsking(undefined)
+    const target = resolve(folder.trim())
+    say("muted", `Saving ${review.documents.length} documents to ${target}…`)
+    return once(async () => {
+      await mkdir(target, { recursive: true })
+      const names: Array<string> = []
+      for (const document of review.documents) {
+        const file = await api.downloadAnyDocument({ params: { documentId: document.documentId } })
+        const name = `${document.documentId}-${fileName(document.originalName, "document")}`
+        await writeFile(join(target, name), file.bytes)
+        names.push(name)
+      }
+      say("good", `Saved to ${target}: ${names.join(", ")}`)
+    })
   }
 
   useReloadOnShow(active, queue.reload)
@@ -111,14 +146,24 @@ export const Reviews = ({ active, width, height }: ScreenProps) => {
       ...cursor.handlers,
       refresh: queue.reload,
       cycleFilter: () => setFilter((f) => (f + 1) % KIND_FILTERS.length),
-      approve: () => selected !== undefined && setDeciding({ review: selected, decision: "APPROVE" }),
-      reject: () => selected !== undefined && setDeciding({ review: selected, decision: "REJECT" })
+      approve: () =>
+        selected !== undefined && setAsking({ kind: "decide", review: selected, decision: "APPROVE" }),
+      reject: () =>
+        selected !== undefined && setAsking({ kind: "decide", review: selected, decision: "REJECT" }),
+      saveDocuments: () => {
+        if (selected === undefined) return
+        if (selected.documents.length === 0) say("warn", "This review has no documents.")
+        else setAsking({ kind: "save", review: selected })
+      }
     },
     { active }
   )
 
   const now = Date.now()
-  const detailHeight = Math.max(2, height - listHeight - 3 - (deciding === undefined ? 0 : PROMPT_HEIGHT))
+  const detailHeight = Math.max(
+    2,
+    height - listHeight - 2 - NOTICE_HEIGHT - (asking === undefined ? 0 : PROMPT_HEIGHT)
+  )
   return (
     <Box flexDirection="column" width={width} height={height}>
       <Text wrap="truncate">
@@ -132,11 +177,17 @@ export const Reviews = ({ active, width, height }: ScreenProps) => {
         selected={cursor.index}
         height={listHeight}
         rowKey={(r) => `${r.kind}:${r.reviewId}`}
-        empty={queue.loading ? "" : "Nothing waits for review."}
+        empty={
+          queue.loading || queue.error !== undefined
+            ? ""
+            : kind === undefined
+              ? "Nothing waits for review."
+              : `No ${KIND_LABEL[kind]} review waits (f shows the other kinds).`
+        }
         renderRow={(r) =>
-          `${cell(KIND_LABEL[r.kind], 11)}${cell(r.accountId, 16)}${cell(r.phoneNumber ?? "—", 14)}${cell(
+          `${cell(KIND_LABEL[r.kind], 11)}${cell(r.accountId, 17)}${cell(r.phoneNumber ?? "—", 13)}${cell(
             `${age(r.dateCreated, now)} ago`,
-            9
+            10
           )}${r.documents.length} doc${r.documents.length === 1 ? "" : "s"}`
         }
       />
@@ -144,18 +195,26 @@ export const Reviews = ({ active, width, height }: ScreenProps) => {
       <Box flexDirection="column" height={detailHeight} overflow="hidden">
         {selected === undefined ? null : <ReviewDetail review={selected} />}
       </Box>
-      {deciding === undefined ? null : (
+      {asking?.kind === "decide" ? (
         <Prompt
           label={
-            deciding.decision === "APPROVE"
-              ? `Approve ${KIND_LABEL[deciding.review.kind]} of ${deciding.review.accountId}? Note (optional):`
-              : `Reject ${KIND_LABEL[deciding.review.kind]} of ${deciding.review.accountId}. Reason:`
+            asking.decision === "APPROVE"
+              ? `Approve ${subject(asking.review)}? Note (optional):`
+              : `Reject ${subject(asking.review)}. Reason:`
           }
-          onSubmit={(reason) => void decide(deciding, reason)}
-          onCancel={() => setDeciding(undefined)}
+          onSubmit={(reason) => void decide(asking.review, asking.decision, reason)}
+          onCancel={() => setAsking(undefined)}
         />
-      )}
-      <Notice notice={queue.error === undefined ? notice : { tone: "bad", text: queue.error }} />
+      ) : null}
+      {asking?.kind === "save" ? (
+        <Prompt
+          label={`Save the ${asking.review.documents.length} documents of ${subject(asking.review)} to:`}
+          initial={join("evidence", asking.review.reviewId)}
+          onSubmit={(folder) => void saveDocuments(asking.review, folder)}
+          onCancel={() => setAsking(undefined)}
+        />
+      ) : null}
+      <Notice notice={notice} />
     </Box>
   )
 }
@@ -168,7 +227,7 @@ const ReviewDetail = ({ review }: { review: Review }) => (
     <Text wrap="truncate">
       <Toned tone="accent">{KIND_LABEL[review.kind]}</Toned> · {review.accountId}
       {review.phoneNumber === null ? "" : ` · ${review.phoneNumber}`} · submitted{" "}
-      {shortDate(review.dateCreated)}
+      {shortDate(review.dateCreated)} UTC
     </Text>
     {review.limitation !== null ? (
       <Text wrap="truncate">
@@ -176,7 +235,7 @@ const ReviewDetail = ({ review }: { review: Review }) => (
       </Text>
     ) : null}
     {review.kind === "DUPLICATE_UNLOCK" && review.senderId !== null ? (
-      <Text wrap="truncate">
+      <Text wrap="wrap">
         claimed by {review.senderId.unlockDuplicate.name ?? "?"}:{" "}
         {review.senderId.unlockDuplicate.reasonForRequested ?? ""}
       </Text>
@@ -184,12 +243,17 @@ const ReviewDetail = ({ review }: { review: Review }) => (
     {review.kind === "EVIDENCE" && review.senderId !== null ? (
       <Text wrap="truncate">number status {review.senderId.status}</Text>
     ) : null}
-    <Text bold>Documents ({review.documents.length})</Text>
+    <Text bold wrap="truncate">
+      Documents ({review.documents.length}) <Toned tone="muted">d saves them to look at</Toned>
+    </Text>
     {review.documents.map((d) => (
       <Text key={d.documentId} wrap="truncate">
         {"• "}
-        {cell(d.originalName, 24)} {cell(d.mimeType ?? d.fileType ?? "?", 16)} {cell(kb(d.size), 7)}{" "}
-        {cell(d.category.replace("SENDERID_", "").toLowerCase(), 14)} {shortDate(d.dateCreated)}
+        {cell(d.originalName, 25)}
+        {cell(d.mimeType ?? d.fileType ?? "?", 17)}
+        {cell(kb(d.size), 8)}
+        {cell(d.category.replace("SENDERID_", "").toLowerCase(), 15)}
+        {shortDate(d.dateCreated)}
       </Text>
     ))}
   </>
