@@ -59,4 +59,21 @@ describe("runImport", () => {
       "line,accountId,phoneNumber,result,status,errorCode,errorMessage"
     )
   })
+
+  it("sends nothing more once stopped, and says so for every row not sent", async () => {
+    const controller = new AbortController()
+    const sent: Array<number> = []
+    const results = await runImport(
+      [1, 2, 3].map((n) => ({ line: n + 1, accountId: "A", phoneNumber: String(n) })),
+      async (row) => {
+        sent.push(row.line)
+        controller.abort()
+        return { status: "ACTIVE" }
+      },
+      () => undefined,
+      { signal: controller.signal }
+    )
+    expect(sent).toEqual([2])
+    expect(results.map((r) => (r.ok ? "ok" : r.errorCode))).toEqual(["ok", "NotAttempted", "NotAttempted"])
+  })
 })

@@ -43,8 +43,12 @@ describe("bulk import", () => {
     await ui.waitFor("CSV file:")
     await ui.type(csv)
     await ui.press(KEYS.enter)
+    // Nothing is registered before the operator says so.
+    await ui.waitFor("Register 8 rows for 2 accounts, ACTIVE at once?")
+    expect((await registry.operator.getAccount({ params: { accountId: "SHOP" } })).senderIds).toHaveLength(0)
+    await ui.press(KEYS.enter)
     const done = await ui.waitFor("Done: 3 registered, 5 failed")
-    expect(done).toMatch(/\[█+\] 8\/8/u)
+    expect(done).toMatch(/done 8\/8 ✓3 ✗5 \[█+\]/u)
     expect(done).toMatch(/2\s+SHOP\s+0223456789\s+registered ACTIVE/u)
     expect(done).toMatch(/4\s+SHOP\s+12\s+InvalidPhoneNumber/u)
     await ui.press("s")
@@ -76,6 +80,35 @@ describe("bulk import", () => {
       "0234567890",
       "0412345678"
     ])
+    ui.unmount()
+  })
+
+  it("stops a running import when asked, and reports the rows it did not send", async () => {
+    await registry.operator.openAccount({ body: { accountId: "BULK", limit: 5000 } })
+    const csv = join(folder, "bulk.csv")
+    writeFileSync(
+      csv,
+      ["accountId,phoneNumber", ...Array.from({ length: 3000 }, (_, i) => `BULK,010${30_000_000 + i}`)].join(
+        "\n"
+      )
+    )
+    const ui = renderConsole(registry.operator, { initial: "import" })
+    await ui.press("o")
+    await ui.type(csv)
+    await ui.press(KEYS.enter)
+    await ui.waitFor("Register 3000 rows for 1 accounts")
+    await ui.press(KEYS.escape)
+    await ui.waitFor("Nothing was imported.")
+    await ui.press("o")
+    await ui.type(csv)
+    await ui.press(KEYS.enter, KEYS.enter)
+    await ui.waitFor(/running \d+\/3000/u)
+    await ui.press("x")
+    const stopped = await ui.waitFor(/Stopped, \d+ rows not sent: \d+ registered, 0 failed/u, 30_000)
+    const [, notSent, registered] = /Stopped, (\d+) rows not sent: (\d+) registered/u.exec(stopped) ?? []
+    expect(Number(notSent) + Number(registered)).toBe(3000)
+    const book = await registry.operator.getAccount({ params: { accountId: "BULK" } })
+    expect(book.senderIds).toHaveLength(Number(registered))
     ui.unmount()
   })
 

@@ -87,13 +87,14 @@ const resultOf = async (row: ImportRow, register: Register): Promise<RowResult> 
 /**
  * Registers every row, telling `onResult` as each finishes, and answers with the results in file
  * order. Accounts are worked on `concurrency` at a time, but one account's rows go in file order,
- * so which row meets the account's limit is always the same. A failed row is a result, not a stop.
+ * so which row meets the account's limit is always the same. A failed row is a result, not a stop;
+ * `signal` stops it (rows already sent finish).
  */
 export const runImport = (
   rows: ReadonlyArray<ImportRow>,
   register: Register,
   onResult: (result: RowResult) => void,
-  concurrency = 4
+  options: { readonly concurrency?: number; readonly signal?: AbortSignal } = {}
 ): Promise<ReadonlyArray<RowResult>> => {
   const byAccount = new Map<string, Array<ImportRow>>()
   for (const row of rows) {
@@ -101,13 +102,21 @@ export const runImport = (
     if (group === undefined) byAccount.set(row.accountId, [row])
     else group.push(row)
   }
+  // A stopped import still answers for every row: those not sent say so, and nothing was done for them.
   const registerRow = (row: ImportRow) =>
-    Effect.promise(() => resultOf(row, register)).pipe(
-      Effect.tap((result) => Effect.sync(() => onResult(result)))
-    )
+    Effect.promise(() =>
+      options.signal?.aborted === true
+        ? Promise.resolve<RowResult>({
+            ...row,
+            ok: false,
+            errorCode: "NotAttempted",
+            errorMessage: "the import was stopped before this row"
+          })
+        : resultOf(row, register)
+    ).pipe(Effect.tap((result) => Effect.sync(() => onResult(result))))
   return Effect.runPromise(
     Effect.forEach([...byAccount.values()], (accountRows) => Effect.forEach(accountRows, registerRow), {
-      concurrency
+      concurrency: options.concurrency ?? 4
     }).pipe(Effect.map((groups) => groups.flat().sort((a, b) => a.line - b.line)))
   )
 }

@@ -1,7 +1,7 @@
 /**
- * Bulk import: `o` asks for a CSV file and registers its rows, with a progress bar while it runs
- * and a result per row; `s` saves that report as CSV. Rows that fail are listed with the server's
- * reason, and the rest still go in.
+ * Bulk import: `o` asks for a CSV file, says how many rows for how many accounts it holds, and on
+ * Enter registers them, with a progress bar and a result per row; `x` stops it; `s` saves the
+ * report as CSV. Rows that fail are listed with the server's reason, and the rest still go in.
  */
 import { readFile, writeFile } from "node:fs/promises"
 import { resolve } from "node:path"
@@ -10,7 +10,8 @@ import { useRef, useState } from "react"
 import { useApi } from "../Api.tsx"
 import { barText } from "../components/Bars.tsx"
 import { cell } from "../components/Columns.ts"
-import { Notice, useNotice } from "../components/Notice.tsx"
+import { Confirm } from "../components/Confirm.tsx"
+import { NOTICE_HEIGHT, Notice, useNotice } from "../components/Notice.tsx"
 import { PROMPT_HEIGHT, Prompt } from "../components/Prompt.tsx"
 import { positionText, useCursor, VirtualList } from "../components/VirtualList.tsx"
 import {
@@ -26,6 +27,12 @@ import { SCREEN_SCOPES } from "../keymap.ts"
 import type { ScreenProps } from "../Navigation.ts"
 import { Toned } from "../theme.tsx"
 
+/** A file read and checked, waiting for the operator's go-ahead. */
+interface Ready {
+  readonly file: string
+  readonly rows: ReadonlyArray<ImportRow>
+}
+
 interface Run {
   readonly file: string
   readonly rows: ReadonlyArray<ImportRow>
@@ -33,17 +40,23 @@ interface Run {
   readonly done: boolean
 }
 
+const fileProblem = (error: unknown) => (error as NodeJS.ErrnoException).code ?? (error as Error).message
+
 export const Import = ({ active, width, height }: ScreenProps) => {
   const api = useApi()
   const [run, setRun] = useState<Run | undefined>(undefined)
+  const [ready, setReady] = useState<Ready | undefined>(undefined)
   const [prompt, setPrompt] = useState<"file" | "report" | undefined>(undefined)
   const { notice, say } = useNotice()
   const running = useRef(false)
-  const listHeight = Math.max(2, height - 5 - (prompt === undefined ? 0 : PROMPT_HEIGHT))
+  const stop = useRef<AbortController | undefined>(undefined)
+  const asking = prompt !== undefined || ready !== undefined
+  const listHeight = Math.max(2, height - 3 - NOTICE_HEIGHT - (asking ? PROMPT_HEIGHT : 0))
   const results = run?.results ?? []
   const cursor = useCursor(results.length, listHeight)
 
-  const start = async (path: string) => {
+  /** Reads and checks the file, then asks before registering anything. */
+  const choose = async (path: string) => {
     setPrompt(undefined)
     if (path.trim() === "" || running.current) return
     const file = resolve(path.trim())
@@ -51,33 +64,43 @@ export const Import = ({ active, width, height }: ScreenProps) => {
     try {
       text = await readFile(file, "utf8")
     } catch (error) {
-      return say(
-        "bad",
-        `Cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`
-      )
+      return say("bad", `Cannot read ${file}: ${fileProblem(error)}`)
     }
     const parsed = parseImport(text)
     if (parsed._tag === "Invalid") return say("bad", parsed.message)
+    if (parsed.rows.length === 0) return say("warn", `${file} has its header row and no rows.`)
+    setReady({ file, rows: parsed.rows })
+  }
+
+  const start = async ({ file, rows }: Ready) => {
+    setReady(undefined)
     running.current = true
-    say("muted", `Importing ${parsed.rows.length} rows from ${file}…`)
-    setRun({ file, rows: parsed.rows, results: [], done: false })
+    const controller = new AbortController()
+    stop.current = controller
+    say("muted", `Importing ${rows.length} rows from ${file}… x stops.`)
+    setRun({ file, rows, results: [], done: false })
     cursor.set(0)
     const finished = await runImport(
-      parsed.rows,
+      rows,
       (row) =>
         api.registerSpecialNumber({
           params: { accountId: row.accountId },
           body: { phoneNumber: row.phoneNumber }
         }),
-      (result) => setRun((current) => current && { ...current, results: [...current.results, result] })
+      (result) => setRun((current) => current && { ...current, results: [...current.results, result] }),
+      { signal: controller.signal }
     )
     running.current = false
+    stop.current = undefined
     // The report lists rows in the file's order, whatever order they finished in.
     setRun((current) => current && { ...current, results: finished, done: true })
     const failed = finished.filter((r) => !r.ok).length
+    const notSent = finished.filter((r) => !r.ok && r.errorCode === "NotAttempted").length
     say(
       failed === 0 ? "good" : "warn",
-      `Done: ${finished.length - failed} registered, ${failed} failed. s saves the report.`
+      `${notSent > 0 ? `Stopped, ${notSent} rows not sent: ` : "Done: "}${finished.length - failed} registered, ${
+        failed - notSent
+      } failed. s saves the report.`
     )
   }
 
@@ -89,10 +112,7 @@ export const Import = ({ active, width, height }: ScreenProps) => {
       await writeFile(target, reportCsv(run.results))
       say("good", `Saved the report of ${run.results.length} rows to ${target}`)
     } catch (error) {
-      say(
-        "bad",
-        `Cannot write ${target}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`
-      )
+      say("bad", `Cannot write ${target}: ${fileProblem(error)}`)
     }
   }
 
@@ -100,7 +120,15 @@ export const Import = ({ active, width, height }: ScreenProps) => {
     SCREEN_SCOPES.import ?? [],
     {
       ...cursor.handlers,
-      chooseFile: () => !running.current && setPrompt("file"),
+      chooseFile: () => {
+        if (running.current) say("warn", "An import is running: x stops it.")
+        else setPrompt("file")
+      },
+      stopImport: () => {
+        if (stop.current === undefined) return
+        stop.current.abort()
+        say("warn", "Stopping: rows already sent finish, the others are not sent…")
+      },
       saveReport: () => {
         if (run === undefined || !run.done) say("warn", "There is no finished import to report on yet.")
         else setPrompt("report")
@@ -111,7 +139,8 @@ export const Import = ({ active, width, height }: ScreenProps) => {
 
   const total = run?.rows.length ?? 0
   const ok = results.filter((r) => r.ok).length
-  const barWidth = Math.max(10, width - 40)
+  // What the counts beside the bar take: "running 10000/10000 ✓10000 ✗10000 []".
+  const barWidth = Math.max(10, width - 15 - String(total).length * 4)
   return (
     <Box flexDirection="column" width={width} height={height}>
       <Text wrap="truncate">
@@ -128,13 +157,13 @@ export const Import = ({ active, width, height }: ScreenProps) => {
       ) : (
         <>
           <Text wrap="truncate">
-            [{barText(results.length, total, barWidth).padEnd(barWidth, "·")}] {results.length}/{total} ·{" "}
-            <Toned tone="good">{ok} registered</Toned> ·{" "}
-            <Toned tone={results.length - ok > 0 ? "bad" : "plain"}>{results.length - ok} failed</Toned>
-            {run.done ? "" : " · running"}
+            <Toned tone="muted">{run.done ? "done " : "running "}</Toned>
+            {results.length}/{total} <Toned tone="good">✓{ok}</Toned>{" "}
+            <Toned tone={results.length - ok > 0 ? "bad" : "plain"}>✗{results.length - ok}</Toned> [
+            {barText(results.length, total, barWidth).padEnd(barWidth, "·")}]
           </Text>
           <Text bold wrap="truncate">
-            {`${cell("line", 6)}${cell("account", 16)}${cell("number", 14)}result  `}
+            {`${cell("line", 6)}${cell("account", 17)}${cell("number", 14)}result  `}
             <Text dimColor>{positionText(cursor.index, results.length)}</Text>
           </Text>
           <VirtualList
@@ -146,7 +175,7 @@ export const Import = ({ active, width, height }: ScreenProps) => {
             renderRow={(r, isSelected) => (
               <>
                 {cell(String(r.line), 6)}
-                {cell(r.accountId, 16)}
+                {cell(r.accountId, 17)}
                 {cell(r.phoneNumber, 14)}
                 {r.ok ? (
                   isSelected ? (
@@ -170,7 +199,7 @@ export const Import = ({ active, width, height }: ScreenProps) => {
         <Prompt
           label="CSV file:"
           placeholder="numbers.csv"
-          onSubmit={(v) => void start(v)}
+          onSubmit={(v) => void choose(v)}
           onCancel={() => setPrompt(undefined)}
         />
       ) : null}
@@ -182,6 +211,16 @@ export const Import = ({ active, width, height }: ScreenProps) => {
           onCancel={() => setPrompt(undefined)}
         />
       ) : null}
+      {ready === undefined ? null : (
+        <Confirm
+          question={`Register ${ready.rows.length} rows for ${new Set(ready.rows.map((r) => r.accountId)).size} accounts, ACTIVE at once?`}
+          onConfirm={() => void start(ready)}
+          onCancel={() => {
+            setReady(undefined)
+            say("muted", "Nothing was imported.")
+          }}
+        />
+      )}
       <Notice notice={notice} />
     </Box>
   )
