@@ -3,6 +3,7 @@
  * the same methods, each returning a Promise that rejects with the same typed errors (`ApiError`,
  * `TransportError`, `TimeoutError`, `DecodeError`; check with `instanceof`). One runtime per client.
  */
+import { Endpoints } from "@senderid/contract"
 import { type Effect, ManagedRuntime } from "effect"
 import type { ClientError } from "./ClientError.ts"
 import {
@@ -37,7 +38,9 @@ export const createClient = (options: ClientOptions): PromiseClient => {
     get: (_, name) =>
       name === "close"
         ? () => runtime.dispose()
-        : typeof name === "string"
+        : // Only endpoint names are methods: answering `then` would make the client look like a
+          // Promise, so `await`ing it, or returning it from an async function, would call `then`.
+          typeof name === "string" && Object.hasOwn(Endpoints.endpoints, name)
           ? (input?: unknown) =>
               run(
                 SenderIdClient.use((client) =>

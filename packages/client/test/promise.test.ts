@@ -37,6 +37,15 @@ describe("createClient (Promise)", () => {
     }
   })
 
+  it("can be awaited and returned from async functions like any other object", async () => {
+    const make = async () => createClient({ baseUrl: server.origin, ...server.operator })
+    const client = await make()
+    assert.isUndefined((client as unknown as { then?: unknown }).then)
+    const accounts = await client.listAccounts()
+    assert.isArray(accounts.accounts)
+    await client.close()
+  })
+
   it("throws a TransportError when nothing listens", async () => {
     const port = await freePort()
     const client = createClient({ baseUrl: `http://127.0.0.1:${port}`, ...server.customer, retry: false })
