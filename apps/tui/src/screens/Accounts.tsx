@@ -6,10 +6,13 @@ import type { OperatorWire } from "@senderid/contract"
 import { Box, Text } from "ink"
 import { useEffect, useState } from "react"
 import { useApi } from "../Api.tsx"
+import { ActionPrompt, checkReason } from "../components/ActionPrompt.tsx"
 import { cell, shortDate } from "../components/Columns.ts"
+import { Confirm } from "../components/Confirm.tsx"
 import { NOTICE_HEIGHT, Notice, useNotice } from "../components/Notice.tsx"
 import { PROMPT_HEIGHT, Prompt } from "../components/Prompt.tsx"
 import { positionText, useCursor, VirtualList } from "../components/VirtualList.tsx"
+import { errorText } from "../ErrorText.ts"
 import { useKeymap } from "../Keyboard.tsx"
 import { SCREEN_SCOPES } from "../keymap.ts"
 import type { ScreenProps } from "../Navigation.ts"
@@ -22,7 +25,9 @@ type Account = OperatorWire.AccountSummary
 export const Accounts = ({ active, width, height, open }: ScreenProps) => {
   const api = useApi()
   const [search, setSearch] = useState("")
-  const [prompt, setPrompt] = useState<"search" | "register" | undefined>(undefined)
+  const [prompt, setPrompt] = useState<"search" | "register" | "limit" | "suspend" | "reinstate" | undefined>(
+    undefined
+  )
   const accounts = usePaged(
     async (startKey) => {
       const page = await api.listAccounts({
@@ -49,7 +54,10 @@ export const Accounts = ({ active, width, height, open }: ScreenProps) => {
       refresh: accounts.reload,
       search: () => setPrompt("search"),
       open: () => selected !== undefined && open({ screen: "numbers", accountId: selected.accountId }),
-      register: () => selected !== undefined && setPrompt("register")
+      register: () => selected !== undefined && setPrompt("register"),
+      setLimit: () => selected !== undefined && setPrompt("limit"),
+      toggleSuspension: () =>
+        selected !== undefined && setPrompt(selected.suspension === null ? "suspend" : "reinstate")
     },
     { active }
   )
@@ -79,7 +87,11 @@ export const Accounts = ({ active, width, height, open }: ScreenProps) => {
         }
         renderRow={(a: Account) =>
           `${cell(a.accountId, 24)}${cell(String(a.limit), 7)}${cell(
-            a.suspension !== null ? "SUSPENDED" : a.limitRequestPending ? "limit raise waiting" : "ok",
+            a.suspension !== null
+              ? `SUSPENDED ${a.suspension.reason}`
+              : a.limitRequestPending
+                ? "limit raise waiting"
+                : "ok",
             22
           )}${shortDate(a.dateCreated)}`
         }
@@ -104,6 +116,58 @@ export const Accounts = ({ active, width, height, open }: ScreenProps) => {
           }
           onFailed={(message) => say("bad", message)}
           onClose={() => setPrompt(undefined)}
+        />
+      ) : null}
+      {prompt === "limit" && selected !== undefined ? (
+        <ActionPrompt
+          label={`Limit for ${selected.accountId} (now ${selected.limit}), sender IDs it may hold:`}
+          initial={String(selected.limit)}
+          check={(value) =>
+            /^\d{1,7}$/u.test(value) && Number(value) <= 1_000_000
+              ? undefined
+              : "A limit is a whole number from 0 to 1,000,000."
+          }
+          run={async (value) => {
+            const account = await api.setLimit({
+              params: { accountId: selected.accountId },
+              body: { limit: Number(value) }
+            })
+            accounts.reload()
+            return `${selected.accountId} may now hold ${account.limit} sender IDs.`
+          }}
+          onDone={(message) => say("good", message)}
+          onFailed={(message) => say("bad", message)}
+          onClose={() => setPrompt(undefined)}
+        />
+      ) : null}
+      {prompt === "suspend" && selected !== undefined ? (
+        <ActionPrompt
+          label={`Suspend ${selected.accountId}: its keys are refused until reinstated. Reason (shown to it):`}
+          check={checkReason}
+          run={async (reason) => {
+            await api.suspendAccount({ params: { accountId: selected.accountId }, body: { reason } })
+            accounts.reload()
+            return `Suspended ${selected.accountId}.`
+          }}
+          onDone={(message) => say("good", message)}
+          onFailed={(message) => say("bad", message)}
+          onClose={() => setPrompt(undefined)}
+        />
+      ) : null}
+      {prompt === "reinstate" && selected !== undefined ? (
+        <Confirm
+          question={`Reinstate ${selected.accountId} (suspended: ${selected.suspension?.reason ?? ""})?`}
+          onConfirm={() => {
+            setPrompt(undefined)
+            api.reinstateAccount({ params: { accountId: selected.accountId } }).then(
+              () => {
+                accounts.reload()
+                say("good", `Reinstated ${selected.accountId}: its keys work again.`)
+              },
+              (error: unknown) => say("bad", errorText(error))
+            )
+          }}
+          onCancel={() => setPrompt(undefined)}
         />
       ) : null}
       <Notice notice={notice} />

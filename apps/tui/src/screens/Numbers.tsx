@@ -7,10 +7,13 @@ import type { Wire } from "@senderid/contract"
 import { Box, Text } from "ink"
 import { useMemo, useState } from "react"
 import { useApi } from "../Api.tsx"
+import { ActionPrompt, checkReason } from "../components/ActionPrompt.tsx"
 import { cell, shortDate } from "../components/Columns.ts"
+import { Confirm } from "../components/Confirm.tsx"
 import { NOTICE_HEIGHT, Notice, useNotice } from "../components/Notice.tsx"
 import { PROMPT_HEIGHT, Prompt } from "../components/Prompt.tsx"
 import { positionText, useCursor, VirtualList } from "../components/VirtualList.tsx"
+import { errorText } from "../ErrorText.ts"
 import { useKeymap } from "../Keyboard.tsx"
 import { SCREEN_SCOPES } from "../keymap.ts"
 import type { ScreenProps } from "../Navigation.ts"
@@ -52,7 +55,9 @@ export const Numbers = ({ active, width, height, open, accountId }: ScreenProps 
   const [filter, setFilter] = useState(0)
   const [search, setSearch] = useState("")
   const [prompt, setPrompt] = useState<
-    { readonly kind: "search"; readonly before: string } | { readonly kind: "register" }
+    | { readonly kind: "search"; readonly before: string }
+    | { readonly kind: "register" }
+    | { readonly kind: "suspend" | "lift"; readonly senderId: SenderId }
   >()
   const { notice, say } = useNotice(book.error)
   const status = STATUS_FILTERS[filter]
@@ -74,7 +79,10 @@ export const Numbers = ({ active, width, height, open, accountId }: ScreenProps 
       },
       search: () => setPrompt({ kind: "search", before: search }),
       open: () => selected !== undefined && open({ screen: "detail", accountId, senderId: selected }),
-      register: () => setPrompt({ kind: "register" })
+      register: () => setPrompt({ kind: "register" }),
+      toggleSuspension: () =>
+        selected !== undefined &&
+        setPrompt({ kind: selected.suspension === undefined ? "suspend" : "lift", senderId: selected })
     },
     { active }
   )
@@ -143,6 +151,40 @@ export const Numbers = ({ active, width, height, open, accountId }: ScreenProps 
           }}
           onFailed={(message) => say("bad", message)}
           onClose={() => setPrompt(undefined)}
+        />
+      ) : null}
+      {prompt?.kind === "suspend" ? (
+        <ActionPrompt
+          label={`Suspend ${prompt.senderId.phoneNumber}: it cannot send until lifted. Reason (shown to ${accountId}):`}
+          check={checkReason}
+          run={async (reason) => {
+            await api.suspendNumber({
+              params: { accountId, phoneNumber: prompt.senderId.phoneNumber },
+              body: { reason }
+            })
+            book.reload()
+            return `Suspended ${prompt.senderId.phoneNumber}.`
+          }}
+          onDone={(message) => say("good", message)}
+          onFailed={(message) => say("bad", message)}
+          onClose={() => setPrompt(undefined)}
+        />
+      ) : null}
+      {prompt?.kind === "lift" ? (
+        <Confirm
+          question={`Lift the suspension of ${prompt.senderId.phoneNumber} (${prompt.senderId.suspension?.reason ?? ""})?`}
+          onConfirm={() => {
+            const { phoneNumber } = prompt.senderId
+            setPrompt(undefined)
+            api.liftNumberSuspension({ params: { accountId, phoneNumber } }).then(
+              () => {
+                book.reload()
+                say("good", `Lifted the suspension of ${phoneNumber}; its owner can switch it on again.`)
+              },
+              (error: unknown) => say("bad", errorText(error))
+            )
+          }}
+          onCancel={() => setPrompt(undefined)}
         />
       ) : null}
       <Notice notice={notice} />

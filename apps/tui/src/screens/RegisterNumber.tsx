@@ -1,13 +1,11 @@
 /**
  * Registering a number for an account, as an operator: asked for in a prompt, registered ACTIVE at
  * once (the operator vouches for it), refused with the server's reason (an invalid number, a full
- * account, a number another account holds) shown where it was typed.
+ * account, a number another account holds) shown where it was typed, the prompt still open.
  */
 import type { Wire } from "@senderid/contract"
-import { useRef } from "react"
 import { useApi } from "../Api.tsx"
-import { Prompt } from "../components/Prompt.tsx"
-import { errorText } from "../ErrorText.ts"
+import { ActionPrompt } from "../components/ActionPrompt.tsx"
 
 export interface RegisterNumberProps {
   readonly accountId: string
@@ -19,31 +17,19 @@ export interface RegisterNumberProps {
 
 export const RegisterNumber = ({ accountId, onRegistered, onFailed, onClose }: RegisterNumberProps) => {
   const api = useApi()
-  const sending = useRef(false)
-  const register = async (phoneNumber: string) => {
-    if (phoneNumber.trim() === "") return onClose()
-    if (sending.current) return
-    sending.current = true
-    try {
-      const registered = await api.registerSpecialNumber({
-        params: { accountId },
-        body: { phoneNumber: phoneNumber.trim() }
-      })
-      onClose()
-      onRegistered(registered)
-    } catch (error) {
-      // The prompt stays, with the number, to be corrected.
-      onFailed(errorText(error))
-    } finally {
-      sending.current = false
-    }
-  }
   return (
-    <Prompt
+    <ActionPrompt
       label={`Register for ${accountId} (ACTIVE at once), number:`}
       placeholder="0212345678"
-      onSubmit={(value) => void register(value)}
-      onCancel={onClose}
+      check={(value) => (value === "" ? "Type the number to register, or Esc." : undefined)}
+      run={async (phoneNumber) => {
+        const registered = await api.registerSpecialNumber({ params: { accountId }, body: { phoneNumber } })
+        onRegistered(registered)
+        return ""
+      }}
+      onDone={() => undefined}
+      onFailed={onFailed}
+      onClose={onClose}
     />
   )
 }
