@@ -93,7 +93,11 @@ const Console = ({ server, initial }: { server: string; initial: TabScreen }) =>
   const top = stack[stack.length - 1] ?? { screen: tab }
   const scopes: ReadonlyArray<Scope> = SCREEN_SCOPES[top.screen] ?? []
   const tabIndex = TABS.findIndex((t) => t.screen === tab)
-  const goto = (screen: TabScreen) => () => setTab(screen)
+  // A screen's key, pressed on that screen, goes back to its first view.
+  const goto = (screen: TabScreen) => () => {
+    if (screen === tab) setStacks((s) => ({ ...s, [screen]: s[screen].slice(0, 1) }))
+    else setTab(screen)
+  }
   const step = (by: number) => () =>
     setTab(TABS[(tabIndex + by + TABS.length) % TABS.length]?.screen ?? "dashboard")
 

@@ -60,8 +60,15 @@ export const usePaged = <A>(
     deps
   )
 
-  // The first page again whenever the inputs change or a reload is asked for.
+  // The first page again whenever the inputs change or a reload is asked for. New inputs (a search,
+  // a filter) empty the list at once: the old rows must not be opened or decided on meanwhile.
+  const loaded = useRef(fetchPage)
   useEffect(() => {
+    if (loaded.current !== fetchPage) {
+      loaded.current = fetchPage
+      setItems([])
+      setNextKey(null)
+    }
     fetchPage(undefined, false)
     return () => {
       ticket.current++

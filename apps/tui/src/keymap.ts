@@ -40,6 +40,8 @@ export type Action =
   | "last"
   | "submit"
   | "cancel"
+  | "clearField"
+  | "deleteWord"
   | "approve"
   | "reject"
   | "cycleFilter"
@@ -52,6 +54,8 @@ export type Action =
   | "chooseFile"
   | "saveReport"
   | "stopImport"
+  | "setLimit"
+  | "toggleSuspension"
 
 export interface Binding {
   readonly scope: Scope
@@ -70,7 +74,7 @@ export const KEYMAP: ReadonlyArray<Binding> = [
     scope: "global",
     action: "back",
     keys: ["<esc>"],
-    description: "back to the previous view",
+    description: "back one view",
     hint: "back"
   },
   {
@@ -96,6 +100,13 @@ export const KEYMAP: ReadonlyArray<Binding> = [
   { scope: "list", action: "last", keys: ["<end>", "G"], description: "last row" },
   { scope: "prompt", action: "submit", keys: ["<enter>"], description: "confirm the prompt" },
   { scope: "prompt", action: "cancel", keys: ["<esc>"], description: "cancel the prompt" },
+  { scope: "prompt", action: "clearField", keys: ["<C-u>"], description: "clear the field" },
+  {
+    scope: "prompt",
+    action: "deleteWord",
+    keys: ["<C-w>"],
+    description: "delete the last word"
+  },
   {
     scope: "reviews",
     action: "approve",
@@ -110,6 +121,7 @@ export const KEYMAP: ReadonlyArray<Binding> = [
     description: "reject (reason required)",
     hint: "reject"
   },
+  { scope: "reviews", action: "open", keys: ["<enter>"], description: "the number's details and audit" },
   {
     scope: "reviews",
     action: "saveDocuments",
@@ -133,6 +145,20 @@ export const KEYMAP: ReadonlyArray<Binding> = [
     description: "register a number for the account",
     hint: "register"
   },
+  {
+    scope: "accounts",
+    action: "setLimit",
+    keys: ["L"],
+    description: "set the account's limit",
+    hint: "limit"
+  },
+  {
+    scope: "accounts",
+    action: "toggleSuspension",
+    keys: ["S"],
+    description: "suspend the account (its keys are refused), or reinstate it"
+  },
+
   { scope: "numbers", action: "search", keys: ["/"], description: "search by number", hint: "search" },
   { scope: "numbers", action: "cycleFilter", keys: ["f"], description: "filter by status", hint: "status" },
   {
@@ -150,6 +176,13 @@ export const KEYMAP: ReadonlyArray<Binding> = [
     hint: "register"
   },
   {
+    scope: "numbers",
+    action: "toggleSuspension",
+    keys: ["S"],
+    description: "suspend the number (it cannot send), or lift that"
+  },
+
+  {
     scope: "expiring",
     action: "widen",
     keys: ["+", "="],
@@ -157,6 +190,13 @@ export const KEYMAP: ReadonlyArray<Binding> = [
     hint: "further"
   },
   { scope: "expiring", action: "narrow", keys: ["-"], description: "look less far ahead", hint: "nearer" },
+  {
+    scope: "expiring",
+    action: "open",
+    keys: ["<enter>"],
+    description: "the number's details",
+    hint: "details"
+  },
   {
     scope: "deliveries",
     action: "cycleFilter",

@@ -23,6 +23,9 @@ export const ColourProvider = ({ enabled, children }: { enabled: boolean; childr
   <ColourContext.Provider value={enabled}>{children}</ColourContext.Provider>
 )
 
+/** Whether colour is on, for the rare part that colours itself. */
+export const useColour = () => useContext(ColourContext)
+
 /** Text in a tone: coloured when colour is on; muted text is dim either way. */
 export const Toned = ({ tone, children, ...rest }: { tone: Tone; children?: ReactNode } & TextProps) => {
   const colour = useContext(ColourContext) ? COLOURS[tone] : undefined

@@ -3,7 +3,7 @@
  * counts by status and by review kind as bars, the weekly expiry chart, and the soonest lapses.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
-import { renderConsole } from "./support/console.tsx"
+import { KEYS, renderConsole } from "./support/console.tsx"
 import { type Registry, requestHigherLimit, startRegistry, submitEvidence } from "./support/registry.ts"
 
 let registry: Registry
@@ -67,6 +67,10 @@ describe("expiring soon", () => {
     await ui.press("-")
     await ui.waitFor("Nothing lapses within 7 days.")
     await ui.press("+", "+", "+")
+    await ui.waitFor("Expiring within 60 days")
+    await ui.press(KEYS.enter)
+    await ui.waitFor(/0312345678 · BETA · ACTIVE[\s\S]*Audit timeline \(1\)/u)
+    await ui.press("4") // the screen's own key: back to its first view
     await ui.waitFor("Expiring within 60 days")
     ui.unmount()
   })

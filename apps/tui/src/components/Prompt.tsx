@@ -4,11 +4,11 @@
  * filter live as the operator types. The screen closes it once the answer is done with, so a
  * refused answer stays there to be corrected.
  */
-import { Box, Text } from "ink"
+import { Box, Text, useInput } from "ink"
 import TextInput from "ink-text-input"
 import { useState } from "react"
 import { useKeymap, useModal } from "../Keyboard.tsx"
-import { Toned } from "../theme.tsx"
+import { Toned, useColour } from "../theme.tsx"
 
 /** Rows a prompt takes (its border, the question, the field), for screens that make room for it. */
 export const PROMPT_HEIGHT = 4
@@ -24,9 +24,30 @@ export interface PromptProps {
 
 export const Prompt = ({ label, initial = "", placeholder, onSubmit, onCancel, onChange }: PromptProps) => {
   useModal()
+  // The field draws its placeholder grey whatever NO_COLOR says; without colour it could pass for
+  // text already typed, so there is none.
+  const colour = useColour()
   const [value, setValue] = useState(initial)
-  // Enter is ink-text-input's own `onSubmit`; Esc comes through the keymap's prompt scope.
-  useKeymap(["prompt"], { cancel: onCancel }, { active: true, modal: true })
+  const replace = (next: string) => {
+    setValue(next)
+    onChange?.(next)
+  }
+  // Enter is ink-text-input's own `onSubmit`; Esc and the editing keys come through the keymap's
+  // prompt scope. These handlers run after the field's own, so what they set is what stays.
+  useKeymap(
+    ["prompt"],
+    {
+      cancel: onCancel,
+      clearField: () => replace(""),
+      deleteWord: () => replace(value.replace(/\S+\s*$/u, ""))
+    },
+    { active: true, modal: true }
+  )
+  // ink-text-input types the letter of any other Ctrl key (Ctrl-A → "a"), which would end up in a
+  // reason the customer reads: the field keeps what it had.
+  useInput((input, key) => {
+    if (key.ctrl && input !== "c" && input !== "u" && input !== "w" && input.length === 1) replace(value)
+  })
   return (
     <Box borderStyle="single" paddingX={1} flexShrink={0} flexDirection="column" height={PROMPT_HEIGHT}>
       <Box>
@@ -49,7 +70,7 @@ export const Prompt = ({ label, initial = "", placeholder, onSubmit, onCancel, o
               onChange?.(next)
             }}
             onSubmit={onSubmit}
-            {...(placeholder === undefined ? {} : { placeholder })}
+            {...(placeholder === undefined || !colour ? {} : { placeholder })}
           />
         </Box>
       </Box>

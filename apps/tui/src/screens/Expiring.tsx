@@ -18,7 +18,7 @@ import { Toned } from "../theme.tsx"
 const WINDOWS = [7, 14, 30, 60, 90, 180, 366] as const
 const LIMIT = 1000
 
-export const Expiring = ({ active, width, height }: ScreenProps) => {
+export const Expiring = ({ active, width, height, open }: ScreenProps) => {
   const api = useApi()
   const [windowIndex, setWindowIndex] = useState(2)
   const days = WINDOWS[windowIndex] ?? 30
@@ -37,7 +37,11 @@ export const Expiring = ({ active, width, height }: ScreenProps) => {
       ...cursor.handlers,
       refresh: expiring.reload,
       widen: () => setWindowIndex((i) => Math.min(i + 1, WINDOWS.length - 1)),
-      narrow: () => setWindowIndex((i) => Math.max(i - 1, 0))
+      narrow: () => setWindowIndex((i) => Math.max(i - 1, 0)),
+      open: () => {
+        const row = rows[cursor.index]
+        if (row !== undefined) open({ screen: "detail", accountId: row.accountId, senderId: row })
+      }
     },
     { active }
   )

@@ -48,7 +48,7 @@ export const Help = ({
   return (
     <Box borderStyle="round" flexDirection="column" paddingX={1} width={width}>
       <Text bold>
-        Keys <Toned tone="muted">(? or Esc closes)</Toned>
+        Keys <Toned tone="muted">(? or Esc closes) · a screen's number, on that screen: its first view</Toned>
       </Text>
       <Box>
         {Array.from({ length: columns }, (_, c) => (

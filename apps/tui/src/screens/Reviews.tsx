@@ -50,7 +50,7 @@ const subject = (review: Review) =>
 /** A document's file name, safe to write into the chosen folder. */
 const fileName = (name: string, fallback: string) => basename(name).replace(/[\\/:*?"<>|]/gu, "_") || fallback
 
-export const Reviews = ({ active, width, height }: ScreenProps) => {
+export const Reviews = ({ active, width, height, open }: ScreenProps) => {
   const api = useApi()
   const [filter, setFilter] = useState(0)
   const kind = KIND_FILTERS[filter]
@@ -146,6 +146,11 @@ export const Reviews = ({ active, width, height }: ScreenProps) => {
       ...cursor.handlers,
       refresh: queue.reload,
       cycleFilter: () => setFilter((f) => (f + 1) % KIND_FILTERS.length),
+      open: () => {
+        if (selected?.senderId != null)
+          open({ screen: "detail", accountId: selected.accountId, senderId: selected.senderId })
+        else if (selected !== undefined) say("muted", "A limit request is about the account, not one number.")
+      },
       approve: () =>
         selected !== undefined && setAsking({ kind: "decide", review: selected, decision: "APPROVE" }),
       reject: () =>
