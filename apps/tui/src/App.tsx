@@ -51,6 +51,10 @@ export const App = ({ client, server, colour, initial = "dashboard" }: AppProps)
   </ColourProvider>
 )
 
+/** The smallest terminal the layout is drawn for (80×24 is the one it is designed at). */
+const MIN_COLUMNS = 60
+const MIN_ROWS = 16
+
 const renderView = (view: View, props: ScreenProps): ReactNode => {
   switch (view.screen) {
     case "dashboard":
@@ -81,8 +85,10 @@ const initialStacks = () =>
 const Console = ({ server, initial }: { server: string; initial: TabScreen }) => {
   const { exit } = useApp()
   const { columns, rows } = useWindowSize()
-  const width = Math.max(40, columns)
-  const height = Math.max(10, rows)
+  const width = Math.max(MIN_COLUMNS, columns)
+  const height = Math.max(MIN_ROWS, rows)
+  // Smaller than this, rows overlap and lines hide what they say; the screens wait, still mounted.
+  const tooSmall = columns < MIN_COLUMNS || rows < MIN_ROWS
   const [tab, setTab] = useState<TabScreen>(initial)
   // A screen is mounted the first time it is shown, then kept: start-up loads only the first one.
   const [visited, setVisited] = useState<ReadonlySet<TabScreen>>(() => new Set([initial]))
@@ -128,7 +134,7 @@ const Console = ({ server, initial }: { server: string; initial: TabScreen }) =>
     .join(" · ")
 
   return (
-    <Box flexDirection="column" width={width} height={height}>
+    <Box flexDirection="column" width={tooSmall ? columns : width} height={tooSmall ? rows : height}>
       <Text wrap="truncate">
         <Text bold>senderid-ops</Text> <Toned tone="muted">· {server}</Toned>
       </Text>
@@ -144,10 +150,15 @@ const Console = ({ server, initial }: { server: string; initial: TabScreen }) =>
         ))}
       </Text>
       <Box height={bodyHeight} flexDirection="column">
-        {help ? <Help scopes={scopes} width={width} onClose={() => setHelp(false)} /> : null}
+        {tooSmall ? (
+          <Toned tone="warn" wrap="wrap">
+            The console needs a terminal of at least {MIN_COLUMNS}×{MIN_ROWS}; this one is {columns}×{rows}.
+          </Toned>
+        ) : null}
+        {help && !tooSmall ? <Help scopes={scopes} width={width} onClose={() => setHelp(false)} /> : null}
         {TABS.filter((t) => visited.has(t.screen)).map((t) =>
           stacks[t.screen].map((view, depth) => {
-            const shown = !help && t.screen === tab && depth === stacks[t.screen].length - 1
+            const shown = !help && !tooSmall && t.screen === tab && depth === stacks[t.screen].length - 1
             return (
               <Box key={`${t.screen}:${depth}`} display={shown ? "flex" : "none"} flexDirection="column">
                 <ViewBoundary active={shown}>
