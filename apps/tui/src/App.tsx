@@ -7,8 +7,10 @@ import type { PromiseClient } from "@senderid/client"
 import { Box, Text, useApp, useWindowSize } from "ink"
 import { type ReactNode, useState } from "react"
 import { ApiProvider } from "./Api.tsx"
+import { BusyProvider, useBusy } from "./Busy.tsx"
+import { Confirm } from "./components/Confirm.tsx"
 import { ViewBoundary } from "./components/ViewBoundary.tsx"
-import { ModalProvider, useKeymap } from "./Keyboard.tsx"
+import { ModalProvider, useKeymap, useModalOpen } from "./Keyboard.tsx"
 import { bindingsOf, keyLabel, SCREEN_SCOPES, type Scope } from "./keymap.ts"
 import { type ScreenProps, TABS, type TabScreen, type View } from "./Navigation.ts"
 import { Accounts } from "./screens/Accounts.tsx"
@@ -45,15 +47,17 @@ export const App = ({ client, server, colour, initial = "dashboard" }: AppProps)
   <ColourProvider enabled={colour}>
     <ApiProvider client={client}>
       <ModalProvider>
-        <Console server={server} initial={initial} />
+        <BusyProvider>
+          <Console server={server} initial={initial} />
+        </BusyProvider>
       </ModalProvider>
     </ApiProvider>
   </ColourProvider>
 )
 
 /** The smallest terminal the layout is drawn for (80×24 is the one it is designed at). */
-const MIN_COLUMNS = 60
-const MIN_ROWS = 16
+const MIN_COLUMNS = 80
+const MIN_ROWS = 24
 
 const renderView = (view: View, props: ScreenProps): ReactNode => {
   switch (view.screen) {
@@ -95,6 +99,9 @@ const Console = ({ server, initial }: { server: string; initial: TabScreen }) =>
   if (!visited.has(tab)) setVisited(new Set([...visited, tab]))
   const [stacks, setStacks] = useState(initialStacks)
   const [help, setHelp] = useState(false)
+  const [quitting, setQuitting] = useState(false)
+  const busy = useBusy()
+  const modalOpen = useModalOpen()
   const stack = stacks[tab]
   const top = stack[stack.length - 1] ?? { screen: tab }
   const scopes: ReadonlyArray<Scope> = SCREEN_SCOPES[top.screen] ?? []
@@ -111,7 +118,8 @@ const Console = ({ server, initial }: { server: string; initial: TabScreen }) =>
     ["global"],
     {
       help: () => setHelp(true),
-      quit: exit,
+      // Quitting mid-import would leave rows registered and no report of which: ask first.
+      quit: () => (busy.current === undefined ? exit() : setQuitting(true)),
       back: () => setStacks((s) => (s[tab].length > 1 ? { ...s, [tab]: s[tab].slice(0, -1) } : s)),
       nextScreen: step(1),
       previousScreen: step(-1),
@@ -122,13 +130,16 @@ const Console = ({ server, initial }: { server: string; initial: TabScreen }) =>
       gotoDeliveries: goto("deliveries"),
       gotoImport: goto("import")
     },
-    { active: !help }
+    { active: !help && !quitting }
   )
 
   const bodyHeight = height - 3
   const open = (owner: TabScreen) => (view: View) =>
     setStacks((s) => ({ ...s, [owner]: [...s[owner], view] }))
-  const hints = [...bindingsOf(scopes), ...bindingsOf(["global"])]
+  // While a prompt is open its keys are the ones that matter.
+  const hints = (
+    modalOpen && !help ? bindingsOf(["prompt"]) : [...bindingsOf(scopes), ...bindingsOf(["global"])]
+  )
     .filter((b) => b.hint !== undefined && (b.action !== "back" || stack.length > 1))
     .map((b) => `${keyLabel(b.keys[0] ?? "")} ${b.hint}`)
     .join(" · ")
@@ -156,9 +167,12 @@ const Console = ({ server, initial }: { server: string; initial: TabScreen }) =>
           </Toned>
         ) : null}
         {help && !tooSmall ? <Help scopes={scopes} width={width} onClose={() => setHelp(false)} /> : null}
-        {TABS.filter((t) => visited.has(t.screen)).map((t) =>
+        {/* One flat, keyed list: a tab opened for the first time must not shift the others, or
+            React would mount them afresh and lose their state (a running import among them). */}
+        {TABS.filter((t) => visited.has(t.screen)).flatMap((t) =>
           stacks[t.screen].map((view, depth) => {
-            const shown = !help && !tooSmall && t.screen === tab && depth === stacks[t.screen].length - 1
+            const shown =
+              !help && !quitting && !tooSmall && t.screen === tab && depth === stacks[t.screen].length - 1
             return (
               <Box key={`${t.screen}:${depth}`} display={shown ? "flex" : "none"} flexDirection="column">
                 <ViewBoundary active={shown}>
@@ -168,6 +182,13 @@ const Console = ({ server, initial }: { server: string; initial: TabScreen }) =>
             )
           })
         )}
+        {quitting ? (
+          <Confirm
+            question={`${busy.current ?? "Work is running"}: quit anyway? What has not been sent is not sent.`}
+            onConfirm={exit}
+            onCancel={() => setQuitting(false)}
+          />
+        ) : null}
       </Box>
       <Toned tone="muted" wrap="truncate">
         {hints}

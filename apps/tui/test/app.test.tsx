@@ -39,6 +39,32 @@ describe("the console", () => {
     ui.unmount()
   })
 
+  it("keeps each screen as it was left when another is opened for the first time", async () => {
+    await registry.operator.openAccount({ body: { accountId: "KEEP-ME", limit: 1 } })
+    const ui = renderConsole(registry.operator, { initial: "accounts" })
+    await ui.waitFor("KEEP-ME")
+    await ui.press("/")
+    await ui.type("keep")
+    await ui.press(KEYS.enter)
+    await ui.waitFor('Accounts matching "keep" · 1 of 1')
+    // Reviews comes before Accounts in the tab order: opening it first must not remount Accounts.
+    await ui.press("2")
+    await ui.waitFor("Review queue")
+    await ui.press("3")
+    await ui.waitFor('Accounts matching "keep" · 1 of 1')
+    ui.unmount()
+  })
+
+  it("keeps a long answer on one line with its end in view", async () => {
+    const ui = renderConsole(registry.operator, { initial: "accounts" })
+    await ui.waitFor("Accounts")
+    await ui.press("/")
+    await ui.type(`${"x".repeat(130)}THE-END`)
+    const frame = await ui.waitFor("THE-END")
+    expect(frame).toMatch(/› x+THE-END/u)
+    ui.unmount()
+  })
+
   it("shows every key of the screen, the lists and everywhere in the help overlay", async () => {
     const ui = renderConsole(registry.operator, { initial: "reviews" })
     await ui.waitFor("Review queue")

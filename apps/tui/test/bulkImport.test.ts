@@ -56,7 +56,7 @@ describe("runImport", () => {
     expect(results[3]).toMatchObject({ ok: false, errorCode: "MissingValue" })
     expect(seen).toHaveLength(4)
     expect(reportCsv(results).split("\n")[0]).toBe(
-      "line,accountId,phoneNumber,result,status,errorCode,errorMessage"
+      "\uFEFFline,accountId,phoneNumber,result,status,errorCode,errorMessage"
     )
   })
 
@@ -75,5 +75,8 @@ describe("runImport", () => {
     )
     expect(sent).toEqual([2])
     expect(results.map((r) => (r.ok ? "ok" : r.errorCode))).toEqual(["ok", "NotAttempted", "NotAttempted"])
+    expect(reportCsv(results).split("\n")[2]).toBe(
+      "3,A,2,not sent,,NotAttempted,the import was stopped before this row"
+    )
   })
 })

@@ -64,6 +64,11 @@ export const parseImport = (text: string): ParsedImport => {
   }
 }
 
+/** The error code of a row an import stopped before sending (not the server's: nothing was sent). */
+export const NOT_SENT = "NotAttempted"
+
+const BOM = "\uFEFF"
+
 export type Register = (row: ImportRow) => Promise<{ readonly status: string }>
 
 const resultOf = async (row: ImportRow, register: Register): Promise<RowResult> => {
@@ -109,7 +114,7 @@ export const runImport = (
         ? Promise.resolve<RowResult>({
             ...row,
             ok: false,
-            errorCode: "NotAttempted",
+            errorCode: NOT_SENT,
             errorMessage: "the import was stopped before this row"
           })
         : resultOf(row, register)
@@ -121,14 +126,16 @@ export const runImport = (
   )
 }
 
-/** The report as CSV, one line per row in file order. */
+/** The report as CSV, one line per row in file order. It starts with a byte-order mark: Excel on
+ * Korean Windows reads a CSV without one as CP949 and garbles Hangul account names. */
 export const reportCsv = (results: ReadonlyArray<RowResult>): string =>
+  BOM +
   stringify(
     results.map((r) => ({
       line: r.line,
       accountId: r.accountId,
       phoneNumber: r.phoneNumber,
-      result: r.ok ? "registered" : "failed",
+      result: r.ok ? "registered" : r.errorCode === NOT_SENT ? "not sent" : "failed",
       status: r.ok ? r.status : "",
       errorCode: r.ok ? "" : r.errorCode,
       errorMessage: r.ok ? "" : r.errorMessage

@@ -8,6 +8,7 @@ import { resolve } from "node:path"
 import { Box, Text } from "ink"
 import { useRef, useState } from "react"
 import { useApi } from "../Api.tsx"
+import { useBusy } from "../Busy.tsx"
 import { barText } from "../components/Bars.tsx"
 import { cell } from "../components/Columns.ts"
 import { Confirm } from "../components/Confirm.tsx"
@@ -17,6 +18,7 @@ import { positionText, useCursor, VirtualList } from "../components/VirtualList.
 import {
   defaultReportPath,
   type ImportRow,
+  NOT_SENT,
   parseImport,
   type RowResult,
   reportCsv,
@@ -50,6 +52,9 @@ export const Import = ({ active, width, height }: ScreenProps) => {
   const { notice, say } = useNotice()
   const running = useRef(false)
   const stop = useRef<AbortController | undefined>(undefined)
+  const busy = useBusy()
+  // Results arrive far faster than a terminal can show them; they are drawn ten times a second.
+  const arrived = useRef<Array<RowResult>>([])
   const asking = prompt !== undefined || ready !== undefined
   const listHeight = Math.max(2, height - 3 - NOTICE_HEIGHT - (asking ? PROMPT_HEIGHT : 0))
   const results = run?.results ?? []
@@ -77,9 +82,16 @@ export const Import = ({ active, width, height }: ScreenProps) => {
     running.current = true
     const controller = new AbortController()
     stop.current = controller
+    busy.current = `An import is running (${rows.length} rows)`
     say("muted", `Importing ${rows.length} rows from ${file}… x stops.`)
     setRun({ file, rows, results: [], done: false })
     cursor.set(0)
+    arrived.current = []
+    const draw = setInterval(() => {
+      const batch = arrived.current.splice(0)
+      if (batch.length > 0)
+        setRun((current) => current && { ...current, results: [...current.results, ...batch] })
+    }, 100)
     const finished = await runImport(
       rows,
       (row) =>
@@ -87,15 +99,18 @@ export const Import = ({ active, width, height }: ScreenProps) => {
           params: { accountId: row.accountId },
           body: { phoneNumber: row.phoneNumber }
         }),
-      (result) => setRun((current) => current && { ...current, results: [...current.results, result] }),
+      (result) => arrived.current.push(result),
       { signal: controller.signal }
-    )
-    running.current = false
-    stop.current = undefined
+    ).finally(() => {
+      clearInterval(draw)
+      running.current = false
+      stop.current = undefined
+      busy.current = undefined
+    })
     // The report lists rows in the file's order, whatever order they finished in.
     setRun((current) => current && { ...current, results: finished, done: true })
     const failed = finished.filter((r) => !r.ok).length
-    const notSent = finished.filter((r) => !r.ok && r.errorCode === "NotAttempted").length
+    const notSent = finished.filter((r) => !r.ok && r.errorCode === NOT_SENT).length
     say(
       failed === 0 ? "good" : "warn",
       `${notSent > 0 ? `Stopped, ${notSent} rows not sent: ` : "Done: "}${finished.length - failed} registered, ${
@@ -139,8 +154,13 @@ export const Import = ({ active, width, height }: ScreenProps) => {
 
   const total = run?.rows.length ?? 0
   const ok = results.filter((r) => r.ok).length
-  // What the counts beside the bar take: "running 10000/10000 ✓10000 ✗10000 []".
-  const barWidth = Math.max(10, width - 15 - String(total).length * 4)
+  const notSent = results.filter((r) => !r.ok && r.errorCode === NOT_SENT).length
+  const failed = results.length - ok - notSent
+  // What the counts beside the bar take: "stopped 10000/10000 ✓10000 ✗10000 ·10000 not sent []".
+  const barWidth = Math.max(
+    10,
+    width - 15 - String(total).length * 4 - (notSent > 0 ? 11 + String(notSent).length : 0)
+  )
   return (
     <Box flexDirection="column" width={width} height={height}>
       <Text wrap="truncate">
@@ -157,10 +177,11 @@ export const Import = ({ active, width, height }: ScreenProps) => {
       ) : (
         <>
           <Text wrap="truncate">
-            <Toned tone="muted">{run.done ? "done " : "running "}</Toned>
-            {results.length}/{total} <Toned tone="good">✓{ok}</Toned>{" "}
-            <Toned tone={results.length - ok > 0 ? "bad" : "plain"}>✗{results.length - ok}</Toned> [
-            {barText(results.length, total, barWidth).padEnd(barWidth, "·")}]
+            <Toned tone="muted">{run.done ? (notSent > 0 ? "stopped " : "done ") : "running "}</Toned>
+            {results.length - notSent}/{total} <Toned tone="good">✓{ok}</Toned>{" "}
+            <Toned tone={failed > 0 ? "bad" : "plain"}>✗{failed}</Toned>
+            {notSent > 0 ? ` ·${notSent} not sent` : ""} [
+            {barText(results.length - notSent, total, barWidth).padEnd(barWidth, "·")}]
           </Text>
           <Text bold wrap="truncate">
             {`${cell("line", 6)}${cell("account", 17)}${cell("number", 14)}result  `}
