@@ -62,6 +62,7 @@ export interface Binding {
   readonly action: Action
   /** Canonical key names (see `keyName`): a printable character, or `<name>` for a special key. */
   readonly keys: ReadonlyArray<string>
+  /** At most 24 characters: the help overlay shows two columns at 80. */
   readonly description: string
   /** A word or two for the hint line at the bottom; bindings without one appear only in the help. */
   readonly hint?: string
@@ -81,7 +82,7 @@ export const KEYMAP: ReadonlyArray<Binding> = [
     scope: "global",
     action: "refresh",
     keys: ["r"],
-    description: "reload this view from the server",
+    description: "reload from the server",
     hint: "reload"
   },
   { scope: "global", action: "nextScreen", keys: ["<tab>"], description: "next screen" },
@@ -98,9 +99,9 @@ export const KEYMAP: ReadonlyArray<Binding> = [
   { scope: "list", action: "pageDown", keys: ["<pgdn>", "<C-d>"], description: "page down" },
   { scope: "list", action: "first", keys: ["<home>", "g"], description: "first row" },
   { scope: "list", action: "last", keys: ["<end>", "G"], description: "last row" },
-  { scope: "prompt", action: "submit", keys: ["<enter>"], description: "confirm the prompt" },
-  { scope: "prompt", action: "cancel", keys: ["<esc>"], description: "cancel the prompt" },
-  { scope: "prompt", action: "clearField", keys: ["<C-u>"], description: "clear the field" },
+  { scope: "prompt", action: "submit", keys: ["<enter>"], description: "confirm the prompt", hint: "ok" },
+  { scope: "prompt", action: "cancel", keys: ["<esc>"], description: "cancel the prompt", hint: "cancel" },
+  { scope: "prompt", action: "clearField", keys: ["<C-u>"], description: "clear the field", hint: "clear" },
   {
     scope: "prompt",
     action: "deleteWord",
@@ -121,12 +122,12 @@ export const KEYMAP: ReadonlyArray<Binding> = [
     description: "reject (reason required)",
     hint: "reject"
   },
-  { scope: "reviews", action: "open", keys: ["<enter>"], description: "the number's details and audit" },
+  { scope: "reviews", action: "open", keys: ["<enter>"], description: "open the number" },
   {
     scope: "reviews",
     action: "saveDocuments",
     keys: ["d"],
-    description: "save its documents to a folder",
+    description: "save its documents",
     hint: "documents"
   },
   { scope: "reviews", action: "cycleFilter", keys: ["f"], description: "filter by kind", hint: "kind" },
@@ -135,14 +136,14 @@ export const KEYMAP: ReadonlyArray<Binding> = [
     scope: "accounts",
     action: "open",
     keys: ["<enter>"],
-    description: "open the account's numbers",
+    description: "the account's numbers",
     hint: "numbers"
   },
   {
     scope: "accounts",
     action: "register",
     keys: ["n"],
-    description: "register a number for the account",
+    description: "register a number",
     hint: "register"
   },
   {
@@ -156,7 +157,8 @@ export const KEYMAP: ReadonlyArray<Binding> = [
     scope: "accounts",
     action: "toggleSuspension",
     keys: ["S"],
-    description: "suspend the account (its keys are refused), or reinstate it"
+    description: "suspend / reinstate",
+    hint: "suspend"
   },
 
   { scope: "numbers", action: "search", keys: ["/"], description: "search by number", hint: "search" },
@@ -165,21 +167,22 @@ export const KEYMAP: ReadonlyArray<Binding> = [
     scope: "numbers",
     action: "open",
     keys: ["<enter>"],
-    description: "details and audit timeline",
+    description: "details and audit",
     hint: "details"
   },
   {
     scope: "numbers",
     action: "register",
     keys: ["n"],
-    description: "register a number for this account",
+    description: "register a number",
     hint: "register"
   },
   {
     scope: "numbers",
     action: "toggleSuspension",
     keys: ["S"],
-    description: "suspend the number (it cannot send), or lift that"
+    description: "suspend / lift",
+    hint: "suspend"
   },
 
   {
@@ -201,7 +204,7 @@ export const KEYMAP: ReadonlyArray<Binding> = [
     scope: "deliveries",
     action: "cycleFilter",
     keys: ["f"],
-    description: "filter by delivery status",
+    description: "filter by status",
     hint: "status"
   },
   { scope: "import", action: "stopImport", keys: ["x"], description: "stop a running import", hint: "stop" },
@@ -209,14 +212,14 @@ export const KEYMAP: ReadonlyArray<Binding> = [
     scope: "import",
     action: "chooseFile",
     keys: ["o"],
-    description: "choose a CSV file and import it",
+    description: "import a CSV file",
     hint: "open CSV"
   },
   {
     scope: "import",
     action: "saveReport",
     keys: ["s"],
-    description: "save the per-row report as CSV",
+    description: "save the report (CSV)",
     hint: "save report"
   }
 ]

@@ -140,7 +140,7 @@ describe("accounts", () => {
     await ui.press(KEYS.enter)
     await ui.waitFor(/DELTA\s+2\s+ok/u)
     await ui.press("L")
-    await ui.waitFor("Limit for DELTA (now 2)")
+    await ui.waitFor("New limit for DELTA (now 2)")
     await ui.press("\u0015") // Ctrl-U clears the field
     await ui.type("lots")
     await ui.press(KEYS.enter)

@@ -64,9 +64,9 @@ describe.runIf(runnable)("senderid-ops in a terminal", () => {
       "--secret",
       api.operator.apiSecret
     )
-    await ops.waitFor("reviews waiting")
+    await ops.waitFor("review waiting")
     const dashboard = ops.screen()
-    expect(dashboard).toContain("2 accounts · 3 sender IDs · 1 reviews waiting")
+    expect(dashboard).toContain("2 accounts · 3 sender IDs · 1 review waiting")
     const rows = dashboard.split("\n")
     expect(rows[1]).toContain("1 Dashboard")
     expect(Math.max(...rows.map((r) => r.length))).toBeLessThanOrEqual(80)

@@ -40,6 +40,7 @@ describe("keymap", () => {
   it("describes every binding and finds it by key", () => {
     for (const binding of KEYMAP) {
       expect(binding.description.length).toBeGreaterThan(3)
+      expect(binding.description.length, binding.description).toBeLessThanOrEqual(24)
       for (const key of binding.keys) expect(actionFor([binding.scope], key)).toBe(binding.action)
     }
   })

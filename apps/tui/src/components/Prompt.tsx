@@ -1,12 +1,13 @@
 /**
  * A one-line question with a text field (a reason, a search, a number, a file name). While it is
- * open it is the only thing that takes keys; Enter answers, Esc cancels. `onChange` lets a search
- * filter live as the operator types. The screen closes it once the answer is done with, so a
- * refused answer stays there to be corrected.
+ * open it is the only thing that takes keys; Enter answers, Esc cancels (the hint line says so).
+ * `onChange` lets a search filter live as the operator types. The screen closes it once the answer
+ * is done with, so a refused answer stays there to be corrected.
  */
-import { Box, Text, useInput } from "ink"
+import { Box, Text, useInput, useWindowSize } from "ink"
 import TextInput from "ink-text-input"
 import { useState } from "react"
+import stringWidth from "string-width"
 import { useKeymap, useModal } from "../Keyboard.tsx"
 import { Toned, useColour } from "../theme.tsx"
 
@@ -28,6 +29,7 @@ export const Prompt = ({ label, initial = "", placeholder, onSubmit, onCancel, o
   // text already typed, so there is none.
   const colour = useColour()
   const [value, setValue] = useState(initial)
+  const { columns } = useWindowSize()
   const replace = (next: string) => {
     setValue(next)
     onChange?.(next)
@@ -48,30 +50,30 @@ export const Prompt = ({ label, initial = "", placeholder, onSubmit, onCancel, o
   useInput((input, key) => {
     if (key.ctrl && input !== "c" && input !== "u" && input !== "w" && input.length === 1) replace(value)
   })
+  // One line, however long the text: the field is drawn as wide as its text and shifted left, so
+  // its end (where typing happens) stays in view. Columns, not characters: Hangul takes two.
+  const room = Math.max(10, columns - 6)
+  const textWidth = stringWidth(value) + 1
+  const shift = Math.max(0, textWidth - room)
   return (
     <Box borderStyle="single" paddingX={1} flexShrink={0} flexDirection="column" height={PROMPT_HEIGHT}>
-      <Box>
-        <Box flexGrow={1}>
-          <Toned tone="accent" wrap="truncate">
-            {label}
-          </Toned>
-        </Box>
-        <Toned tone="muted"> Enter ok · Esc cancel</Toned>
-      </Box>
+      <Toned tone="accent" wrap="truncate">
+        {label}
+      </Toned>
       <Box height={1} overflow="hidden">
         <Text>› </Text>
-        {/* One line, whatever the length: the text wraps inside and the last line, where the
-            cursor is, stays in view. */}
-        <Box flexDirection="column" justifyContent="flex-end" flexGrow={1} height={1} overflow="hidden">
-          <TextInput
-            value={value}
-            onChange={(next) => {
-              setValue(next)
-              onChange?.(next)
-            }}
-            onSubmit={onSubmit}
-            {...(placeholder === undefined || !colour ? {} : { placeholder })}
-          />
+        <Box width={room} height={1} overflow="hidden">
+          <Box width={Math.max(room, textWidth)} marginLeft={-shift} flexShrink={0}>
+            <TextInput
+              value={value}
+              onChange={(next) => {
+                setValue(next)
+                onChange?.(next)
+              }}
+              onSubmit={onSubmit}
+              {...(placeholder === undefined || !colour ? {} : { placeholder })}
+            />
+          </Box>
         </Box>
       </Box>
     </Box>

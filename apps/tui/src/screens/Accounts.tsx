@@ -120,8 +120,7 @@ export const Accounts = ({ active, width, height, open }: ScreenProps) => {
       ) : null}
       {prompt === "limit" && selected !== undefined ? (
         <ActionPrompt
-          label={`Limit for ${selected.accountId} (now ${selected.limit}), sender IDs it may hold:`}
-          initial={String(selected.limit)}
+          label={`New limit for ${selected.accountId} (now ${selected.limit}): sender IDs it may hold`}
           check={(value) =>
             /^\d{1,7}$/u.test(value) && Number(value) <= 1_000_000
               ? undefined

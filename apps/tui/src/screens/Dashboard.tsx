@@ -27,6 +27,7 @@ export const Dashboard = ({ active, width, height }: ScreenProps) => {
   useKeymap(["dashboard"], { refresh: stats.reload }, { active })
   const value = stats.value
   const half = Math.floor((width - 2) / 2)
+  const waiting = value === undefined ? 0 : KINDS.reduce((sum, k) => sum + value.reviews[k.kind], 0)
   return (
     <Box flexDirection="column" width={width} height={height}>
       {value === undefined ? (
@@ -41,7 +42,7 @@ export const Dashboard = ({ active, width, height }: ScreenProps) => {
             {" · "}
             <Text bold>{STATUSES.reduce((sum, s) => sum + value.senderIds[s], 0)}</Text> sender IDs
             {" · "}
-            <Text bold>{KINDS.reduce((sum, k) => sum + value.reviews[k.kind], 0)}</Text> reviews waiting
+            <Text bold>{waiting}</Text> {waiting === 1 ? "review" : "reviews"} waiting
           </Text>
           <Box marginTop={1}>
             <Box flexDirection="column" width={half}>

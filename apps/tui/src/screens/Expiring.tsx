@@ -71,7 +71,7 @@ export const Expiring = ({ active, width, height, open }: ScreenProps) => {
               {isSelected || daysLeft > 7 ? left : <Toned tone={daysLeft < 2 ? "bad" : "warn"}>{left}</Toned>}
               {cell(s.accountId, 20)}
               {cell(s.phoneNumber, 14)}
-              {cell(s.status, 10)}
+              {cell(s.suspension === undefined ? s.status : "SUSPENDED", 10)}
               {s.autoExtension === true ? "yes" : "no"}
             </>
           )

@@ -21,7 +21,7 @@ const SCOPE_TITLE: Record<Scope, string> = {
   import: "Bulk import"
 }
 
-const row = (b: Binding) => `${b.keys.map(keyLabel).join(" ").padEnd(14)} ${b.description}`
+const row = (b: Binding) => `${b.keys.map(keyLabel).join(" ").padEnd(12)} ${b.description}`
 
 export const Help = ({
   scopes,
