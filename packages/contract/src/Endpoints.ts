@@ -404,6 +404,15 @@ export const endpoints = {
       "DuplicatedSenderId"
     ]
   }),
+  getAccountNumber: endpoint({
+    method: "GET",
+    path: "/operator/v1/accounts/:accountId/numbers/:phoneNumber",
+    scope: "operator:read",
+    summary: "One sender ID of any account, without reading its whole book",
+    solapi: false,
+    success: Wire.SenderIdView,
+    errors: [...NUMBER_ERRORS]
+  }),
   getAuditTrail: endpoint({
     method: "GET",
     path: "/operator/v1/accounts/:accountId/numbers/:phoneNumber/audit",

@@ -1,8 +1,8 @@
 /**
  * The operator's account routes: list and search accounts, open one, read its book, set its limit,
  * suspend and reinstate it or one of its numbers, issue and revoke its API keys, register a number
- * for it ACTIVE at once, read a number's audit trail, and watch and run expiries. Every change is
- * recorded with the operator as its actor.
+ * for it ACTIVE at once, read one of its numbers and a number's audit trail, and watch and run
+ * expiries. Every change is recorded with the operator as its actor.
  */
 import { OperatorRequests, OperatorWire, Wire } from "@senderid/contract"
 import {
@@ -46,6 +46,7 @@ export const operatorAccountHandlers: Handlers<
   | "issueKey"
   | "revokeKey"
   | "registerSpecialNumber"
+  | "getAccountNumber"
   | "getAuditTrail"
   | "getAuditTrailByHandle"
   | "listExpiring"
@@ -144,6 +145,9 @@ export const operatorAccountHandlers: Handlers<
     Accounts.use((a) => a.registerSpecialNumber(operatorId, param("accountId"), body.phoneNumber)).pipe(
       Effect.map(Wire.senderIdView)
     ),
+
+  getAccountNumber: ({ param }) =>
+    SenderIds.use((s) => s.get(param("accountId"), param("phoneNumber"))).pipe(Effect.map(Wire.senderIdView)),
 
   getAuditTrail: ({ param }) =>
     Effect.gen(function* () {

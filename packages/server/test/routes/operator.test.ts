@@ -644,6 +644,24 @@ describe("suspensions", () => {
   })
 })
 
+describe("one number of any account", () => {
+  it("reads a sender ID as its owner would, and says InvalidSenderId for one the account lacks", async () => {
+    const { h, operator } = await setUp()
+    const customer = await h.customer()
+    await expectOk(await register(h, customer, MOBILE))
+    const own = await expectOk<Wire.SenderIdView>(await h.request(customer, "GET", `${NUMBERS}/${MOBILE}`))
+    const read = await expectOk<Wire.SenderIdView>(
+      await h.request(operator, "GET", `${OPS}/accounts/${customer.accountId}/numbers/${MOBILE}`)
+    )
+    assert.deepStrictEqual(read, own)
+    await expectError(
+      await h.request(operator, "GET", `${OPS}/accounts/${customer.accountId}/numbers/0223456789`),
+      400,
+      "InvalidSenderId"
+    )
+  })
+})
+
 describe("audit trails of deleted numbers", () => {
   it("reads a deleted number's trail by its handle key; an unknown handle key is InvalidSenderId", async () => {
     const { h, operator } = await setUp()
