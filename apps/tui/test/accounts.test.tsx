@@ -207,4 +207,18 @@ describe("accounts", () => {
     expect(detail).toMatch(/→ACTIVE|ACTIVE/u)
     ui.unmount()
   })
+
+  it("says so when the number was deleted while its details were open; the trail stays", async () => {
+    const ui = renderConsole(registry.operator, { initial: "accounts" })
+    await ui.waitFor("GAMMA")
+    await ui.press(KEYS.enter) // ACME
+    await ui.waitFor("0223456789")
+    await ui.press(KEYS.enter)
+    await ui.waitFor(/Audit timeline \(1\)/u)
+    await registry.customer.deleteNumber({ params: { phoneNumber: "0223456789" } })
+    await ui.press("r")
+    await ui.waitFor("The account no longer holds this number (deleted); its audit trail remains.")
+    await ui.waitFor(/Audit timeline \(2\)/u)
+    ui.unmount()
+  })
 })

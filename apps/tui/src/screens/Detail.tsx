@@ -4,6 +4,7 @@
  * which key and request, and the status before and after; the selected entry is shown whole
  * underneath. `r` reads the number and its trail again.
  */
+import { ApiError } from "@senderid/client"
 import type { OperatorWire, Wire } from "@senderid/contract"
 import { Box, Text } from "ink"
 import { useCallback, useState } from "react"
@@ -48,18 +49,20 @@ export const Detail = ({
   const cursor = useCursor(entries.length, timelineHeight)
   const selected = entries[cursor.index]
 
-  // The number itself comes with its account's book (the operator API has no one-number read).
   const refresh = useCallback(() => {
     trail.reload()
-    api.getAccount({ params: { accountId } }).then(
-      (book) => {
-        const found = book.senderIds.find((s) => s.handleKey === opened.handleKey)
-        if (found !== undefined) setSenderId(found)
-        else say("warn", "The account no longer holds this number (deleted); its audit trail remains.")
+    api.getAccountNumber({ params: { accountId, phoneNumber: opened.phoneNumber } }).then(
+      (current) => {
+        // The same number, unless it was deleted and registered again (a new handle key).
+        if (current.handleKey === opened.handleKey) setSenderId(current)
+        else say("warn", "The account no longer holds this registration (deleted); its audit trail remains.")
       },
-      (error: unknown) => say("bad", errorText(error))
+      (error: unknown) =>
+        error instanceof ApiError && error.errorCode === "InvalidSenderId"
+          ? say("warn", "The account no longer holds this number (deleted); its audit trail remains.")
+          : say("bad", errorText(error))
     )
-  }, [api, accountId, opened.handleKey, trail.reload, say])
+  }, [api, accountId, opened.handleKey, opened.phoneNumber, trail.reload, say])
 
   useReloadOnShow(active, refresh)
   useKeymap(SCREEN_SCOPES.detail ?? [], { ...cursor.handlers, refresh }, { active })
