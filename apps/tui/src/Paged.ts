@@ -82,3 +82,11 @@ export const usePaged = <A>(
   const remove = useCallback((keep: (item: A) => boolean) => setItems((current) => current.filter(keep)), [])
   return { items, more: nextKey !== null, loading, error, loadMore, reload, remove }
 }
+
+/** Asks for the next page once the cursor reaches the last row loaded. */
+export const useMoreAtEnd = (paged: Paged<unknown>, index: number) => {
+  const { items, more, loadMore } = paged
+  useEffect(() => {
+    if (index >= items.length - 1 && more) loadMore()
+  }, [index, items.length, more, loadMore])
+}

@@ -57,10 +57,16 @@ export const ActionPrompt = ({
   )
 }
 
-/** Why an operator suspends: required, and at most what the API takes (`OperatorRequests.Suspend`). */
-export const checkReason = (reason: string) =>
-  reason === ""
-    ? "A reason is needed: the customer is told it."
-    : reason.length > 1000
-      ? `A reason has at most 1000 characters; this one has ${reason.length}. Shorten it.`
+/** The longest reason the API takes (`OperatorRequests.Suspend` and `Decision`). */
+const MAX_REASON = 1000
+
+/** A reason the customer will read: at most what the API takes, and required when `ifMissing` says
+ * what to tell an operator who gave none. */
+export const checkReason = (reason: string, ifMissing?: string) =>
+  reason === "" && ifMissing !== undefined
+    ? ifMissing
+    : reason.length > MAX_REASON
+      ? `A reason has at most ${MAX_REASON} characters; this one has ${reason.length}. Shorten it.`
       : undefined
+
+export const REASON_NEEDED = "A reason is needed: the customer is told it."

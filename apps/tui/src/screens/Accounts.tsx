@@ -4,9 +4,9 @@
  */
 import type { OperatorWire } from "@senderid/contract"
 import { Box, Text } from "ink"
-import { useEffect, useState } from "react"
+import { useState } from "react"
 import { useApi } from "../Api.tsx"
-import { ActionPrompt, checkReason } from "../components/ActionPrompt.tsx"
+import { ActionPrompt, checkReason, REASON_NEEDED } from "../components/ActionPrompt.tsx"
 import { cell, shortDate } from "../components/Columns.ts"
 import { Confirm } from "../components/Confirm.tsx"
 import { NOTICE_HEIGHT, Notice, useNotice } from "../components/Notice.tsx"
@@ -16,7 +16,7 @@ import { errorText } from "../ErrorText.ts"
 import { useKeymap } from "../Keyboard.tsx"
 import { SCREEN_SCOPES } from "../keymap.ts"
 import type { ScreenProps } from "../Navigation.ts"
-import { usePaged } from "../Paged.ts"
+import { useMoreAtEnd, usePaged } from "../Paged.ts"
 import { useReloadOnShow } from "../Remote.ts"
 import { RegisterNumber } from "./RegisterNumber.tsx"
 
@@ -42,9 +42,7 @@ export const Accounts = ({ active, width, height, open }: ScreenProps) => {
   const cursor = useCursor(accounts.items.length, listHeight)
   const selected = accounts.items[cursor.index]
 
-  useEffect(() => {
-    if (cursor.index >= accounts.items.length - 1 && accounts.more) accounts.loadMore()
-  }, [cursor.index, accounts.items.length, accounts.more, accounts.loadMore])
+  useMoreAtEnd(accounts, cursor.index)
 
   useReloadOnShow(active, accounts.reload)
   useKeymap(
@@ -142,7 +140,7 @@ export const Accounts = ({ active, width, height, open }: ScreenProps) => {
       {prompt === "suspend" && selected !== undefined ? (
         <ActionPrompt
           label={`Suspend ${selected.accountId}: its keys are refused until reinstated. Reason (shown to it):`}
-          check={checkReason}
+          check={(reason) => checkReason(reason, REASON_NEEDED)}
           run={async (reason) => {
             await api.suspendAccount({ params: { accountId: selected.accountId }, body: { reason } })
             accounts.reload()

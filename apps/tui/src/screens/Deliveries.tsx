@@ -5,7 +5,7 @@
  */
 import type { WebhookWire } from "@senderid/contract"
 import { Box, Text } from "ink"
-import { useEffect, useState } from "react"
+import { useState } from "react"
 import { useApi } from "../Api.tsx"
 import { cell, shortDate } from "../components/Columns.ts"
 import { NOTICE_HEIGHT, Notice, useNotice } from "../components/Notice.tsx"
@@ -13,7 +13,7 @@ import { positionText, useCursor, VirtualList } from "../components/VirtualList.
 import { useKeymap } from "../Keyboard.tsx"
 import { SCREEN_SCOPES } from "../keymap.ts"
 import type { ScreenProps } from "../Navigation.ts"
-import { usePaged } from "../Paged.ts"
+import { useMoreAtEnd, usePaged } from "../Paged.ts"
 import { useReloadOnShow } from "../Remote.ts"
 import { statusTone, Toned } from "../theme.tsx"
 
@@ -36,9 +36,7 @@ export const Deliveries = ({ active, width, height }: ScreenProps) => {
   const listHeight = Math.max(3, Math.floor((height - 3) / 2))
   const cursor = useCursor(deliveries.items.length, listHeight)
   const selected = deliveries.items[cursor.index]
-  useEffect(() => {
-    if (cursor.index >= deliveries.items.length - 1 && deliveries.more) deliveries.loadMore()
-  }, [cursor.index, deliveries.items.length, deliveries.more, deliveries.loadMore])
+  useMoreAtEnd(deliveries, cursor.index)
   useReloadOnShow(active, deliveries.reload)
   useKeymap(
     SCREEN_SCOPES.deliveries ?? [],

@@ -7,7 +7,7 @@ import type { Wire } from "@senderid/contract"
 import { Box, Text } from "ink"
 import { useMemo, useState } from "react"
 import { useApi } from "../Api.tsx"
-import { ActionPrompt, checkReason } from "../components/ActionPrompt.tsx"
+import { ActionPrompt, checkReason, REASON_NEEDED } from "../components/ActionPrompt.tsx"
 import { cell, shortDate } from "../components/Columns.ts"
 import { Confirm } from "../components/Confirm.tsx"
 import { NOTICE_HEIGHT, Notice, useNotice } from "../components/Notice.tsx"
@@ -156,7 +156,7 @@ export const Numbers = ({ active, width, height, open, accountId }: ScreenProps 
       {prompt?.kind === "suspend" ? (
         <ActionPrompt
           label={`Suspend ${prompt.senderId.phoneNumber}: it cannot send until lifted. Reason (shown to ${accountId}):`}
-          check={checkReason}
+          check={(reason) => checkReason(reason, REASON_NEEDED)}
           run={async (reason) => {
             await api.suspendNumber({
               params: { accountId, phoneNumber: prompt.senderId.phoneNumber },

@@ -8,17 +8,17 @@ import { mkdir, writeFile } from "node:fs/promises"
 import { basename, join, resolve } from "node:path"
 import type { OperatorWire } from "@senderid/contract"
 import { Box, Text } from "ink"
-import { useEffect, useRef, useState } from "react"
+import { useState } from "react"
 import { useApi } from "../Api.tsx"
+import { ActionPrompt, checkReason } from "../components/ActionPrompt.tsx"
 import { age, cell, shortDate } from "../components/Columns.ts"
 import { NOTICE_HEIGHT, Notice, useNotice } from "../components/Notice.tsx"
-import { PROMPT_HEIGHT, Prompt } from "../components/Prompt.tsx"
+import { PROMPT_HEIGHT } from "../components/Prompt.tsx"
 import { positionText, useCursor, VirtualList } from "../components/VirtualList.tsx"
-import { errorText } from "../ErrorText.ts"
 import { useKeymap } from "../Keyboard.tsx"
 import { SCREEN_SCOPES } from "../keymap.ts"
 import type { ScreenProps } from "../Navigation.ts"
-import { usePaged } from "../Paged.ts"
+import { useMoreAtEnd, usePaged } from "../Paged.ts"
 import { useReloadOnShow } from "../Remote.ts"
 import { Toned } from "../theme.tsx"
 
@@ -36,9 +36,6 @@ const KIND_LABEL: Record<Kind, string> = {
   DUPLICATE_UNLOCK: "dup-unlock",
   LIMITATION: "limit"
 }
-/** The longest reason the API takes (`OperatorRequests.Decision`); checked here so the text is kept. */
-const MAX_REASON = 1000
-
 type Asking =
   | { readonly kind: "decide"; readonly review: Review; readonly decision: "APPROVE" | "REJECT" }
   | { readonly kind: "save"; readonly review: Review }
@@ -63,80 +60,40 @@ export const Reviews = ({ active, width, height, open }: ScreenProps) => {
   )
   const [asking, setAsking] = useState<Asking | undefined>(undefined)
   const { notice, say } = useNotice(queue.error)
-  const sending = useRef(false)
   const listHeight = Math.max(3, Math.floor((height - 4) / 2))
   const cursor = useCursor(queue.items.length, listHeight)
   const selected = queue.items[cursor.index]
 
-  useEffect(() => {
-    if (cursor.index >= queue.items.length - 1 && queue.more) queue.loadMore()
-  }, [cursor.index, queue.items.length, queue.more, queue.loadMore])
+  useMoreAtEnd(queue, cursor.index)
 
-  /** Runs `work` once at a time; the prompt stays open (with its text) unless it succeeds. */
-  const once = async (work: () => Promise<void>) => {
-    if (sending.current) return
-    sending.current = true
-    try {
-      await work()
-      setAsking(undefined)
-    } catch (error) {
-      say("bad", errorText(error))
-    } finally {
-      sending.current = false
-    }
-  }
-
-  const decide = (review: Review, decision: "APPROVE" | "REJECT", reason: string) => {
-    const text = reason.trim()
-    if (decision === "REJECT" && text === "")
-      return say("bad", "A rejection needs a reason: the customer reads it.")
-    if (text.length > MAX_REASON)
-      return say(
-        "bad",
-        `A reason has at most ${MAX_REASON} characters; this one has ${text.length}. Shorten it.`
-      )
-    const body = { decision, ...(text === "" ? {} : { reason: text }) }
+  /** Sends a decision; answers with what to tell the operator (a refusal throws, keeping the prompt). */
+  const decide = async (review: Review, decision: "APPROVE" | "REJECT", reason: string) => {
+    const body = { decision, ...(reason === "" ? {} : { reason }) }
     say("muted", `${decision === "APPROVE" ? "Approving" : "Rejecting"} ${subject(review)}…`)
-    return once(async () => {
-      if (review.kind === "LIMITATION")
-        await api.decideLimitation({
-          params: { accountId: review.accountId, limitationId: review.reviewId },
-          body
-        })
-      else if (review.kind === "EVIDENCE")
-        await api.decideEvidence({
-          params: {
-            accountId: review.accountId,
-            phoneNumber: review.phoneNumber ?? "",
-            approvalId: review.reviewId
-          },
-          body
-        })
-      else
-        await api.decideUnlock({
-          params: { accountId: review.accountId, phoneNumber: review.phoneNumber ?? "" },
-          body
-        })
-      queue.remove((r) => r.reviewId !== review.reviewId)
-      say("good", `${decision === "APPROVE" ? "Approved" : "Rejected"} ${subject(review)}`)
-    })
+    const { accountId, reviewId } = review
+    const phoneNumber = review.phoneNumber ?? ""
+    if (review.kind === "LIMITATION")
+      await api.decideLimitation({ params: { accountId, limitationId: reviewId }, body })
+    else if (review.kind === "EVIDENCE")
+      await api.decideEvidence({ params: { accountId, phoneNumber, approvalId: reviewId }, body })
+    else await api.decideUnlock({ params: { accountId, phoneNumber }, body })
+    queue.remove((r) => r.reviewId !== reviewId)
+    return `${decision === "APPROVE" ? "Approved" : "Rejected"} ${subject(review)}`
   }
 
-  const saveDocuments = (review: Review, folder: string) => {
-    if (folder.trim() === "") return setAsking(undefined)
-    const target = resolve(folder.trim())
+  /** Downloads every document of the review into `folder`; answers with where they went. */
+  const saveDocuments = async (review: Review, folder: string) => {
+    const target = resolve(folder)
     say("muted", `Saving ${review.documents.length} documents to ${target}…`)
-    return once(async () => {
-      await mkdir(target, { recursive: true })
-      const names: Array<string> = []
-      for (const document of review.documents) {
-        const file = await api.downloadAnyDocument({ params: { documentId: document.documentId } })
-        const name = `${document.documentId}-${fileName(document.originalName, "document")}`
-        await writeFile(join(target, name), file.bytes)
-        names.push(name)
-      }
-      say("good", `Saved to ${target}: ${names.join(", ")}`)
-    })
+    await mkdir(target, { recursive: true })
+    const names: Array<string> = []
+    for (const document of review.documents) {
+      const file = await api.downloadAnyDocument({ params: { documentId: document.documentId } })
+      const name = `${document.documentId}-${fileName(document.originalName, "document")}`
+      await writeFile(join(target, name), file.bytes)
+      names.push(name)
+    }
+    return `Saved to ${target}: ${names.join(", ")}`
   }
 
   useReloadOnShow(active, queue.reload)
@@ -201,22 +158,33 @@ export const Reviews = ({ active, width, height, open }: ScreenProps) => {
         {selected === undefined ? null : <ReviewDetail review={selected} />}
       </Box>
       {asking?.kind === "decide" ? (
-        <Prompt
+        <ActionPrompt
           label={
             asking.decision === "APPROVE"
               ? `Approve ${subject(asking.review)}? Note (optional):`
               : `Reject ${subject(asking.review)}. Reason:`
           }
-          onSubmit={(reason) => void decide(asking.review, asking.decision, reason)}
-          onCancel={() => setAsking(undefined)}
+          check={(reason) =>
+            checkReason(
+              reason,
+              asking.decision === "REJECT" ? "A rejection needs a reason: the customer reads it." : undefined
+            )
+          }
+          run={(reason) => decide(asking.review, asking.decision, reason)}
+          onDone={(message) => say("good", message)}
+          onFailed={(message) => say("bad", message)}
+          onClose={() => setAsking(undefined)}
         />
       ) : null}
       {asking?.kind === "save" ? (
-        <Prompt
+        <ActionPrompt
           label={`Save the ${asking.review.documents.length} documents of ${subject(asking.review)} to:`}
           initial={join("evidence", asking.review.reviewId)}
-          onSubmit={(folder) => void saveDocuments(asking.review, folder)}
-          onCancel={() => setAsking(undefined)}
+          check={(folder) => (folder === "" ? "Type a folder to save them in, or Esc." : undefined)}
+          run={(folder) => saveDocuments(asking.review, folder)}
+          onDone={(message) => say("good", message)}
+          onFailed={(message) => say("bad", message)}
+          onClose={() => setAsking(undefined)}
         />
       ) : null}
       <Notice notice={notice} />
