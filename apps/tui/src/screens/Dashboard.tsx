@@ -27,6 +27,7 @@ export const Dashboard = ({ active, width, height }: ScreenProps) => {
   useKeymap(["dashboard"], { refresh: stats.reload }, { active })
   const value = stats.value
   const half = Math.floor((width - 2) / 2)
+  const held = value === undefined ? 0 : STATUSES.reduce((sum, s) => sum + value.senderIds[s], 0)
   const waiting = value === undefined ? 0 : KINDS.reduce((sum, k) => sum + value.reviews[k.kind], 0)
   return (
     <Box flexDirection="column" width={width} height={height}>
@@ -35,12 +36,12 @@ export const Dashboard = ({ active, width, height }: ScreenProps) => {
       ) : (
         <>
           <Text>
-            <Text bold>{value.accounts}</Text> accounts
+            <Text bold>{value.accounts}</Text> {value.accounts === 1 ? "account" : "accounts"}
             {value.suspendedAccounts > 0 ? (
               <Toned tone="bad"> ({value.suspendedAccounts} suspended)</Toned>
             ) : null}
             {" · "}
-            <Text bold>{STATUSES.reduce((sum, s) => sum + value.senderIds[s], 0)}</Text> sender IDs
+            <Text bold>{held}</Text> {held === 1 ? "sender ID" : "sender IDs"}
             {" · "}
             <Text bold>{waiting}</Text> {waiting === 1 ? "review" : "reviews"} waiting
           </Text>
