@@ -93,7 +93,15 @@ export class InvalidPhoneNumber extends Schema.TaggedError<InvalidPhoneNumber>()
 const SEPARATORS = /[\s\-.()]/gu
 
 /**
- * Turns a human-written number into national digits. `+82` stands for the leading 0, and
+ * Nationwide representative numbers (15xx/16xx/18xx-xxxx) are dialled without a trunk 0 at home,
+ * so after `+82` they stay as they are. Only the exact 8-digit shape counts: `+82 16 234 5678` is
+ * the old 016 mobile range with its 0 dropped, and gets the 0 back like every other number.
+ */
+const hasNoTrunkPrefix = (nationalSignificant: string) => /^1[568]\d{6}$/u.test(nationalSignificant)
+
+/**
+ * Turns a human-written number into national digits. `+82` stands for the trunk 0 of numbers that
+ * have one (`+82 10…` → `010…`), not of representative numbers (`+82 1588-1234` → `15881234`), and
  * `+82 (0)10…` / `+82010…` keep their own 0 instead of gaining a second one. A bare `82…` is left
  * alone on purpose: without the `+` it is indistinguishable from digits the user meant literally.
  */
@@ -117,7 +125,7 @@ export const normalize = (input: string): Result.Result<string, PhoneNumberRejec
       )
     }
     const national = afterPlus.slice(2)
-    digits = national.startsWith("0") ? national : `0${national}`
+    digits = national.startsWith("0") || hasNoTrunkPrefix(national) ? national : `0${national}`
   }
 
   const stray = digits.match(/\D/u)

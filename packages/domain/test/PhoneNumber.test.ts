@@ -60,6 +60,17 @@ describe("normalize", () => {
     assert.strictEqual(normalised("+82 2 345 6789"), "023456789")
   })
 
+  it("keeps a representative number as it is after +82: it has no trunk 0", () => {
+    assert.strictEqual(normalised("+82 1588-1234"), "15881234")
+    assert.strictEqual(normalised("+8215881234"), "15881234")
+    assert.strictEqual(normalised("+82 1644 5678"), "16445678")
+    assert.strictEqual(normalised("+82-1899-0000"), "18990000")
+    assert.strictEqual(accepts("+82 1588-1234", "representative").phoneNumber, "15881234")
+    // Not the representative shape: the trunk 0 comes back, and the range's own rule answers.
+    assert.strictEqual(normalised("+82 16 234 5678"), "0162345678")
+    rejects("+82 16 234 5678", "legacy2G")
+  })
+
   it("keeps the number's own 0 after +82 instead of producing 00", () => {
     assert.strictEqual(normalised("+82 (0)10 2345 6789"), "01023456789")
     assert.strictEqual(normalised("+82010-2345-6789"), "01023456789")
@@ -548,10 +559,36 @@ describe("properties", () => {
   it("gives the same verdict for +82 in place of the leading 0", () => {
     fc.assert(
       fc.property(
-        digits.filter((d) => /^0[1-9]/u.test(d)),
+        // 0 + an 8-digit 15xx/16xx/18xx is the one shape +82 cannot stand for: that is a representative number.
+        digits.filter((d) => /^0[1-9]/u.test(d) && !/^01[568]\d{6}$/u.test(d)),
         (d) => {
           assert.deepStrictEqual(verdict(`+82 ${d.slice(1)}`), verdict(d))
           assert.deepStrictEqual(verdict(`+82 (0)${d.slice(1)}`), verdict(d))
+        }
+      ),
+      { numRuns: 1000 }
+    )
+  })
+
+  it("gives a representative number the same verdict with or without +82, however it is written", () => {
+    const representative = fc
+      .tuple(fc.constantFrom("15", "16", "18"), fc.stringMatching(/^\d{6}$/u))
+      .map(([prefix, rest]) => `${prefix}${rest}`)
+    const international = (d: string) =>
+      fc.constantFrom(
+        `+82${d}`,
+        `+82 ${d}`,
+        `+82-${d.slice(0, 4)}-${d.slice(4)}`,
+        `+82 ${d.slice(0, 4)} ${d.slice(4)}`,
+        ` +82.${d.slice(0, 4)}.${d.slice(4)} `
+      )
+    fc.assert(
+      fc.property(
+        representative.chain((d) => fc.tuple(fc.constant(d), international(d))),
+        ([d, written]) => {
+          assert.strictEqual(normalised(written), d)
+          assert.deepStrictEqual(verdict(written), verdict(d))
+          assert.deepStrictEqual(verdict(written), verdict(d, permissivePolicy))
         }
       ),
       { numRuns: 1000 }
