@@ -5,7 +5,7 @@
  * of attempts, and every attempt is kept. Receivers de-duplicate by the event id.
  */
 import { Duration, Schema } from "effect"
-import { isNonPublicHost } from "./internal/ipAddress.ts"
+import { isPublicHost } from "./PublicHost.ts"
 import { type RegistryEvent, RegistryEventType } from "./RegistryEvent.ts"
 
 export const WebhookEndpoint = Schema.Struct({
@@ -150,10 +150,11 @@ export type UrlProblem = "scheme" | "format" | "credentials" | "privateHost"
 
 /**
  * What is wrong with a webhook URL, or `undefined` when it will do: http(s) only, no user or
- * password in it, a plausible host and port, and — unless `allowPrivateHosts` — no localhost name
- * and no loopback, private, link-local, multicast or reserved address, however it is spelled
- * (`0x7f000001`, `127.1`, `[::ffff:7f00:1]` are 127.0.0.1 to `fetch`). A public name that resolves
- * to a private address is the network's to stop: the domain does not resolve names.
+ * password in it, a plausible host and port, and — unless `allowPrivateHosts` — a host that may be
+ * public (`PublicHost.isPublicHost`): no localhost, private-use or single-label name and no special-
+ * purpose address, however it is spelled (`0x7f000001`, `127.1`, `[::ffff:7f00:1]` are 127.0.0.1
+ * to `fetch`). The domain does not resolve names: where a name resolves to is checked by the
+ * transport at each attempt (on Node), or left to the platform (at the edge).
  */
 export const urlProblem = (url: string, allowPrivateHosts: boolean): UrlProblem | undefined => {
   if (url.length > 2048) return "format"
@@ -169,6 +170,6 @@ export const urlProblem = (url: string, allowPrivateHosts: boolean): UrlProblem 
   const port = hostPort[2] === undefined ? undefined : Number(hostPort[2])
   if (port !== undefined && (port < 1 || port > 65535)) return "format"
   if (!host.startsWith("[") && (host.startsWith(".") || host.includes(".."))) return "format"
-  if (!allowPrivateHosts && isNonPublicHost(host)) return "privateHost"
+  if (!allowPrivateHosts && !isPublicHost(host)) return "privateHost"
   return undefined
 }
