@@ -85,17 +85,19 @@ export const backoff = (policy: RetryPolicy, attempt: number, random: number): n
 export const isAccepted = (httpStatus: number | null): boolean =>
   httpStatus !== null && httpStatus >= 200 && httpStatus < 300
 
-/** The delivery after an attempt: DELIVERED, due again after its backoff, or FAILED for good. */
+/** The delivery after an attempt: DELIVERED, due again after its backoff, or FAILED for good —
+ * at once when the attempt was `refused` by the private-host policy, which no retry would change. */
 export const afterAttempt = (
   delivery: WebhookDelivery,
   attempt: DeliveryAttempt,
   policy: RetryPolicy,
-  random: number
+  random: number,
+  refused = false
 ): WebhookDelivery => {
   const attempts = attempt.attempt
   const status: DeliveryStatus = isAccepted(attempt.httpStatus)
     ? "DELIVERED"
-    : attempts >= policy.maxAttempts
+    : refused || attempts >= policy.maxAttempts
       ? "FAILED"
       : "PENDING"
   return {
@@ -173,3 +175,12 @@ export const urlProblem = (url: string, allowPrivateHosts: boolean): UrlProblem 
   if (!allowPrivateHosts && !isPublicHost(host)) return "privateHost"
   return undefined
 }
+
+/** What an attempt refused before sending records, for a URL the policy no longer accepts (it was
+ * registered under another policy, or the rules have grown since). Never an address: the customer
+ * reads it. */
+export const refusalOf = (problem: UrlProblem): string =>
+  problem === "privateHost" ? "refused: non-public host" : `refused: invalid URL (${problem})`
+
+/** What an attempt records when the host resolved to a non-public address. */
+export const REFUSED_ADDRESS = "refused: host resolves to a non-public address"
