@@ -26,7 +26,7 @@ export const Environment = Schema.Struct({
   SENDERID_PUBLIC_URL: Schema.optionalKey(Schema.String),
   /** `off` silences the per-request JSON log lines. */
   SENDERID_REQUEST_LOG: Schema.optionalKey(Schema.Literals(["on", "off"])),
-  /** Whether webhook URLs may name loopback or private addresses. */
+  /** Whether webhooks may reach loopback or private addresses (by URL or by what its name resolves to). */
   SENDERID_WEBHOOK_PRIVATE_HOSTS: Schema.optionalKey(Schema.Literals(["allow", "deny"]))
 })
 
@@ -46,6 +46,14 @@ export interface NodeConfig {
 
 /** A listening address only this machine can reach. */
 const isLoopback = (host: string) => host === "localhost" || host === "::1" || host.startsWith("127.")
+
+/** Whether clients are told to reach the server somewhere other than this machine (a proxy in
+ * front of a loopback listener): then others reach it, whatever `HOST` says. */
+const isReachedFromElsewhere = (publicUrl: string | undefined) => {
+  if (publicUrl === undefined) return false
+  const host = URL.parse(publicUrl)?.hostname.replace(/^\[(.*)\]$/u, "$1")
+  return host === undefined || !isLoopback(host)
+}
 
 const blankToUndefined = (value: string | undefined) =>
   value === undefined || value.trim() === "" ? undefined : value
@@ -72,11 +80,12 @@ export const fromEnvironment = (env: Readonly<Record<string, string | undefined>
     requestLog: parsed.SENDERID_REQUEST_LOG !== "off",
     publicUrl: parsed.SENDERID_PUBLIC_URL,
     // A server only this machine can reach is someone's development set-up: let its webhooks reach
-    // a receiver on this machine too. One others can reach must not be turned into a proxy into
-    // the private network it sits in, unless its operator says so.
+    // a receiver on this machine too. One others can reach — listening beyond loopback, or behind
+    // a proxy at a public origin — must not be turned into a proxy into the private network it
+    // sits in, unless its operator says so.
     webhookPrivateHosts:
       parsed.SENDERID_WEBHOOK_PRIVATE_HOSTS === undefined
-        ? isLoopback(parsed.HOST ?? "127.0.0.1")
+        ? isLoopback(parsed.HOST ?? "127.0.0.1") && !isReachedFromElsewhere(parsed.SENDERID_PUBLIC_URL)
         : parsed.SENDERID_WEBHOOK_PRIVATE_HOSTS === "allow"
   }
 }

@@ -2,7 +2,8 @@
  * Everything the app needs on Node, as one layer: the registry on a SQLite file (or PostgreSQL when
  * `DATABASE_URL` is set), API keys, idempotency keys, webhooks and used signatures in the same
  * database (used signatures in Redis when `REDIS_URL` is set), documents as files, the development
- * ARS provider, and events published to the log and to webhooks (sent with `fetch`). Built once per process into a `ManagedRuntime`.
+ * ARS provider, and events published to the log and to webhooks (sent over connections pinned to
+ * the addresses checked against the private-host policy). Built once per process into a `ManagedRuntime`.
  */
 import { join } from "node:path"
 import {
@@ -14,7 +15,6 @@ import {
   type WebhookPolicyShape,
   Webhooks
 } from "@senderid/domain"
-import { WebhookSender } from "@senderid/server"
 import { SqlRepository } from "@senderid/storage"
 import * as ApiKeysSql from "@senderid/storage/apiKeys"
 import { layerFiles } from "@senderid/storage/fileBlobStore"
@@ -28,6 +28,7 @@ import { Layer } from "effect"
 import { layerPublisher } from "./EventLog.ts"
 import type { NodeConfig } from "./NodeConfig.ts"
 import { hmacSha256 } from "./NodeCrypto.ts"
+import * as NodeWebhookTransport from "./NodeWebhookTransport.ts"
 
 /** The database file `pnpm start` uses unless `DATABASE_URL` points elsewhere. */
 export const sqliteFile = (config: Pick<NodeConfig, "dataDirectory">) =>
@@ -36,6 +37,8 @@ export const sqliteFile = (config: Pick<NodeConfig, "dataDirectory">) =>
 export interface NodeServicesOptions {
   /** Webhook retry timing and limits beyond the defaults (tests shorten the backoff). */
   readonly webhookPolicy?: Partial<WebhookPolicyShape>
+  /** How webhook hosts are resolved (`dns.lookup` by default); tests answer names a closed network cannot. */
+  readonly webhookResolver?: NodeWebhookTransport.Resolver
 }
 
 export const layer = (config: NodeConfig, options: NodeServicesOptions = {}) => {
@@ -56,7 +59,10 @@ export const layer = (config: NodeConfig, options: NodeServicesOptions = {}) => 
   const webhooks = Webhooks.layer.pipe(
     Layer.provide(
       Layer.merge(
-        WebhookSender.layerFetchTransport({ hmacSha256 }),
+        NodeWebhookTransport.layer({
+          hmacSha256,
+          ...(options.webhookResolver === undefined ? {} : { resolve: options.webhookResolver })
+        }),
         Layer.succeed(WebhookPolicy, {
           ...WebhookPolicy.defaultValue(),
           allowPrivateHosts: config.webhookPrivateHosts,

@@ -32,7 +32,9 @@ export const layer = (env: WorkerEnv) => {
     WebhooksSql.layerSql,
     layerSqlBlobs
   ).pipe(Layer.provide(client))
-  // At the edge webhooks never reach private addresses (the default policy): the Worker is public.
+  // At the edge the policy is the default, deny: URLs naming private hosts or addresses are refused
+  // at registration and at every attempt. Names are resolved by the platform, from a network that
+  // holds nothing of the deployment's, so there is no address to pin (see the README).
   const webhooks = Webhooks.layer.pipe(
     Layer.provide(WebhookSender.layerFetchTransport()),
     Layer.provideMerge(stores)

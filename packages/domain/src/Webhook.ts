@@ -5,7 +5,7 @@
  * of attempts, and every attempt is kept. Receivers de-duplicate by the event id.
  */
 import { Duration, Schema } from "effect"
-import { isNonPublicHost } from "./internal/ipAddress.ts"
+import { isPublicHost } from "./PublicHost.ts"
 import { type RegistryEvent, RegistryEventType } from "./RegistryEvent.ts"
 
 export const WebhookEndpoint = Schema.Struct({
@@ -85,17 +85,19 @@ export const backoff = (policy: RetryPolicy, attempt: number, random: number): n
 export const isAccepted = (httpStatus: number | null): boolean =>
   httpStatus !== null && httpStatus >= 200 && httpStatus < 300
 
-/** The delivery after an attempt: DELIVERED, due again after its backoff, or FAILED for good. */
+/** The delivery after an attempt: DELIVERED, due again after its backoff, or FAILED for good —
+ * at once when the attempt was `refused` by the private-host policy, which no retry would change. */
 export const afterAttempt = (
   delivery: WebhookDelivery,
   attempt: DeliveryAttempt,
   policy: RetryPolicy,
-  random: number
+  random: number,
+  refused = false
 ): WebhookDelivery => {
   const attempts = attempt.attempt
   const status: DeliveryStatus = isAccepted(attempt.httpStatus)
     ? "DELIVERED"
-    : attempts >= policy.maxAttempts
+    : refused || attempts >= policy.maxAttempts
       ? "FAILED"
       : "PENDING"
   return {
@@ -150,10 +152,11 @@ export type UrlProblem = "scheme" | "format" | "credentials" | "privateHost"
 
 /**
  * What is wrong with a webhook URL, or `undefined` when it will do: http(s) only, no user or
- * password in it, a plausible host and port, and — unless `allowPrivateHosts` — no localhost name
- * and no loopback, private, link-local, multicast or reserved address, however it is spelled
- * (`0x7f000001`, `127.1`, `[::ffff:7f00:1]` are 127.0.0.1 to `fetch`). A public name that resolves
- * to a private address is the network's to stop: the domain does not resolve names.
+ * password in it, a plausible host and port, and — unless `allowPrivateHosts` — a host that may be
+ * public (`PublicHost.isPublicHost`): no localhost, private-use or single-label name and no special-
+ * purpose address, however it is spelled (`0x7f000001`, `127.1`, `[::ffff:7f00:1]` are 127.0.0.1
+ * to `fetch`). The domain does not resolve names: where a name resolves to is checked by the
+ * transport at each attempt (on Node), or left to the platform (at the edge).
  */
 export const urlProblem = (url: string, allowPrivateHosts: boolean): UrlProblem | undefined => {
   if (url.length > 2048) return "format"
@@ -169,6 +172,15 @@ export const urlProblem = (url: string, allowPrivateHosts: boolean): UrlProblem 
   const port = hostPort[2] === undefined ? undefined : Number(hostPort[2])
   if (port !== undefined && (port < 1 || port > 65535)) return "format"
   if (!host.startsWith("[") && (host.startsWith(".") || host.includes(".."))) return "format"
-  if (!allowPrivateHosts && isNonPublicHost(host)) return "privateHost"
+  if (!allowPrivateHosts && !isPublicHost(host)) return "privateHost"
   return undefined
 }
+
+/** What an attempt refused before sending records, for a URL the policy no longer accepts (it was
+ * registered under another policy, or the rules have grown since). Never an address: the customer
+ * reads it. */
+export const refusalOf = (problem: UrlProblem): string =>
+  problem === "privateHost" ? "refused: non-public host" : `refused: invalid URL (${problem})`
+
+/** What an attempt records when the host resolved to a non-public address. */
+export const REFUSED_ADDRESS = "refused: host resolves to a non-public address"

@@ -3,7 +3,8 @@
  * hands every committed event to `enqueue`, which makes one delivery per interested endpoint;
  * `deliverDue` attempts the deliveries that are due (signed by the transport), records every
  * attempt, and schedules retries with exponential backoff until the receiver answers 2xx or the
- * attempts run out. Customers and operators read deliveries and their attempts.
+ * attempts run out. The private-host policy is applied again at every attempt: one it refuses is
+ * recorded with the reason and fails the delivery at once. Customers and operators read deliveries and their attempts.
  */
 import { Clock, Context, Duration, Effect, Layer, Option, Random } from "effect"
 import { EventPublisher, type EventPublisherShape, EventPublishFailed } from "./EventPublisher.ts"
@@ -12,7 +13,7 @@ import type { RegistryEvent, RegistryEventType } from "./RegistryEvent.ts"
 import { InvalidWebhookUrl, WebhookEndpointLimitReached, WebhookEndpointNotFound } from "./SenderIdError.ts"
 import * as Webhook from "./Webhook.ts"
 import { type DeliveryQuery, WebhookStore } from "./WebhookStore.ts"
-import { WebhookTransport } from "./WebhookTransport.ts"
+import { type WebhookOutcome, WebhookTransport } from "./WebhookTransport.ts"
 
 export interface WebhookPolicyShape {
   readonly retry: Webhook.RetryPolicy
@@ -117,16 +118,22 @@ export class Webhooks extends Context.Service<Webhooks>()("@senderid/domain/Webh
     }) {
       const number = delivery.attempts + 1
       const started = yield* Clock.currentTimeMillis
-      const outcome = yield* transport.send({
-        url: endpoint.url,
-        payload: delivery.payload,
-        secret: endpoint.secret,
-        eventId: delivery.eventId,
-        eventType: delivery.eventType,
-        deliveryId: delivery.deliveryId,
-        attempt: number,
-        timeoutMillis: Duration.toMillis(policy.retry.timeout)
-      })
+      // The policy in force now, not the one the endpoint was registered under.
+      const problem = Webhook.urlProblem(endpoint.url, policy.allowPrivateHosts)
+      const outcome: WebhookOutcome =
+        problem !== undefined
+          ? { httpStatus: null, error: Webhook.refusalOf(problem), refused: true }
+          : yield* transport.send({
+              url: endpoint.url,
+              payload: delivery.payload,
+              secret: endpoint.secret,
+              eventId: delivery.eventId,
+              eventType: delivery.eventType,
+              deliveryId: delivery.deliveryId,
+              attempt: number,
+              timeoutMillis: Duration.toMillis(policy.retry.timeout),
+              allowPrivateHosts: policy.allowPrivateHosts
+            })
       const ended = yield* Clock.currentTimeMillis
       const record: Webhook.DeliveryAttempt = {
         deliveryId: delivery.deliveryId,
@@ -136,7 +143,8 @@ export class Webhooks extends Context.Service<Webhooks>()("@senderid/domain/Webh
         httpStatus: outcome.httpStatus,
         error: Webhook.isAccepted(outcome.httpStatus) ? null : (outcome.error ?? `HTTP ${outcome.httpStatus}`)
       }
-      const next = Webhook.afterAttempt(delivery, record, policy.retry, yield* Random.next)
+      const refused = outcome.refused === true
+      const next = Webhook.afterAttempt(delivery, record, policy.retry, yield* Random.next, refused)
       yield* store.recordAttempt(record, next)
       yield* Effect.logInfo("webhook attempt").pipe(
         Effect.annotateLogs({
@@ -146,8 +154,13 @@ export class Webhooks extends Context.Service<Webhooks>()("@senderid/domain/Webh
           attempt: number,
           httpStatus: outcome.httpStatus ?? "none",
           durationMs: record.durationMs,
-          outcome:
-            next.status === "PENDING" ? "retrying" : next.status === "DELIVERED" ? "delivered" : "failed"
+          outcome: refused
+            ? "refused"
+            : next.status === "PENDING"
+              ? "retrying"
+              : next.status === "DELIVERED"
+                ? "delivered"
+                : "failed"
         })
       )
       return next.status

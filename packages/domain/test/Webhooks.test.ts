@@ -47,6 +47,25 @@ describe("webhook URLs", () => {
     ["http://255.255.255.255/", "privateHost"],
     ["http://LOCALHOST./", "privateHost"],
     ["http://app.localhost/", "privateHost"],
+    // Names that lead into the server's own network by their shape alone.
+    ["http://metadata.google.internal/computeMetadata/v1/", "privateHost"],
+    ["http://printer.local/", "privateHost"],
+    ["http://vm:3000/", "privateHost"],
+    // IPv6 forms carrying a loopback, private or metadata IPv4 address, and the ranges that are
+    // never public: SIIT, NAT64 (both prefixes), 6to4, Teredo, site-local, documentation.
+    ["http://[::ffff:0:7f00:1]:4567/", "privateHost"],
+    ["http://[64:ff9b::7f00:1]/", "privateHost"],
+    ["http://[64:ff9b:1::808:808]/", "privateHost"],
+    ["http://[2002:7f00:1::1]/", "privateHost"],
+    ["http://[2001:0:4136:e378:8000:63bf:80ff:fffe]/", "privateHost"],
+    ["http://[fec0::1]/", "privateHost"],
+    ["http://[2001:db8::1]/", "privateHost"],
+    ["http://[3fff::1]/", "privateHost"],
+    ["http://192.0.2.1/", "privateHost"],
+    ["http://198.51.100.1/", "privateHost"],
+    ["http://203.0.113.1/", "privateHost"],
+    ["http://[::ffff:808:808]/", undefined],
+    ["http://[2002:808:808::1]/", undefined],
     ["http://[2606:4700::1111]/", undefined],
     ["http://8.8.8.8/", undefined],
     ["http://0x08080808/", undefined],
@@ -278,6 +297,121 @@ describe("webhook deliveries", () => {
         assert.strictEqual(yield* tagOf(webhooks.removeEndpoint("B", "WHKNOPE")), "WebhookEndpointNotFound")
       }),
       [OK]
+    )
+  )
+})
+
+describe("the private-host policy, at every attempt", () => {
+  /** Deliveries in memory under `allowPrivateHosts`, through a transport that answers `outcome`
+   * and keeps every request it was given. */
+  const underPolicy = <A, E>(
+    allowPrivateHosts: boolean,
+    outcome: WebhookOutcome,
+    body: (sent: ReadonlyArray<WebhookRequest>) => Effect.Effect<A, E, Webhooks | WebhookStore>
+  ) => {
+    const sent: Array<WebhookRequest> = []
+    const transport = Layer.succeed(
+      WebhookTransport,
+      WebhookTransport.of({
+        send: (request) =>
+          Effect.sync(() => {
+            sent.push(request)
+            return outcome
+          })
+      })
+    )
+    const policy = Layer.succeed(WebhookPolicy, {
+      retry: { ...Webhook.defaultRetryPolicy, maxAttempts: 3 },
+      maxEndpointsPerAccount: 10,
+      allowPrivateHosts
+    })
+    return body(sent).pipe(
+      Effect.provide(
+        Webhooks.layer.pipe(Layer.provideMerge(Layer.mergeAll(WebhookStore.layerMemory, transport, policy)))
+      )
+    )
+  }
+
+  /** An endpoint as an earlier policy let it in, with one delivery due. */
+  const storedEndpoint = (url: string) =>
+    Effect.gen(function* () {
+      const store = yield* WebhookStore
+      const endpoint: Webhook.WebhookEndpoint = {
+        endpointId: "WHK1",
+        accountId: "A",
+        url,
+        events: ["senderid.registered"],
+        secret: "s",
+        dateCreated: 0
+      }
+      yield* store.addEndpoint(endpoint)
+      const event = {
+        eventId: "EVT1",
+        type: "senderid.registered" as const,
+        accountId: "A",
+        occurredAt: 0,
+        data: {}
+      }
+      yield* store.enqueue([Webhook.deliveryOf(event, endpoint, 0)])
+    })
+
+  const attemptsOf = Effect.gen(function* () {
+    const webhooks = yield* Webhooks
+    const [delivery] = (yield* webhooks.deliveries({ accountId: "A", limit: 10 })).items
+    const attempts = yield* webhooks.attempts(delivery?.deliveryId ?? "")
+    return { status: delivery?.status, attempts: attempts.map((a) => [a.attempt, a.httpStatus, a.error]) }
+  })
+
+  it.effect("refuses a private URL registered under an earlier policy, records why, and stops there", () =>
+    underPolicy(false, OK, (sent) =>
+      Effect.gen(function* () {
+        yield* storedEndpoint("http://127.0.0.1:9000/hook")
+        const webhooks = yield* Webhooks
+        assert.deepStrictEqual(yield* webhooks.deliverDue(), {
+          attempted: 1,
+          delivered: 0,
+          retrying: 0,
+          failed: 1
+        })
+        yield* TestClock.adjust("1 hour")
+        assert.strictEqual((yield* webhooks.deliverDue()).attempted, 0)
+        assert.deepStrictEqual(yield* attemptsOf, {
+          status: "FAILED",
+          attempts: [[1, null, "refused: non-public host"]]
+        })
+        assert.strictEqual(sent.length, 0, "nothing was sent")
+      })
+    )
+  )
+
+  it.effect("fails at once when the transport refuses where the host resolves to", () =>
+    underPolicy(false, { httpStatus: null, error: Webhook.REFUSED_ADDRESS, refused: true }, (sent) =>
+      Effect.gen(function* () {
+        yield* storedEndpoint("https://rebinds.example.com/hook")
+        const webhooks = yield* Webhooks
+        assert.strictEqual((yield* webhooks.deliverDue()).failed, 1)
+        assert.deepStrictEqual(yield* attemptsOf, {
+          status: "FAILED",
+          attempts: [[1, null, "refused: host resolves to a non-public address"]]
+        })
+        assert.deepStrictEqual(
+          sent.map((r) => [r.url, r.allowPrivateHosts]),
+          [["https://rebinds.example.com/hook", false]]
+        )
+      })
+    )
+  )
+
+  it.effect("sends a private URL where the deployment allows them, and tells the transport so", () =>
+    underPolicy(true, OK, (sent) =>
+      Effect.gen(function* () {
+        yield* storedEndpoint("http://127.0.0.1:9000/hook")
+        assert.strictEqual((yield* (yield* Webhooks).deliverDue()).delivered, 1)
+        assert.deepStrictEqual(
+          sent.map((r) => r.allowPrivateHosts),
+          [true]
+        )
+      })
     )
   )
 })

@@ -59,7 +59,9 @@ export interface FetchTransportOptions {
   readonly hmacSha256?: HmacSha256
 }
 
-const send =
+/** One signed POST of `request` over `options.fetch` (the global one by default): the transport's
+ * `send`, and the part another transport reuses with its own `fetch` (a pinned connection on Node). */
+export const sendOver =
   (options: FetchTransportOptions) =>
   (request: WebhookRequest): Effect.Effect<WebhookOutcome> =>
     Effect.gen(function* () {
@@ -93,4 +95,4 @@ const send =
 
 /** The `WebhookTransport` over `fetch`. */
 export const layerFetchTransport = (options: FetchTransportOptions = {}): Layer.Layer<WebhookTransport> =>
-  Layer.succeed(WebhookTransport, WebhookTransport.of({ send: send(options) }))
+  Layer.succeed(WebhookTransport, WebhookTransport.of({ send: sendOver(options) }))

@@ -1,6 +1,6 @@
 /**
- * IP literals in URL hosts, read the way `fetch` will read them (the WHATWG URL host parser), and
- * whether they are public. `fetch` turns `0x7f000001`, `2130706433`, `127.1` and `0177.0.0.1` into
+ * IP literals in URL hosts, read the way `fetch` will read them (the WHATWG URL host parser);
+ * `PublicHost.ts` says which are public. `fetch` turns `0x7f000001`, `2130706433`, `127.1` and `0177.0.0.1` into
  * 127.0.0.1, and an IPv6 host may carry an IPv4 address inside it (`[::ffff:7f00:1]`), so a check
  * on the spelling alone is not enough: addresses are compared as numbers.
  */
@@ -47,51 +47,4 @@ export const parseIpv6 = (text: string): ReadonlyArray<number> | undefined => {
   const groups = [...head, ...Array.from({ length: halves.length === 2 ? missing : 0 }, () => "0"), ...rest]
   if (!groups.every((g) => /^[0-9a-f]{1,4}$/u.test(g))) return undefined
   return groups.map((g) => Number.parseInt(g, 16))
-}
-
-const inRange = (address: number, base: readonly [number, number, number, number], bits: number) => {
-  const start = ((base[0] * 256 + base[1]) * 256 + base[2]) * 256 + base[3]
-  const size = 2 ** (32 - bits)
-  return address >= start && address < start + size
-}
-
-/** This network, private, loopback, link-local (cloud metadata), carrier-grade NAT, benchmarking,
- * multicast and reserved ranges: nothing a webhook on the public internet lives at. */
-export const isNonPublicIpv4 = (address: number): boolean =>
-  inRange(address, [0, 0, 0, 0], 8) ||
-  inRange(address, [10, 0, 0, 0], 8) ||
-  inRange(address, [100, 64, 0, 0], 10) ||
-  inRange(address, [127, 0, 0, 0], 8) ||
-  inRange(address, [169, 254, 0, 0], 16) ||
-  inRange(address, [172, 16, 0, 0], 12) ||
-  inRange(address, [192, 0, 0, 0], 24) ||
-  inRange(address, [192, 168, 0, 0], 16) ||
-  inRange(address, [198, 18, 0, 0], 15) ||
-  inRange(address, [224, 0, 0, 0], 4) ||
-  inRange(address, [240, 0, 0, 0], 4)
-
-export const isNonPublicIpv6 = (groups: ReadonlyArray<number>): boolean => {
-  const [a = 0, b = 0, c = 0, d = 0, e = 0, f = 0, g = 0, h = 0] = groups
-  const embedded = g * 65536 + h
-  const leadingZeros = a === 0 && b === 0 && c === 0 && d === 0 && e === 0
-  if (leadingZeros && (f === 0xffff || f === 0)) {
-    // ::ffff:a.b.c.d (mapped), ::a.b.c.d (compatible), :: and ::1.
-    return f === 0 && g === 0 && h <= 1 ? true : isNonPublicIpv4(embedded)
-  }
-  if (a === 0x64 && b === 0xff9b && c === 0 && d === 0 && e === 0 && f === 0) return isNonPublicIpv4(embedded)
-  return (a & 0xfe00) === 0xfc00 || (a & 0xffc0) === 0xfe80 || (a & 0xff00) === 0xff00
-}
-
-/** Whether a URL host (a name, an IPv4 literal in any form, or `[IPv6]`) names a place off the
- * public internet: localhost names, or a non-public address. Names are not resolved. */
-export const isNonPublicHost = (host: string): boolean => {
-  const name = host.toLowerCase().replace(/\.$/u, "")
-  if (name === "localhost" || name.endsWith(".localhost")) return true
-  if (name.startsWith("[") && name.endsWith("]")) {
-    const groups = parseIpv6(name.slice(1, -1))
-    // An IPv6 literal the parser cannot read is not a host fetch could reach either.
-    return groups === undefined ? true : isNonPublicIpv6(groups)
-  }
-  const v4 = parseIpv4(name)
-  return v4 !== undefined && isNonPublicIpv4(v4)
 }
