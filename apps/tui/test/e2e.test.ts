@@ -103,13 +103,19 @@ describe.runIf(runnable)("senderid-ops in a terminal", () => {
   })
 
   it("refuses wrong credentials and an absent server in one sentence, not a stack trace", async () => {
+    // Each prints its sentence as it exits: read what it printed (the transcript: a long line may
+    // have scrolled above the screen) once it has exited.
     const wrong = consoleFor("--url", api.origin, "--key", api.operator.apiKey, "--secret", "X".repeat(32))
-    const refused = await wrong.waitFor("refused the credentials")
+    expect(await wrong.exited()).toBe(1)
+    const refused = wrong.transcript()
+    expect(refused).toContain("refused the credentials")
     expect(refused).toContain("SignatureDoesNotMatch")
     expect(refused).not.toMatch(/\s+at \S+ \(/u)
     const port = await closedPort()
     const absent = consoleFor("--url", `http://127.0.0.1:${port}`, "--key", "K", "--secret", "S")
-    await absent.waitFor(`Cannot reach the senderid server at http://127.0.0.1:${port} (connection refused)`)
     expect(await absent.exited()).toBe(1)
+    expect(absent.transcript()).toContain(
+      `Cannot reach the senderid server at http://127.0.0.1:${port} (connection refused)`
+    )
   })
 })

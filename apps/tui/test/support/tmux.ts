@@ -70,7 +70,7 @@ export const openTerminal = (command: ReadonlyArray<string>, size = { columns: 8
   const screen = () => tmux("capture-pane", "-p", "-J", "-t", "ops")
   const transcript = () => tmux("capture-pane", "-p", "-J", "-S", "-", "-t", "ops")
   const exited = async () => {
-    await promisify(execFile)("tmux", ["-L", socket, "wait-for", "exited"], { timeout: 10_000 })
+    await promisify(execFile)("tmux", ["-L", socket, "wait-for", "exited"], { timeout: 30_000 })
     const reported = /\[exited (\d+)\]/u.exec(transcript())?.[1]
     if (reported === undefined) throw new Error(`the exit status is not on the screen:\n${transcript()}`)
     return Number(reported)
@@ -80,7 +80,7 @@ export const openTerminal = (command: ReadonlyArray<string>, size = { columns: 8
     type: (text) => tmux("send-keys", "-t", "ops", "-l", text),
     screen,
     transcript,
-    waitFor: async (check, timeout = 10_000) => {
+    waitFor: async (check, timeout = 20_000) => {
       const passes =
         typeof check === "string"
           ? (s: string) => s.includes(check)
