@@ -67,16 +67,10 @@ describe("pnpm start on a SQLite file", () => {
     assert.isNotNull(requestId)
     await response.text()
     // The line is written once the answer has gone out, so it may reach us just after the answer.
-    const find = () =>
-      server.lines
-        .filter((l) => l.startsWith("{"))
-        .map((l) => JSON.parse(l) as Record<string, unknown>)
-        .find((entry) => entry.requestId === requestId)
-    for (let waited = 0; find() === undefined && waited < 2000; waited += 20) {
-      await new Promise((resolve) => setTimeout(resolve, 20))
-    }
-    const logged = find()
-    assert.deepInclude(logged, { method: "GET", path: "/senderid/v1/numbers/active", status: 200 })
+    const line = await server.waitForLine(
+      (l) => l.startsWith("{") && (JSON.parse(l) as { requestId?: unknown }).requestId === requestId
+    )
+    assert.deepInclude(JSON.parse(line), { method: "GET", path: "/senderid/v1/numbers/active", status: 200 })
     const afterBanner = server.lines.slice(server.lines.findIndex((l) => l.includes("senderid listening")))
     assert.isFalse(
       afterBanner.some((l) => l.includes(keys.customer.secret) || l.includes(keys.operator.secret))
@@ -171,8 +165,19 @@ describe("pnpm start on a SQLite file", () => {
     const authorization = await Effect.runPromise(
       Signature.sign({ apiKey: keys.customer.apiKey, apiSecret: keys.customer.secret })
     )
-    // Delete one number to make room, then start a registration whose body arrives after SIGTERM.
-    await (await send(server, keys.customer, "DELETE", "/senderid/v1/numbers/07031000000")).text()
+    // The book is full (limit 5, and which 5 of the racing 40 won is the race's): delete one of
+    // its numbers to make room, then start a registration whose body arrives after SIGTERM.
+    const full = (await (await send(server, keys.customer, "GET", "/senderid/v1/numbers")).json()) as {
+      senderIds: Array<{ phoneNumber: string }>
+    }
+    assert.strictEqual(full.senderIds.length, 5)
+    const deleted = await send(
+      server,
+      keys.customer,
+      "DELETE",
+      `/senderid/v1/numbers/${full.senderIds[0]?.phoneNumber}`
+    )
+    assert.strictEqual(deleted.status, 200, await deleted.text())
     const body = JSON.stringify({ phoneNumber: "02-3456-7890" })
     const url = new URL(`${server.origin}/senderid/v1/numbers`)
     const answered = new Promise<{ status: number; text: string }>((resolve, reject) => {
@@ -185,7 +190,10 @@ describe("pnpm start on a SQLite file", () => {
           headers: {
             authorization,
             "content-type": "application/json",
-            "content-length": String(Buffer.byteLength(body))
+            "content-length": String(Buffer.byteLength(body)),
+            // The server answers "100 Continue" once it has read the head: the event that says the
+            // request is in flight.
+            expect: "100-continue"
           }
         },
         (res) => {
@@ -197,12 +205,14 @@ describe("pnpm start on a SQLite file", () => {
         }
       )
       req.on("error", reject)
-      req.write(body.slice(0, 10))
-      // The server has the request's head; SIGTERM arrives mid-body, then the rest of the body.
-      setTimeout(() => {
+      req.once("continue", () => {
+        req.write(body.slice(0, 10))
+        // SIGTERM arrives mid-body; the rest of the body once the server says it is stopping.
         server.process.kill("SIGTERM")
-        setTimeout(() => req.end(body.slice(10)), 300)
-      }, 300)
+        server
+          .waitForLine((l) => l.includes('"senderid stopping"'))
+          .then(() => req.end(body.slice(10)), reject)
+      })
     })
     const { status, text } = await answered
     assert.strictEqual(status, 200, text)

@@ -11,6 +11,9 @@ import { bindingsOf, keyLabel, SCREEN_SCOPES } from "../src/keymap.ts"
 import { KEYS, renderConsole } from "./support/console.tsx"
 import { type Registry, startRegistry } from "./support/registry.ts"
 
+/** The accounts screen's title line (the tab bar names every screen on every frame). */
+const ACCOUNTS = /^Accounts · /mu
+
 let registry: Registry
 beforeAll(async () => {
   registry = await startRegistry()
@@ -24,7 +27,7 @@ describe("the console", () => {
     await ui.press("2")
     await ui.waitFor("Review queue")
     await ui.press(KEYS.tab)
-    await ui.waitFor("Accounts")
+    await ui.waitFor(ACCOUNTS)
     await ui.press("\u001B[Z") // Shift-Tab
     await ui.waitFor("Review queue")
     await ui.press("5")
@@ -44,6 +47,7 @@ describe("the console", () => {
     const ui = renderConsole(registry.operator, { initial: "accounts" })
     await ui.waitFor("KEEP-ME")
     await ui.press("/")
+    await ui.waitFor("Account id contains:")
     await ui.type("keep")
     await ui.press(KEYS.enter)
     await ui.waitFor('Accounts matching "keep" · 1 of 1')
@@ -57,8 +61,9 @@ describe("the console", () => {
 
   it("keeps a long answer on one line with its end in view", async () => {
     const ui = renderConsole(registry.operator, { initial: "accounts" })
-    await ui.waitFor("Accounts")
+    await ui.waitFor(ACCOUNTS)
     await ui.press("/")
+    await ui.waitFor("Account id contains:")
     await ui.type(`${"x".repeat(130)}THE-END`)
     const frame = await ui.waitFor("THE-END")
     expect(frame).toMatch(/› x+THE-END/u)
@@ -74,9 +79,11 @@ describe("the console", () => {
       expect(help).toContain(binding.description)
       expect(help).toContain(binding.keys.map(keyLabel).join(" "))
     }
-    // While the overlay is open, keys do not reach the screen underneath.
+    // While the overlay is open, keys do not reach the screen underneath (Ink has handled the key
+    // and drawn its frame when press returns).
     await ui.press("3")
     expect(ui.frame()).toContain("Keys (? or Esc closes)")
+    expect(ui.frame()).toContain("Review queue")
     await ui.press(KEYS.escape)
     await ui.waitFor((f) => f.includes("Review queue") && !f.includes("Keys (?"))
     ui.unmount()
@@ -104,9 +111,17 @@ describe("the console", () => {
     const ui = renderConsole(client)
     await ui.waitFor("reviews waiting")
     await gone.close()
-    for (const key of ["r", "2", "3", "4", "5"]) {
+    // Each screen's own answer: its title, and the failure under it.
+    const screens = [
+      ["r", /0 reviews waiting/u],
+      ["2", /^Review queue · /mu],
+      ["3", ACCOUNTS],
+      ["4", /^Expiring within /mu],
+      ["5", /^Webhook deliveries · /mu]
+    ] as const
+    for (const [key, title] of screens) {
       await ui.press(key)
-      await ui.waitFor("✗ The server cannot be reached")
+      await ui.waitFor((f) => title.test(f) && f.includes("✗ The server cannot be reached"))
     }
     await ui.press("?")
     await ui.waitFor("Keys (? or Esc closes)")
@@ -127,9 +142,10 @@ describe("the console", () => {
       retry: false
     })
     const ui = renderConsole(client, { initial: "accounts" })
-    await ui.waitFor("✗ The server's answer was not understood (200)")
+    const misunderstood = "✗ The server's answer was not understood (200)"
+    await ui.waitFor((f) => ACCOUNTS.test(f) && f.includes(misunderstood))
     await ui.press("1")
-    await ui.waitFor("✗ The server's answer was not understood (200)")
+    await ui.waitFor((f) => !ACCOUNTS.test(f) && f.includes(misunderstood))
     await client.close()
     nonsense.close()
     ui.unmount()

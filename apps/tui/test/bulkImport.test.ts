@@ -40,18 +40,33 @@ describe("runImport", () => {
       { line: 4, accountId: "A", phoneNumber: "3" },
       { line: 5, accountId: "A", phoneNumber: "" }
     ]
-    const order: Array<string> = []
+    // A's first row is answered only once B's row has started: B must not wait behind A, and A's
+    // next row must not start before its first is answered.
+    let bStarted = () => {}
+    const bHasStarted = new Promise<void>((resolve) => {
+      bStarted = resolve
+    })
+    const events: Array<string> = []
     const seen: Array<RowResult> = []
     const results = await runImport(
       rows,
       async (row) => {
-        order.push(`${row.accountId}${row.phoneNumber}`)
-        await new Promise((resolve) => setTimeout(resolve, row.accountId === "A" ? 5 : 0))
+        const name = `${row.accountId}${row.phoneNumber}`
+        events.push(`start ${name}`)
+        if (name === "B2") bStarted()
+        if (name === "A1") await bHasStarted
+        events.push(`end ${name}`)
         return { status: "ACTIVE" }
       },
       (result) => seen.push(result)
     )
-    expect(order.filter((o) => o.startsWith("A"))).toEqual(["A1", "A3"])
+    expect(events.filter((e) => e.endsWith("A1") || e.endsWith("A3"))).toEqual([
+      "start A1",
+      "end A1",
+      "start A3",
+      "end A3"
+    ])
+    expect(events.indexOf("start B2")).toBeLessThan(events.indexOf("end A1"))
     expect(results.map((r) => r.line)).toEqual([2, 3, 4, 5])
     expect(results[3]).toMatchObject({ ok: false, errorCode: "MissingValue" })
     expect(seen).toHaveLength(4)

@@ -67,11 +67,11 @@ describe("expiring soon", () => {
     await ui.press("-")
     await ui.waitFor("Nothing lapses within 7 days.")
     await ui.press("+", "+", "+")
-    await ui.waitFor("Expiring within 60 days")
+    await ui.waitFor("Expiring within 60 days · 1 of 4")
     await ui.press(KEYS.enter)
     await ui.waitFor(/0312345678 · BETA · ACTIVE[\s\S]*Audit timeline \(1\)/u)
     await ui.press("4") // the screen's own key: back to its first view
-    await ui.waitFor("Expiring within 60 days")
+    await ui.waitFor("Expiring within 60 days · 1 of 4")
     ui.unmount()
   })
 })

@@ -2,12 +2,12 @@
  * The message line: the latest message wins, whether it is a load's failure or an action's result,
  * so a success after a failed reload reads as a success, and a reload that fails again says so.
  */
-import { stripVTControlCharacters } from "node:util"
 import { render } from "ink-testing-library"
 import { useEffect } from "react"
-import { describe, expect, it } from "vitest"
+import { describe, it } from "vitest"
 import { Notice, useNotice } from "../src/components/Notice.tsx"
 import type { LoadError } from "../src/Remote.ts"
+import { watchFrames } from "./support/frames.ts"
 
 const Probe = ({ error, message }: { error?: LoadError; message?: string }) => {
   const { notice, say } = useNotice(error)
@@ -17,26 +17,21 @@ const Probe = ({ error, message }: { error?: LoadError; message?: string }) => {
   return <Notice notice={notice} />
 }
 
-const tick = () => new Promise((resolve) => setTimeout(resolve, 20))
-
 describe("the message line", () => {
   it("shows whichever came last, a load's failure or an action's result", async () => {
     const down = { text: "The server cannot be reached (connection refused)." }
     const ui = render(<Probe error={down} />)
-    await tick()
-    const frame = () => stripVTControlCharacters(ui.lastFrame() ?? "")
-    expect(frame()).toContain("✗ The server cannot be reached")
+    // Each wait ends at the frame left once the Probe's effect (`say`) has run.
+    const { waitFor } = watchFrames(ui)
+    await waitFor((f) => f.trim() === "✗ The server cannot be reached (connection refused).")
     ui.rerender(<Probe error={down} message="Approved evidence of ACME 0223456789" />)
-    await tick()
-    expect(frame()).toContain("✓ Approved evidence of ACME 0223456789")
+    await waitFor((f) => f.trim() === "✓ Approved evidence of ACME 0223456789")
     // The same failure again (a new reload failing) is news again.
     ui.rerender(<Probe error={{ ...down }} message="Approved evidence of ACME 0223456789" />)
-    await tick()
-    expect(frame()).toContain("✗ The server cannot be reached")
+    await waitFor((f) => f.trim() === "✗ The server cannot be reached (connection refused).")
     // Recovery takes the failure away.
     ui.rerender(<Probe message="Approved evidence of ACME 0223456789" />)
-    await tick()
-    expect(frame().trim()).toBe("")
+    await waitFor((f) => f.trim() === "")
     ui.unmount()
   })
 })

@@ -4,8 +4,10 @@
  * not what the contract says. Only requests that cannot do their work twice are retried.
  */
 import { assert, describe, it } from "@effect/vitest"
-import { Effect } from "effect"
+import { Clock, Effect, Fiber, Queue } from "effect"
+import { TestClock } from "effect/testing"
 import { SenderIdClient } from "../src/index.ts"
+import { announcingClock } from "./support/clock.ts"
 import { freePort, json, type Script, scriptedServer } from "./support/server.ts"
 
 const KEY = { apiKey: "NCSTESTTESTTEST0", apiSecret: "S".repeat(32) }
@@ -36,11 +38,37 @@ const against = <A, E>(
 
 const ACTIVE = ["01023456789"]
 
+/** A scripted server for the test's scope, and a client of it on the announcing TestClock, forked. */
+const forkedAgainst = <A, E>(
+  script: Script,
+  f: (client: SenderIdClient["Service"]) => Effect.Effect<A, E>,
+  options: { readonly timeout: number; readonly retry?: false }
+) =>
+  Effect.gen(function* () {
+    const server = yield* Effect.acquireRelease(
+      Effect.promise(() => scriptedServer(script)),
+      (server) => Effect.promise(() => server.close())
+    )
+    const { clock, sleeps } = yield* announcingClock
+    const call = yield* SenderIdClient.use(f).pipe(
+      Effect.provide(
+        SenderIdClient.layerFetch({
+          baseUrl: server.origin,
+          ...KEY,
+          retry: options.retry ?? { times: 3, initialDelay: "20 millis", maxDelay: "2 seconds" },
+          timeout: `${options.timeout} millis`
+        })
+      ),
+      Effect.provideService(Clock.Clock, clock),
+      Effect.forkChild
+    )
+    return { server, call, sleeps }
+  })
+
 describe("retries", () => {
-  it.live("waits as long as 429's Retry-After says, then succeeds", () =>
+  it.effect("waits as long as 429's Retry-After says, then succeeds", () =>
     Effect.gen(function* () {
-      const started = Date.now()
-      const { exit, requests } = yield* against(
+      const { server, call, sleeps } = yield* forkedAgainst(
         (n, _, response) =>
           n === 0
             ? json(
@@ -50,11 +78,16 @@ describe("retries", () => {
                 { "retry-after": "1" }
               )
             : json(response, 200, ACTIVE),
-        (client) => client.getActiveNumbers()
+        (client) => client.getActiveNumbers(),
+        { timeout: 60_000 }
       )
-      assert.strictEqual(exit._tag, "Success")
-      assert.strictEqual(requests, 2)
-      assert.isAtLeast(Date.now() - started, 950)
+      // The attempt's own timeout, then the wait the 429 asked for (not the 10–20 ms backoff).
+      assert.deepStrictEqual([yield* Queue.take(sleeps), yield* Queue.take(sleeps)], [60_000, 1000])
+      yield* TestClock.adjust("999 millis")
+      assert.strictEqual(server.requests(), 1)
+      yield* TestClock.adjust("1 millis")
+      assert.deepStrictEqual(yield* Fiber.join(call), ACTIVE)
+      assert.strictEqual(server.requests(), 2)
     })
   )
 
@@ -126,16 +159,20 @@ describe("retries", () => {
 })
 
 describe("failures without an answer", () => {
-  it.live("times out an attempt that gets no answer", () =>
+  it.effect("times out an attempt that gets no answer", () =>
     Effect.gen(function* () {
-      const { exit } = yield* against(
+      const { call, sleeps } = yield* forkedAgainst(
         () => {
           // Never answers.
         },
         (client) => client.getActiveNumbers().pipe(Effect.flip),
         { timeout: 200, retry: false }
       )
-      assert.strictEqual(exit._tag === "Success" ? exit.value._tag : "", "TimeoutError")
+      assert.strictEqual(yield* Queue.take(sleeps), 200)
+      yield* TestClock.adjust("200 millis")
+      const error = yield* Fiber.join(call)
+      assert.strictEqual(error._tag, "TimeoutError")
+      assert.strictEqual(error._tag === "TimeoutError" ? error.timeoutMillis : 0, 200)
     })
   )
 

@@ -1,6 +1,7 @@
 /**
  * Starts `src/node.ts` as `pnpm start` does — a real process on a real port, with its own data
- * folder — and reads its stdout line by line, so tests see exactly what an operator sees.
+ * folder — and reads its stdout line by line, so tests see exactly what an operator sees, and can
+ * wait for a line as the event it is.
  */
 import { type ChildProcess, execFileSync, spawn } from "node:child_process"
 import { mkdtempSync } from "node:fs"
@@ -16,7 +17,9 @@ export interface RunningServer {
   readonly process: ChildProcess
   /** Everything printed so far, one entry per line. */
   readonly lines: Array<string>
-  /** Resolves with the exit code once the process has ended. */
+  /** The first line, printed already or later, that passes `test`; fails after `timeout` ms. */
+  readonly waitForLine: (test: (line: string) => boolean, timeout?: number) => Promise<string>
+  /** Resolves with the exit code once the process has ended and all it printed has been read. */
   readonly exited: Promise<number | null>
   readonly stop: (signal?: NodeJS.Signals) => Promise<number | null>
 }
@@ -50,12 +53,34 @@ export const startServer = async (
   })
   running.add(child)
   const lines: Array<string> = []
+  const watchers = new Set<(line: string) => void>()
+  const printed = (line: string) => {
+    lines.push(line)
+    for (const watcher of watchers) watcher(line)
+  }
+  // `close`, not `exit`: it comes after both pipes are drained, so every line is in.
   const exited = new Promise<number | null>((resolve) =>
-    child.on("exit", (code) => {
+    child.on("close", (code) => {
       running.delete(child)
       resolve(code)
     })
   )
+  const waitForLine = (test: (line: string) => boolean, timeout = 10_000) =>
+    new Promise<string>((resolve, reject) => {
+      const seen = lines.find(test)
+      if (seen !== undefined) return resolve(seen)
+      const watcher = (line: string) => {
+        if (!test(line)) return
+        watchers.delete(watcher)
+        clearTimeout(deadline)
+        resolve(line)
+      }
+      const deadline = setTimeout(() => {
+        watchers.delete(watcher)
+        reject(new Error(`no such line within ${timeout} ms; printed:\n${lines.join("\n")}`))
+      }, timeout)
+      watchers.add(watcher)
+    })
   let buffered = ""
   const origin = await new Promise<string>((resolve, reject) => {
     const onData = (chunk: Buffer) => {
@@ -63,14 +88,14 @@ export const startServer = async (
       const complete = buffered.split("\n")
       buffered = complete.pop() ?? ""
       for (const line of complete) {
-        lines.push(line)
+        printed(line)
         if (line.includes('"senderid listening"')) resolve((JSON.parse(line) as { origin: string }).origin)
       }
     }
     child.stdout?.on("data", onData)
-    child.stderr?.on("data", (chunk: Buffer) =>
-      lines.push(...chunk.toString("utf8").split("\n").filter(Boolean))
-    )
+    child.stderr?.on("data", (chunk: Buffer) => {
+      for (const line of chunk.toString("utf8").split("\n").filter(Boolean)) printed(line)
+    })
     void exited.then((code) =>
       reject(new Error(`server exited (${code}) before listening:\n${lines.join("\n")}`))
     )
@@ -80,6 +105,7 @@ export const startServer = async (
     dataDirectory,
     process: child,
     lines,
+    waitForLine,
     exited,
     stop: (signal = "SIGTERM") => {
       child.kill(signal)

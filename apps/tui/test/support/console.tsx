@@ -1,13 +1,14 @@
 /**
  * Drives the console the way a keyboard does, through ink-testing-library: render it against a
  * server, press keys, and wait until a frame shows what the operator should see (calls to the
- * server are real, so frames arrive when the answers do).
+ * server are real, so frames arrive when the answers do). No timers: waits end at the settled
+ * frame that answers them (`frames.ts`).
  */
-import { stripVTControlCharacters } from "node:util"
 import type { PromiseClient } from "@senderid/client"
 import { render } from "ink-testing-library"
 import { App } from "../../src/App.tsx"
 import type { TabScreen } from "../../src/Navigation.ts"
+import { afterPendingEffects, type FrameCheck, watchFrames } from "./frames.ts"
 
 export const KEYS = {
   up: "\u001B[A",
@@ -31,33 +32,33 @@ export const renderConsole = (
       {...(options.initial === undefined ? {} : { initial: options.initial })}
     />
   )
-  const frame = () => stripVTControlCharacters(instance.lastFrame() ?? "")
-  /** Waits for the next tick, then for a frame that passes `check` (5 s at most). */
-  const waitFor = async (check: string | RegExp | ((frame: string) => boolean), timeout = 5000) => {
-    const test =
-      typeof check === "string"
-        ? (f: string) => f.includes(check)
-        : check instanceof RegExp
-          ? (f: string) => check.test(f)
-          : check
-    const until = Date.now() + timeout
-    for (;;) {
-      await new Promise((resolve) => setTimeout(resolve, 10))
-      const current = frame()
-      if (test(current)) return current
-      if (Date.now() > until)
-        throw new Error(`timed out waiting for ${String(check)}; the last frame:\n${current}`)
-    }
+  const frames = watchFrames(instance)
+
+  // Ink holds a lone Esc for a moment: a key close behind it would read as Alt+key. So after Esc
+  // the test waits for what Esc does before the next key, as a person would.
+  let escapeUnanswered = false
+  const waitFor = async (check: FrameCheck, timeout?: number) => {
+    const frame = await frames.waitFor(check, timeout)
+    escapeUnanswered = false
+    return frame
   }
-  /** Types keys one at a time, letting Ink handle each before the next. */
+
+  /**
+   * Presses keys in order, each once React has settled what the one before did. Ink handles a key
+   * as it is written, so when `press` returns its frame is drawn (an Esc's, held by Ink, excepted).
+   */
   const press = async (...keys: ReadonlyArray<string>) => {
     for (const key of keys) {
+      if (escapeUnanswered)
+        throw new Error("a key right after Esc reads as Alt+key: wait for what Esc does first")
+      await afterPendingEffects()
       instance.stdin.write(key)
-      await new Promise((resolve) => setTimeout(resolve, 20))
+      escapeUnanswered = key === KEYS.escape
     }
+    await afterPendingEffects()
   }
   const type = async (text: string) => {
     for (const char of text) await press(char)
   }
-  return { ...instance, frame, waitFor, press, type }
+  return { ...instance, frame: frames.frame, waitFor, press, type }
 }

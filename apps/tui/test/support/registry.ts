@@ -37,6 +37,12 @@ export interface Registry {
   /** The customer of account `ACME`. */
   readonly customer: PromiseClient
   readonly operatorKey: { readonly apiKey: string; readonly apiSecret: string }
+  /**
+   * Holds every request that arrives from now on at the door, before the app sees it, until
+   * `release`: work in flight stays in flight for exactly as long as a test needs, whatever the
+   * machine's speed. `reached` resolves once a request is waiting.
+   */
+  readonly holdRequests: () => { readonly reached: Promise<void>; readonly release: () => void }
   /** One round of what the server's loop does every second: relay new events, attempt due deliveries. */
   readonly deliverWebhooks: () => Promise<void>
   readonly close: () => Promise<void>
@@ -95,7 +101,15 @@ export const startRegistry = async (): Promise<Registry> => {
   const customerKey = await issue({ accountId: "ACME" }, ["senderid:read", "senderid:write"])
   const operatorKey = await issue({ operatorId: "alice" }, ["operator:read", "operator:write"])
   const app = makeApp(runtime, { rateLimit: false })
-  const server = serve({ fetch: app.fetch, port: 0, hostname: "127.0.0.1" })
+  let door: { readonly reached: () => void; readonly opened: Promise<void> } | undefined
+  const fetch: typeof app.fetch = async (...request) => {
+    if (door !== undefined) {
+      door.reached()
+      await door.opened
+    }
+    return app.fetch(...request)
+  }
+  const server = serve({ fetch, port: 0, hostname: "127.0.0.1" })
   await new Promise<void>((resolve) => server.once("listening", () => resolve()))
   const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
   const operator = createClient({ baseUrl: origin, ...operatorKey, language: "en" })
@@ -105,6 +119,24 @@ export const startRegistry = async (): Promise<Registry> => {
     operator,
     customer,
     operatorKey,
+    holdRequests: () => {
+      let arrived = () => {}
+      let open = () => {}
+      const reached = new Promise<void>((resolve) => {
+        arrived = resolve
+      })
+      const opened = new Promise<void>((resolve) => {
+        open = resolve
+      })
+      door = { reached: arrived, opened }
+      return {
+        reached,
+        release: () => {
+          door = undefined
+          open()
+        }
+      }
+    },
     deliverWebhooks: () =>
       runtime.runPromise(
         EventRelay.use((relay) => relay.drain()).pipe(

@@ -225,6 +225,8 @@ describe("a delivery to a real receiver", () => {
       [[null, "connection refused"]]
     )
     assert.match(delivery?.nextAttemptAt ?? "", ISO)
-    assert.isAbove(Date.parse(delivery?.nextAttemptAt ?? ""), Date.now())
+    // Due again after the first backoff (10 s, less up to 20 % jitter), counted from the attempt.
+    const wait = Date.parse(delivery?.nextAttemptAt ?? "") - Date.parse(delivery?.attempts[0]?.at ?? "")
+    assert.isTrue(8_000 <= wait && wait <= 10_000, `${wait} ms`)
   })
 })

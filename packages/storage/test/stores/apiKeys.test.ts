@@ -9,6 +9,7 @@ import { assert, describe, it } from "@effect/vitest"
 import { ApiKeyAlreadyExists, ApiKeyNotFound, ApiKeyStoreError, ApiKeys } from "@senderid/domain"
 import { Context, Effect, Layer, Option } from "effect"
 import * as SqlClient from "effect/sql/SqlClient"
+import { TestClock } from "effect/testing"
 import * as ApiKeyStores from "../../src/apiKeys.ts"
 import * as Postgres from "../../src/postgres.ts"
 import * as Sqlite from "../../src/sqlite.ts"
@@ -48,7 +49,8 @@ const textsOf = (error: ApiKeyStoreError) => [
 
 const sharedApiKeys = <E>(engine: string, client: () => Layer.Layer<SqlClient.SqlClient, E>) =>
   describe(`ApiKeys on ${engine}`, () => {
-    it.live("issues, finds, revokes and lists keys", () =>
+    // On the TestClock: issuing and revoking happen at chosen, distinct times.
+    it.effect("issues, finds, revokes and lists keys", () =>
       Effect.gen(function* () {
         const { store } = yield* open(client(), MASTER_KEY)
         const account = `ACCOUNT-${fresh().apiKey}`
@@ -60,7 +62,7 @@ const sharedApiKeys = <E>(engine: string, client: () => Layer.Layer<SqlClient.Sq
           scopes: ["senderid:read", "senderid:write"],
           accountId: account
         })
-        yield* Effect.sleep("5 millis")
+        yield* TestClock.adjust("5 millis")
         yield* store.issue({ ...b, scopes: ["senderid:read"], accountId: account })
         yield* store.issue({ ...op, scopes: ["operator:read", "operator:write"], operatorId: "OPERATOR-1" })
 
@@ -84,7 +86,7 @@ const sharedApiKeys = <E>(engine: string, client: () => Layer.Layer<SqlClient.Sq
         yield* store.revoke(b.apiKey)
         const revokedAt = Option.getOrThrow(yield* store.find(b.apiKey)).revokedAt
         assert.isNotNull(revokedAt)
-        yield* Effect.sleep("5 millis")
+        yield* TestClock.adjust("5 millis")
         yield* store.revoke(b.apiKey)
         assert.strictEqual(Option.getOrThrow(yield* store.find(b.apiKey)).revokedAt, revokedAt)
         const missing = yield* Effect.flip(store.revoke("NCSNOSUCHKEY0000"))

@@ -2,7 +2,7 @@
  * Document blobs as files: whole or absent to every reader (during a write, after a failed or
  * interrupted one), shared by two instances on one directory, and no id can name another path.
  */
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, utimesSync, writeFileSync } from "node:fs"
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, utimesSync, watch, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { assert, describe, it } from "@effect/vitest"
@@ -24,6 +24,22 @@ const bytesOf = (length: number, seed: number) => {
 }
 const same = (a: Uint8Array, b: Uint8Array) => a.length === b.length && a.every((byte, i) => byte === b[i])
 const tempFiles = (directory: string) => readdirSync(directory).filter((name) => name.endsWith(".tmp"))
+
+/** Succeeds once a temporary file exists in `directory`: the directory is watched, not polled. */
+const tempFileCreated = (directory: string) =>
+  Effect.callback<void>((resume) => {
+    const watcher = watch(directory, () => {
+      if (tempFiles(directory).length === 0) return
+      watcher.close()
+      resume(Effect.void)
+    })
+    // Watching first, then looking: a file created in between is seen either way.
+    if (tempFiles(directory).length > 0) {
+      watcher.close()
+      resume(Effect.void)
+    }
+    return Effect.sync(() => watcher.close())
+  })
 
 describe("DocumentBlobStore on files", () => {
   it.live("stores, reads, overwrites and removes a blob", () =>
@@ -128,9 +144,10 @@ describe("DocumentBlobStore on files", () => {
       const fresh = documentId()
       yield* blobs.put(id, bytesOf(100, 7))
       for (const target of [id, fresh]) {
+        // Interrupt once the temporary file exists, i.e. in the middle of writing 64 MiB to it.
+        const created = yield* Effect.forkChild(tempFileCreated(directory), { startImmediately: true })
         const writing = yield* Effect.forkChild(blobs.put(target, bytesOf(64 * 1024 * 1024, 8)))
-        // Interrupt once the temporary file exists, i.e. in the middle of the write.
-        while (tempFiles(directory).length === 0) yield* Effect.sleep("1 millis")
+        yield* Fiber.join(created)
         yield* Fiber.interrupt(writing)
       }
       assert.isTrue(same(Option.getOrThrow(yield* blobs.get(id)), bytesOf(100, 7)))
