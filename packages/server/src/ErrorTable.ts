@@ -556,12 +556,19 @@ const domainTable = {
 // ---------------------------------------------------------------------------------------------------
 
 /** What was wrong with a parameter, so the message can say it in either language. */
-export type ParameterProblem = "type" | "value" | "unknown" | "forbidden"
+export type ParameterProblem = "type" | "value" | "unknown" | "forbidden" | "controlCharacter"
+
+export interface InvalidParameterDetail {
+  readonly field: string
+  readonly problem?: ParameterProblem
+  /** With `controlCharacter`: the first refused character, as `U+XXXX`. */
+  readonly character?: string
+}
 
 /** The detail each server code takes; `undefined` in the union means the detail is optional. */
 export interface ServerErrorDetails {
   readonly MissingRequiredParameter: { readonly field: string }
-  readonly InvalidParameter: { readonly field: string; readonly problem?: ParameterProblem }
+  readonly InvalidParameter: InvalidParameterDetail
   readonly InvalidJSON: undefined
   readonly PayloadTooLarge: { readonly maxBytes: number } | undefined
   readonly NotFound: undefined
@@ -591,17 +598,21 @@ interface ServerRow<D> {
   readonly en: (detail: D | undefined) => string
 }
 
-const parameterKo: Readonly<Record<ParameterProblem, string>> = {
-  type: "형식이 올바르지 않습니다",
-  value: "값이 올바르지 않습니다",
-  unknown: "알 수 없는 파라미터입니다",
-  forbidden: "이 요청에서 사용할 수 없는 파라미터입니다"
+const parameterKo: Readonly<Record<ParameterProblem, (d: InvalidParameterDetail) => string>> = {
+  type: () => "형식이 올바르지 않습니다.",
+  value: () => "값이 올바르지 않습니다.",
+  unknown: () => "알 수 없는 파라미터입니다.",
+  forbidden: () => "이 요청에서 사용할 수 없는 파라미터입니다.",
+  controlCharacter: (d) =>
+    `제어 문자(${d.character ?? "?"})가 들어 있습니다. 제어 문자와 양방향 텍스트 제어 문자(U+202E 등)는 사용할 수 없습니다.`
 }
-const parameterEn: Readonly<Record<ParameterProblem, string>> = {
-  type: "has the wrong type",
-  value: "has an invalid value",
-  unknown: "is not a known parameter",
-  forbidden: "is not allowed in this request"
+const parameterEn: Readonly<Record<ParameterProblem, (d: InvalidParameterDetail) => string>> = {
+  type: () => "has the wrong type.",
+  value: () => "has an invalid value.",
+  unknown: () => "is not a known parameter.",
+  forbidden: () => "is not allowed in this request.",
+  controlCharacter: (d) =>
+    `contains a control character (${d.character ?? "?"}); control characters and bidirectional text controls (such as U+202E) are not allowed.`
 }
 
 /** Auth codes and statuses are SOLAPI's (all 403); `Unauthorized` 401 is for a missing header only. */
@@ -614,9 +625,9 @@ const serverTable: { readonly [C in ServerErrorCode]: ServerRow<Detail<C>> } = {
   InvalidParameter: {
     status: 400,
     ko: (d) =>
-      d ? `${clip(d.field)}: ${parameterKo[d.problem ?? "value"]}.` : "파라미터가 올바르지 않습니다.",
+      d ? `${clip(d.field)}: ${parameterKo[d.problem ?? "value"](d)}` : "파라미터가 올바르지 않습니다.",
     en: (d) =>
-      d ? `The parameter ${clip(d.field)} ${parameterEn[d.problem ?? "value"]}.` : "Invalid parameter."
+      d ? `The parameter ${clip(d.field)} ${parameterEn[d.problem ?? "value"](d)}` : "Invalid parameter."
   },
   InvalidJSON: {
     status: 400,

@@ -1,9 +1,10 @@
 /**
  * Turns a request body (or a JSON header) into a schema's value or a precise refusal: malformed JSON
- * is `InvalidJSON`, a missing field `MissingRequiredParameter`, a wrong type, a bad value, an unknown
- * or a forbidden field `InvalidParameter` naming the field. Decoding is strict: unknown fields fail.
+ * is `InvalidJSON`, a missing field `MissingRequiredParameter`, a wrong type, a bad value, a control
+ * character in text, an unknown or a forbidden field `InvalidParameter` naming the field. Decoding is
+ * strict: unknown fields fail.
  */
-import { Requests } from "@senderid/contract"
+import { Requests, SafeText } from "@senderid/contract"
 import { Effect, Result, Schema, type SchemaIssue } from "effect"
 import { type RequestRejected, reject } from "./RequestError.ts"
 
@@ -26,10 +27,21 @@ const describe = (
     case "Pointer":
       return describe(issue.issue, [...path, ...issue.path], prefix)
     case "Encoding":
-    case "Filter":
-      return issue._tag === "Filter"
-        ? reject("InvalidParameter", { field: fieldName(path, prefix), problem: "value" })
-        : describe(issue.issue, path, prefix)
+      return describe(issue.issue, path, prefix)
+    case "Filter": {
+      if (SafeText.isSafeTextCheck(issue.filter.annotations)) {
+        const character =
+          issue.issue._tag === "InvalidValue"
+            ? issue.issue.annotations?.[SafeText.REFUSED_CHARACTER]
+            : undefined
+        return reject("InvalidParameter", {
+          field: fieldName(path, prefix),
+          problem: "controlCharacter",
+          ...(typeof character === "string" ? { character } : {})
+        })
+      }
+      return reject("InvalidParameter", { field: fieldName(path, prefix), problem: "value" })
+    }
     case "Composite":
       return describe(issue.issues[0], path, prefix)
     case "MissingKey":

@@ -127,6 +127,78 @@ describe("request bodies", () => {
   })
 })
 
+describe("text that reaches operators", () => {
+  const ESC = "\u001b"
+  const OSC8 = `${ESC}]8;;https://evil.example/${ESC}\\click here${ESC}]8;;${ESC}\\`
+
+  it("refuses an OSC 8 link in a document name, naming the field and the character in both languages", async () => {
+    const h = makeHarness()
+    const who = await h.customer()
+    const body = { file: PNG_BASE64, category: "SENDERID_APPROVAL", name: `scan${OSC8}.png` }
+    const en = await expectError(
+      await h.request(who, "POST", DOCUMENTS, body, { "accept-language": "en" }),
+      400,
+      "InvalidParameter"
+    )
+    assert.strictEqual(
+      en.errorMessage,
+      "The parameter name contains a control character (U+001B); control characters and bidirectional text controls (such as U+202E) are not allowed."
+    )
+    const ko = await expectError(await h.request(who, "POST", DOCUMENTS, body), 400, "InvalidParameter")
+    assert.match(ko.errorMessage, hangul)
+    assert.include(ko.errorMessage, "name")
+    assert.include(ko.errorMessage, "U+001B")
+    const list = (await (await h.request(who, "GET", DOCUMENTS)).json()) as { data: ReadonlyArray<unknown> }
+    assert.deepStrictEqual(list.data, [])
+  })
+
+  it("refuses a right-to-left override in a name and a C1 CSI in an operator's reason", async () => {
+    const h = makeHarness()
+    const who = await h.customer()
+    const spoofed = { file: PNG_BASE64, category: "SENDERID_APPROVAL", name: "invoice\u202Egnp.exe" }
+    const bidi = await expectError(
+      await h.request(who, "POST", DOCUMENTS, spoofed, { "accept-language": "en" }),
+      400,
+      "InvalidParameter"
+    )
+    assert.include(bidi.errorMessage, "U+202E")
+    const operator = await h.issueKey(["operator:read", "operator:write"], { operatorId: "ops" })
+    const suspend = `/operator/v1/accounts/${who.accountId}/suspension`
+    const c1 = await expectError(
+      await h.request(
+        operator,
+        "POST",
+        suspend,
+        { reason: "unpaid \u009b31m invoices" },
+        { "accept-language": "en" }
+      ),
+      400,
+      "InvalidParameter"
+    )
+    assert.include(c1.errorMessage, "reason")
+    assert.include(c1.errorMessage, "U+009B")
+    // A reason may run over several lines; nothing else about it changes.
+    const multiLine = await h.request(operator, "POST", suspend, { reason: "미납 요금\n2026년 11월분" })
+    assert.strictEqual(multiLine.status, 200, await multiLine.clone().text())
+  })
+
+  it("refuses a control character in the x-mfa-data header's JSON as a field of it", async () => {
+    const h = makeHarness()
+    const who = await h.customer()
+    const mfa = JSON.stringify({ authType: "ARS", extras: { phoneNumber: `01023456789${ESC}[2J` } })
+    const refused = await expectError(
+      await h.request(who, "PUT", `${NUMBERS}/01023456789/authenticate`, undefined, {
+        "x-mfa-data": mfa,
+        "accept-language": "en"
+      }),
+      400,
+      "InvalidParameter"
+    )
+    assert.include(refused.errorMessage, "x-mfa-data.extras.phoneNumber")
+    assert.include(refused.errorMessage, "U+001B")
+  })
+})
+
 describe("routing", () => {
   it("answers an unknown route with 404 NotFound", async () => {
     const h = makeHarness()
