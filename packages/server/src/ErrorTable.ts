@@ -556,7 +556,7 @@ const domainTable = {
 // ---------------------------------------------------------------------------------------------------
 
 /** What was wrong with a parameter, so the message can say it in either language. */
-export type ParameterProblem = "type" | "value" | "unknown" | "forbidden" | "controlCharacter"
+export type ParameterProblem = "type" | "value" | "unknown" | "forbidden" | "controlCharacter" | "duplicate"
 
 export interface InvalidParameterDetail {
   readonly field: string
@@ -604,7 +604,8 @@ const parameterKo: Readonly<Record<ParameterProblem, (d: InvalidParameterDetail)
   unknown: () => "알 수 없는 파라미터입니다.",
   forbidden: () => "이 요청에서 사용할 수 없는 파라미터입니다.",
   controlCharacter: (d) =>
-    `제어 문자(${d.character ?? "?"})가 들어 있습니다. 제어 문자와 양방향 텍스트 제어 문자(U+202E 등)는 사용할 수 없습니다.`
+    `제어 문자(${d.character ?? "?"})가 들어 있습니다. 제어 문자와 양방향 텍스트 제어 문자(U+202E 등)는 사용할 수 없습니다.`,
+  duplicate: () => "같은 필드가 두 번 이상 있어 어느 값을 쓸지 알 수 없습니다. 각 필드는 한 번만 보내 주세요."
 }
 const parameterEn: Readonly<Record<ParameterProblem, (d: InvalidParameterDetail) => string>> = {
   type: () => "has the wrong type.",
@@ -612,7 +613,8 @@ const parameterEn: Readonly<Record<ParameterProblem, (d: InvalidParameterDetail)
   unknown: () => "is not a known parameter.",
   forbidden: () => "is not allowed in this request.",
   controlCharacter: (d) =>
-    `contains a control character (${d.character ?? "?"}); control characters and bidirectional text controls (such as U+202E) are not allowed.`
+    `contains a control character (${d.character ?? "?"}); control characters and bidirectional text controls (such as U+202E) are not allowed.`,
+  duplicate: () => "is given more than once, so which value counts would be ambiguous; send each field once."
 }
 
 /** Auth codes and statuses are SOLAPI's (all 403); `Unauthorized` 401 is for a missing header only. */

@@ -1,11 +1,12 @@
 /**
  * Turns a request body (or a JSON header) into a schema's value or a precise refusal: malformed JSON
  * is `InvalidJSON`, a missing field `MissingRequiredParameter`, a wrong type, a bad value, a control
- * character in text, an unknown or a forbidden field `InvalidParameter` naming the field. Decoding is
- * strict: unknown fields fail.
+ * character in text, a key given twice, an unknown or a forbidden field `InvalidParameter` naming the
+ * field. Decoding is strict: unknown fields fail.
  */
 import { Requests, SafeText } from "@senderid/contract"
 import { Effect, Result, Schema, type SchemaIssue } from "effect"
+import { duplicateKeyPath } from "./DuplicateKeys.ts"
 import { type RequestRejected, reject } from "./RequestError.ts"
 
 const fieldName = (path: ReadonlyArray<PropertyKey>, prefix: string | undefined): string => {
@@ -74,7 +75,8 @@ export const decodeValue = <S extends Schema.Decoder<unknown>>(
     : Effect.fail(describe(decoded.failure.issue, [], prefix))
 }
 
-/** Parses JSON text and decodes it. An empty body is read as `{}`, so its fields are reported missing. */
+/** Parses JSON text and decodes it. An empty body is read as `{}`, so its fields are reported missing;
+ * a key given twice in one object is refused as ambiguous, wherever it is. */
 export const decodeJson = <S extends Schema.Decoder<unknown>>(schema: S, text: string, prefix?: string) => {
   const parsed = text.trim() === "" ? Result.succeed({}) : Result.try((): unknown => JSON.parse(text))
   if (Result.isFailure(parsed)) {
@@ -87,6 +89,13 @@ export const decodeJson = <S extends Schema.Decoder<unknown>>(schema: S, text: s
   const value = parsed.success
   if (typeof value !== "object" || value === null || Array.isArray(value)) {
     return Effect.fail(reject("InvalidParameter", { field: prefix ?? "body", problem: "type" }))
+  }
+  // JSON.parse kept the last of a repeated key; another reader of the same text may keep the first.
+  const duplicate = duplicateKeyPath(text)
+  if (duplicate !== undefined) {
+    return Effect.fail(
+      reject("InvalidParameter", { field: fieldName(duplicate, prefix), problem: "duplicate" })
+    )
   }
   return decodeValue(schema, value, prefix)
 }

@@ -102,6 +102,52 @@ describe("request bodies", () => {
     assert.deepStrictEqual(book.senderIds, [])
   })
 
+  it("refuses a key given twice, at any depth, as ambiguous instead of keeping the last", async () => {
+    const h = makeHarness()
+    const who = await h.customer()
+    const en = { "accept-language": "en" }
+    const twice = await expectError(
+      await post(h, who, NUMBERS, '{"phoneNumber":"x","phoneNumber":"01023456784"}', en),
+      400,
+      "InvalidParameter"
+    )
+    assert.strictEqual(
+      twice.errorMessage,
+      "The parameter phoneNumber is given more than once, so which value counts would be ambiguous; send each field once."
+    )
+    const korean = await expectError(
+      await post(h, who, NUMBERS, '{"phoneNumber":"x","phoneNumber":"01023456784"}'),
+      400,
+      "InvalidParameter"
+    )
+    assert.match(korean.errorMessage, hangul)
+    const nested = await expectError(
+      await post(
+        h,
+        who,
+        `${NUMBERS}/bulk`,
+        '{"numbers":[{"phoneNumber":"0212345678"},{"phoneNumber":"0212345679","phoneNumber":"0212345670"}]}',
+        en
+      ),
+      400,
+      "InvalidParameter"
+    )
+    assert.include(nested.errorMessage, "numbers[1].phoneNumber")
+    const header = await expectError(
+      await h.request(who, "PUT", `${NUMBERS}/01023456789/authenticate`, undefined, {
+        "x-mfa-data": '{"authType":"ARS","extras":{"phoneNumber":"01023456789","phoneNumber":"0212345678"}}',
+        ...en
+      }),
+      400,
+      "InvalidParameter"
+    )
+    assert.include(header.errorMessage, "x-mfa-data.extras.phoneNumber")
+    const book = (await (await h.request(who, "GET", NUMBERS)).json()) as {
+      senderIds: ReadonlyArray<unknown>
+    }
+    assert.deepStrictEqual(book.senderIds, [])
+  })
+
   it("refuses a JSON body over 64 KiB with 413 PayloadTooLarge in the error shape", async () => {
     const h = makeHarness()
     const who = await h.customer()
