@@ -110,7 +110,11 @@ export const MfaData = Schema.Struct({
   extras: Schema.Struct({ phoneNumber: PhoneNumberText }),
   transactionId: Schema.optionalKey(Id),
   token: Schema.optionalKey(NonEmptyText(16))
-}).annotate({ identifier: "MfaData" })
+}).annotate({
+  identifier: "MfaData",
+  // The first step's header; the server quotes it to a client whose header is not JSON.
+  examples: [{ authType: "ARS", extras: { phoneNumber: "01023456789" } }]
+})
 export type MfaData = typeof MfaData.Type
 
 export const RegisterWebhook = Schema.Struct({

@@ -283,6 +283,132 @@ describe("routing", () => {
   })
 })
 
+describe("refusals that say what is valid", () => {
+  const EN = { "accept-language": "en" }
+  const CATEGORIES = "SENDERID_APPROVAL, SENDERID_LIMITATION, SENDERID_IDENTIFICATION, SENDERID_CONSIGNMENT"
+
+  /** The English and the Korean message of one refused request, both checked for the code. */
+  const messages = async (send: (headers: Record<string, string>) => Promise<Response>) => {
+    const en = await expectError(await send(EN), 400, "InvalidParameter")
+    const ko = await expectError(await send({}), 400, "InvalidParameter")
+    assert.match(ko.errorMessage, hangul)
+    return { en: en.errorMessage, ko: ko.errorMessage }
+  }
+
+  it("names the allowed categories, in a body and in a query", async () => {
+    const h = makeHarness()
+    const who = await h.customer()
+    const body = await messages((headers) =>
+      h.request(who, "POST", DOCUMENTS, { file: PNG_BASE64, category: "APPROVAL" }, headers)
+    )
+    assert.strictEqual(
+      body.en,
+      `The parameter category has an invalid value; it must be one of ${CATEGORIES}.`
+    )
+    assert.strictEqual(body.ko, `category: 값이 올바르지 않습니다. 허용되는 값: ${CATEGORIES}.`)
+    const query = await messages((headers) =>
+      h.request(who, "GET", `${DOCUMENTS}?category=APPROVAL`, undefined, headers)
+    )
+    assert.strictEqual(query.en, body.en)
+    assert.strictEqual(query.ko, body.ko)
+  })
+
+  it("names a number's range, whether the value is out of it or not a number at all", async () => {
+    const h = makeHarness()
+    const who = await h.customer()
+    const limitation = "/senderid/v1/papers/limitation"
+    for (const limit of [0, 1_000_001, 2.5, "10"]) {
+      const refused = await messages((headers) =>
+        h.request(who, "POST", limitation, { documents: ["DOC1"], limit }, headers)
+      )
+      assert.match(
+        refused.en,
+        /^The parameter limit has (an invalid value|the wrong type); it must be a whole number from 1 to 1000000\.$/u
+      )
+      assert.include(refused.ko, "1부터 1000000까지의 정수여야 합니다.")
+    }
+    const page = await messages((headers) =>
+      h.request(who, "GET", `${DOCUMENTS}?limit=500`, undefined, headers)
+    )
+    assert.strictEqual(
+      page.en,
+      "The parameter limit has an invalid value; it must be a whole number from 1 to 100."
+    )
+    assert.strictEqual(page.ko, "limit: 값이 올바르지 않습니다. 1부터 100까지의 정수여야 합니다.")
+  })
+
+  it("names lengths of text and of lists", async () => {
+    const h = makeHarness()
+    const who = await h.customer()
+    const name = await messages((headers) =>
+      h.request(
+        who,
+        "POST",
+        DOCUMENTS,
+        { file: PNG_BASE64, category: "SENDERID_APPROVAL", name: "" },
+        headers
+      )
+    )
+    assert.strictEqual(
+      name.en,
+      "The parameter name has an invalid value; it must be 1 to 255 characters long."
+    )
+    assert.include(name.ko, "1자부터 255자까지")
+    const documents = await messages((headers) =>
+      h.request(who, "POST", "/senderid/v1/papers/approval/0212345678", { documents: [] }, headers)
+    )
+    assert.strictEqual(
+      documents.en,
+      "The parameter documents has an invalid value; it must have 1 to 20 items."
+    )
+    assert.include(documents.ko, "1개부터 20개까지")
+  })
+
+  it("says x-mfa-data must be JSON, shows its shape, and that its number must be the path's", async () => {
+    const h = makeHarness()
+    const who = await h.customer()
+    const path = `${NUMBERS}/01023456789/authenticate`
+    const example = '{"authType":"ARS","extras":{"phoneNumber":"01023456789"}}'
+    for (const header of ["ARS 01023456789", "[]", '"ARS"']) {
+      const notJson = await messages((headers) =>
+        h.request(who, "PUT", path, undefined, { "x-mfa-data": header, ...headers })
+      )
+      assert.strictEqual(
+        notJson.en,
+        `The parameter x-mfa-data has the wrong type; it must be a JSON object such as ${example}.`
+      )
+      assert.strictEqual(
+        notJson.ko,
+        `x-mfa-data: 형식이 올바르지 않습니다. JSON 객체여야 합니다. 예: ${example}`
+      )
+    }
+    const sms = await messages((headers) =>
+      h.request(who, "PUT", path, undefined, {
+        "x-mfa-data": '{"authType":"SMS","extras":{"phoneNumber":"01023456789"}}',
+        ...headers
+      })
+    )
+    assert.strictEqual(
+      sms.en,
+      "The parameter x-mfa-data.authType has an invalid value; it must be one of ARS."
+    )
+    const mismatch = await messages((headers) =>
+      h.request(who, "PUT", path, undefined, {
+        "x-mfa-data": '{"authType":"ARS","extras":{"phoneNumber":"0212345678"}}',
+        ...headers
+      })
+    )
+    assert.strictEqual(
+      mismatch.en,
+      "The parameter x-mfa-data.extras.phoneNumber has an invalid value; it must be the phone number in the path (01023456789)."
+    )
+    assert.strictEqual(
+      mismatch.ko,
+      "x-mfa-data.extras.phoneNumber: 값이 올바르지 않습니다. 요청 경로의 전화번호(01023456789)와 같아야 합니다."
+    )
+  })
+})
+
 describe("error responses", () => {
   it("always carry JSON with exactly errorCode and errorMessage", async () => {
     const h = makeHarness()
