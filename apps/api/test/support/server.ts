@@ -16,6 +16,8 @@ export interface RunningServer {
   readonly process: ChildProcess
   /** Everything printed so far, one entry per line. */
   readonly lines: Array<string>
+  /** Resolves with the first line (printed so far or later) that `matches`; no polling. */
+  readonly waitForLine: (matches: (line: string) => boolean) => Promise<string>
   /** Resolves with the exit code once the process has ended. */
   readonly exited: Promise<number | null>
   readonly stop: (signal?: NodeJS.Signals) => Promise<number | null>
@@ -80,6 +82,19 @@ export const startServer = async (
     dataDirectory,
     process: child,
     lines,
+    // The listener above, registered first, has added a chunk's lines before this one looks.
+    waitForLine: (matches) =>
+      new Promise<string>((resolve, reject) => {
+        const look = () => {
+          const found = lines.find(matches)
+          if (found === undefined) return
+          child.stdout?.off("data", look)
+          resolve(found)
+        }
+        child.stdout?.on("data", look)
+        void exited.then(() => reject(new Error(`server exited without the line:\n${lines.join("\n")}`)))
+        look()
+      }),
     exited,
     stop: (signal = "SIGTERM") => {
       child.kill(signal)
