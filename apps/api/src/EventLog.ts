@@ -6,6 +6,7 @@ import {
   EventPublisher,
   type EventPublisherShape,
   publishToEach,
+  RegistryEvent,
   Webhooks,
   webhookPublisherOf
 } from "@senderid/domain"
@@ -13,9 +14,15 @@ import { Effect, Layer } from "effect"
 
 const logPublisher: EventPublisherShape = {
   publish: (events) =>
-    Effect.forEach(events, (event) => Effect.logInfo("registry event").pipe(Effect.annotateLogs({ event })), {
-      discard: true
-    })
+    Effect.forEach(
+      events,
+      // Times in ISO 8601, as in every other line and in the webhook bodies, not the stored epoch ms.
+      (event) =>
+        Effect.logInfo("registry event").pipe(
+          Effect.annotateLogs({ event: RegistryEvent.withIsoTimes(event) })
+        ),
+      { discard: true }
+    )
 }
 
 /** The log, then webhooks: a batch counts as published once both took it. */

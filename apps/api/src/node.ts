@@ -6,7 +6,7 @@
  */
 import { serve } from "@hono/node-server"
 import { EventRelay, Expiry, Webhooks } from "@senderid/domain"
-import { makeApp } from "@senderid/server"
+import { LogLine, makeApp } from "@senderid/server"
 import { Effect, Fiber, Layer, Logger, ManagedRuntime, Schedule } from "effect"
 import { banner, firstStart } from "./FirstStart.ts"
 import { fromEnvironment } from "./NodeConfig.ts"
@@ -14,12 +14,12 @@ import { hmacSha256 } from "./NodeCrypto.ts"
 import * as NodeServices from "./NodeServices.ts"
 
 const config = fromEnvironment(process.env)
+// One logger for every line on stdout: requests, Effect's logs, start and stop, in one JSON shape.
+const log = LogLine.makeJsonLog((text) => process.stdout.write(`${text}\n`))
 const runtime = ManagedRuntime.make(
   // Merged, not provided: the runtime itself must log JSON, not only the layer while it is built.
-  Layer.merge(NodeServices.layer(config), Logger.layer([Logger.consoleJson]))
+  Layer.merge(NodeServices.layer(config), Logger.layer([log.logger]))
 )
-
-const writeLine = (entry: unknown) => process.stdout.write(`${JSON.stringify(entry)}\n`)
 
 const keys = await runtime.runPromise(firstStart()).catch((error: unknown) => {
   // The database cannot be opened or migrated: say which and why, without a stack trace.
@@ -34,7 +34,7 @@ const app = makeApp(runtime, {
     config.rateLimitPerSecond === 0
       ? false
       : { perSecond: config.rateLimitPerSecond, burst: config.rateLimitPerSecond * 5 },
-  ...(config.requestLog ? { log: writeLine } : {})
+  ...(config.requestLog ? { log: log.line } : {})
 })
 
 // Registry events leave the outbox for the log and webhook deliveries every second; a failed
@@ -72,7 +72,7 @@ const sweeper = runtime.runFork(
 const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, (info) => {
   const origin = `http://${info.family === "IPv6" ? `[${info.address}]` : info.address}:${info.port}`
   if (keys !== undefined) process.stdout.write(banner(origin, keys))
-  writeLine({
+  log.line({
     time: new Date().toISOString(),
     level: "info",
     message: "senderid listening",
@@ -96,7 +96,7 @@ let stopping = false
 const shutdown = (signal: string) => {
   if (stopping) return
   stopping = true
-  writeLine({ time: new Date().toISOString(), level: "info", message: "senderid stopping", signal })
+  log.line({ time: new Date().toISOString(), level: "info", message: "senderid stopping", signal })
   // A request still running after 10 s is cut off, but each commit is one transaction: nothing is half-written.
   setTimeout(() => process.exit(1), 10_000).unref()
   server.close(() => {
@@ -104,7 +104,7 @@ const shutdown = (signal: string) => {
       .runPromise(Fiber.interruptAll([relay, deliverer, sweeper]))
       .then(() => runtime.dispose())
       .then(() => {
-        writeLine({ time: new Date().toISOString(), level: "info", message: "senderid stopped" })
+        log.line({ time: new Date().toISOString(), level: "info", message: "senderid stopped" })
         process.exit(0)
       })
   })

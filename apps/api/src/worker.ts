@@ -6,14 +6,17 @@
  */
 
 import { EventRelay, Expiry, Webhooks } from "@senderid/domain"
-import { type App, makeApp } from "@senderid/server"
+import { type App, LogLine, makeApp } from "@senderid/server"
 import { Effect, Layer, Logger, ManagedRuntime } from "effect"
 import * as WorkerServices from "./WorkerServices.ts"
 
 export type { WorkerEnv } from "./WorkerServices.ts"
 
+// One logger for every line, requests and Effect's logs alike, in one JSON shape.
+const log = LogLine.makeJsonLog((text) => console.log(text))
+
 const makeRuntime = (env: WorkerServices.WorkerEnv) =>
-  ManagedRuntime.make(Layer.merge(WorkerServices.layer(env), Logger.layer([Logger.consoleJson])))
+  ManagedRuntime.make(Layer.merge(WorkerServices.layer(env), Logger.layer([log.logger])))
 
 let isolate:
   | { readonly db: unknown; readonly runtime: ReturnType<typeof makeRuntime>; readonly app: App }
@@ -26,7 +29,7 @@ export const isolateFor = (env: WorkerServices.WorkerEnv) => {
     isolate = {
       db: env.DB,
       runtime,
-      app: makeApp(runtime, { log: (entry) => console.log(JSON.stringify(entry)) })
+      app: makeApp(runtime, { log: log.line })
     }
   }
   return isolate

@@ -77,6 +77,51 @@ describe("pnpm start on a SQLite file", () => {
     )
   })
 
+  it("writes every line in one JSON shape, Effect's logs and events included, with ISO 8601 times", async () => {
+    const registered = await send(server, keys.customer, "POST", "/senderid/v1/numbers", {
+      phoneNumber: "0223456789"
+    })
+    assert.strictEqual(registered.status, 200, await registered.clone().text())
+    const call = await send(
+      server,
+      keys.customer,
+      "PUT",
+      "/senderid/v1/numbers/0223456789/authenticate",
+      undefined,
+      {
+        "x-mfa-data": JSON.stringify({ authType: "ARS", extras: { phoneNumber: "0223456789" } })
+      }
+    )
+    assert.strictEqual(call.status, 403, await call.clone().text())
+    // Written by Effect's logger: the development provider's call, and the relayed registration event.
+    const arsLine = await server.waitForLine((l) => l.includes('"development ARS call placed"'))
+    const eventLine = await server.waitForLine(
+      (l) => l.includes('"registry event"') && l.includes('"senderid.registered"')
+    )
+    const iso = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/u
+    const json = server.lines
+      .filter((l) => l.startsWith("{"))
+      .map((l) => JSON.parse(l) as Record<string, unknown>)
+    assert.includeMembers(
+      json.map((line) => line.message),
+      ["senderid listening", "request", "development ARS call placed", "registry event"]
+    )
+    for (const line of json) {
+      assert.match(String(line.time), iso, JSON.stringify(line))
+      assert.include(["debug", "info", "warn", "error"], line.level, JSON.stringify(line))
+      assert.isString(line.message)
+      for (const effectKey of ["timestamp", "annotations", "fiberId", "spans"])
+        assert.notProperty(line, effectKey)
+    }
+    assert.strictEqual((JSON.parse(arsLine) as { phoneNumber: string }).phoneNumber, "0223456789")
+    const event = (JSON.parse(eventLine) as { event: { occurredAt: unknown; accountId: string } }).event
+    assert.match(String(event.occurredAt), iso)
+    assert.strictEqual(event.accountId, "DEMO")
+    // Leave the demo account's limit whole for the race below.
+    const removed = await send(server, keys.customer, "DELETE", "/senderid/v1/numbers/0223456789")
+    assert.strictEqual(removed.status, 200, await removed.clone().text())
+  })
+
   it("says the port is taken, without a stack trace, when another server holds it", () => {
     const port = new URL(server.origin).port
     const env: Record<string, string | undefined> = {

@@ -4,13 +4,16 @@
  * names the account a request is about; it comes from the path, never from a body field.
  */
 import { Schema } from "effect"
-import { DELIVERY_QUERY, type QueryParameter } from "./Requests.ts"
+import { DELIVERY_QUERY, type QueryParameter, Reason } from "./Requests.ts"
+import { SafeText } from "./SafeText.ts"
 
 /** Account ids are chosen by operators: letters, digits and `_ . -`, so they are safe in paths and logs. */
-export const AccountId = Schema.String.check(Schema.isPattern(/^[A-Za-z0-9_.-]{1,64}$/u)).annotate({
-  description: "1 to 64 of letters, digits, `_`, `.` and `-`.",
-  examples: ["ACME", "acme-corp.kr"]
-})
+export const AccountId = SafeText({ maxLength: 64 })
+  .check(Schema.isPattern(/^[A-Za-z0-9_.-]{1,64}$/u))
+  .annotate({
+    description: "1 to 64 of letters, digits, `_`, `.` and `-`.",
+    examples: ["ACME", "acme-corp.kr"]
+  })
 
 export const OpenAccount = Schema.Struct({
   accountId: AccountId,
@@ -42,23 +45,17 @@ export type IssueKey = typeof IssueKey.Type
 
 export const Decision = Schema.Struct({
   decision: Schema.Literals(["APPROVE", "REJECT"]),
-  reason: Schema.optionalKey(
-    Schema.String.check(Schema.isMinLength(1), Schema.isMaxLength(1000)).annotate({
-      description: "Required to reject: the customer sees it."
-    })
-  )
+  reason: Schema.optionalKey(Reason.annotate({ description: "Required to reject: the customer sees it." }))
 }).annotate({ identifier: "ReviewDecisionRequest" })
 export type Decision = typeof Decision.Type
 
 export const Suspend = Schema.Struct({
-  reason: Schema.String.check(Schema.isMinLength(1), Schema.isMaxLength(1000)).annotate({
-    description: "Why; the customer is told it with every refusal."
-  })
+  reason: Reason.annotate({ description: "Why; the customer is told it with every refusal." })
 }).annotate({ identifier: "SuspendRequest" })
 export type Suspend = typeof Suspend.Type
 
 export const SpecialNumber = Schema.Struct({
-  phoneNumber: Schema.String.check(Schema.isMinLength(1), Schema.isMaxLength(40)).annotate({
+  phoneNumber: SafeText({ minLength: 1, maxLength: 40 }).annotate({
     description: "A special short number (112-style) or any other number, registered ACTIVE at once.",
     examples: ["112", "0212345678"]
   })

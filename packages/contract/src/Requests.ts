@@ -5,16 +5,19 @@
  */
 import { RegistryEvent } from "@senderid/domain"
 import { Schema } from "effect"
+import { SafeText } from "./SafeText.ts"
 
 const { RegistryEventType } = RegistryEvent
 
 /** Field names clients sometimes send to set what only the server decides; refused by name. */
 export const FORBIDDEN_FIELDS: ReadonlyArray<string> = ["status", "accountId", "limit", "log", "handleKey"]
 
-/** Bounds on client strings, so no request can make the server hold or echo megabytes of text. */
-const Text = (maxLength: number) => Schema.String.check(Schema.isMaxLength(maxLength))
-const NonEmptyText = (maxLength: number) =>
-  Schema.String.check(Schema.isMinLength(1), Schema.isMaxLength(maxLength))
+/** Bounds on client strings, so no request can make the server hold or echo megabytes of text, and
+ * no control character that a console or a log viewer would act on (`SafeText`). */
+const Text = (maxLength: number) => SafeText({ maxLength })
+const NonEmptyText = (maxLength: number) => SafeText({ minLength: 1, maxLength })
+/** Free text people write over several lines (a reason): LF is allowed. */
+export const Reason = SafeText({ minLength: 1, maxLength: 1000, lineBreaks: true })
 
 /** A phone number as people write it; the domain normalises it and says precisely what is wrong. */
 const PhoneNumberText = NonEmptyText(40).annotate({
@@ -67,7 +70,7 @@ export const SubmitApproval = Schema.Struct({ documents: DocumentIds }).annotate
 export type SubmitApproval = typeof SubmitApproval.Type
 
 export const RequestUnlock = Schema.Struct({
-  reason: NonEmptyText(1000),
+  reason: Reason,
   name: Schema.optionalKey(Text(100))
 }).annotate({ identifier: "RequestUnlockRequest" })
 export type RequestUnlock = typeof RequestUnlock.Type
@@ -79,8 +82,11 @@ export const RequestLimitation = Schema.Struct({
 export type RequestLimitation = typeof RequestLimitation.Type
 
 export const UploadDocument = Schema.Struct({
-  file: NonEmptyText(16 * 1024 * 1024).annotate({
-    description: "The file as base64, or as a data URL (data:application/pdf;base64,…)."
+  // Not text but encoded bytes, never shown: the domain decodes it with base64's strict alphabet (a
+  // control character is `InvalidFileEncoding`), so scanning megabytes for controls here would be waste.
+  file: Schema.String.check(Schema.isMinLength(1), Schema.isMaxLength(16 * 1024 * 1024)).annotate({
+    description: "The file as base64, or as a data URL (data:application/pdf;base64,…).",
+    contentEncoding: "base64"
   }),
   category: Schema.Literals([
     "SENDERID_APPROVAL",
@@ -104,7 +110,11 @@ export const MfaData = Schema.Struct({
   extras: Schema.Struct({ phoneNumber: PhoneNumberText }),
   transactionId: Schema.optionalKey(Id),
   token: Schema.optionalKey(NonEmptyText(16))
-}).annotate({ identifier: "MfaData" })
+}).annotate({
+  identifier: "MfaData",
+  // The first step's header; the server quotes it to a client whose header is not JSON.
+  examples: [{ authType: "ARS", extras: { phoneNumber: "01023456789" } }]
+})
 export type MfaData = typeof MfaData.Type
 
 export const RegisterWebhook = Schema.Struct({

@@ -36,3 +36,26 @@ export const RegistryEvent = Schema.Struct({
   )
 })
 export type RegistryEvent = typeof RegistryEvent.Type
+
+/** An event as it is shown outside the registry (webhook bodies, log lines). */
+export interface RegistryEventWithIsoTimes {
+  readonly eventId: string
+  readonly type: RegistryEventType
+  readonly accountId: string
+  readonly occurredAt: string
+  readonly data: Readonly<Record<string, string | number | boolean | null>>
+}
+
+/** The event with its times in ISO 8601 like the rest of the API: `occurredAt`, and `data` fields
+ * named `…At` such as `expireAt`. Stored (and compared) as epoch milliseconds. */
+export const withIsoTimes = (event: RegistryEvent): RegistryEventWithIsoTimes => ({
+  eventId: event.eventId,
+  type: event.type,
+  accountId: event.accountId,
+  occurredAt: new Date(event.occurredAt).toISOString(),
+  data: Object.fromEntries(
+    Object.entries(event.data).map(([key, value]) =>
+      key.endsWith("At") && typeof value === "number" ? [key, new Date(value).toISOString()] : [key, value]
+    )
+  )
+})

@@ -6,7 +6,7 @@
  */
 import { Duration, Schema } from "effect"
 import { isPublicHost } from "./PublicHost.ts"
-import { type RegistryEvent, RegistryEventType } from "./RegistryEvent.ts"
+import { type RegistryEvent, RegistryEventType, withIsoTimes } from "./RegistryEvent.ts"
 
 export const WebhookEndpoint = Schema.Struct({
   endpointId: Schema.String,
@@ -110,20 +110,8 @@ export const afterAttempt = (
   }
 }
 
-/** The JSON body receivers get: the event, with its times as ISO 8601 like the rest of the API
- * (`occurredAt`, and `data` fields named `…At` such as `expireAt`). */
-export const payloadOf = (event: RegistryEvent): string =>
-  JSON.stringify({
-    eventId: event.eventId,
-    type: event.type,
-    accountId: event.accountId,
-    occurredAt: new Date(event.occurredAt).toISOString(),
-    data: Object.fromEntries(
-      Object.entries(event.data).map(([key, value]) =>
-        key.endsWith("At") && typeof value === "number" ? [key, new Date(value).toISOString()] : [key, value]
-      )
-    )
-  })
+/** The JSON body receivers get: the event, with its times as ISO 8601 like the rest of the API. */
+export const payloadOf = (event: RegistryEvent): string => JSON.stringify(withIsoTimes(event))
 
 /** The delivery of `event` to `endpoint`, due now. */
 export const deliveryOf = (

@@ -14,6 +14,7 @@ import { authenticate } from "./Authentication.ts"
 import { renderDocsPage } from "./DocsPage.ts"
 import { languageOf } from "./ErrorTable.ts"
 import { idempotent } from "./Idempotency.ts"
+import type { LogLine } from "./LogLine.ts"
 import { openApiDocument } from "./OpenApi.ts"
 import { makeRateLimiter, type RateLimitOptions } from "./RateLimit.ts"
 import { decodeJson } from "./RequestBody.ts"
@@ -29,10 +30,11 @@ import { paperHandlers } from "./routes/Papers.ts"
 import { webhookHandlers } from "./routes/Webhooks.ts"
 import type * as Signature from "./Signature.ts"
 
-/** One line per request, for JSON logs. Never carries a secret, a signature or a body. */
-export interface RequestLogEntry {
-  readonly time: string
+/** One line per request, in the shape of every log line (`LogLine`), with `message: "request"`.
+ * Never carries a secret, a signature or a body. */
+export interface RequestLogEntry extends LogLine {
   readonly level: "info" | "warn" | "error"
+  readonly message: "request"
   readonly requestId: string
   readonly method: string
   readonly path: string
@@ -53,7 +55,8 @@ export interface AppOptions {
   readonly maxUploadBytes?: number
   /** Per-key token bucket; default 20 requests/s with bursts of 100; `false` turns it off. */
   readonly rateLimit?: RateLimitOptions | false
-  /** Receives one entry per request; nothing is logged without it. */
+  /** Receives one entry per request (`JsonLog.line` writes it like every other line); nothing is
+   * logged without it. */
   readonly log?: (entry: RequestLogEntry) => void
   /** The rate limiter's clock (epoch ms); `Date.now` unless given. */
   readonly now?: () => number
@@ -138,6 +141,7 @@ export const makeApp = <ER>(
     const entry: RequestLogEntry = {
       time: new Date().toISOString(),
       level: status >= 500 ? "error" : status >= 400 ? "warn" : "info",
+      message: "request",
       requestId: c.get("requestId"),
       method: c.req.method,
       path: c.req.path,

@@ -556,12 +556,41 @@ const domainTable = {
 // ---------------------------------------------------------------------------------------------------
 
 /** What was wrong with a parameter, so the message can say it in either language. */
-export type ParameterProblem = "type" | "value" | "unknown" | "forbidden"
+export type ParameterProblem = "type" | "value" | "unknown" | "forbidden" | "controlCharacter" | "duplicate"
+
+/** What a parameter must be, so a refusal can say what would have been accepted. */
+export type Expected =
+  | { readonly _tag: "OneOf"; readonly values: ReadonlyArray<string> }
+  | {
+      readonly _tag: "Range"
+      readonly minimum?: number | undefined
+      readonly maximum?: number | undefined
+      readonly integer: boolean
+    }
+  | {
+      readonly _tag: "Length"
+      readonly minimum?: number | undefined
+      readonly maximum?: number | undefined
+      readonly unit: "characters" | "items"
+    }
+  | { readonly _tag: "Type"; readonly type: "string" | "number" | "boolean" | "array" | "object" }
+  /** A header carrying JSON (`x-mfa-data`), with an example of its shape. */
+  | { readonly _tag: "Json"; readonly example?: string }
+  /** Must repeat the phone number of the path (`x-mfa-data.extras.phoneNumber`). */
+  | { readonly _tag: "PathPhoneNumber"; readonly phoneNumber: string }
+
+export interface InvalidParameterDetail {
+  readonly field: string
+  readonly problem?: ParameterProblem
+  /** With `controlCharacter`: the first refused character, as `U+XXXX`. */
+  readonly character?: string
+  readonly expected?: Expected
+}
 
 /** The detail each server code takes; `undefined` in the union means the detail is optional. */
 export interface ServerErrorDetails {
   readonly MissingRequiredParameter: { readonly field: string }
-  readonly InvalidParameter: { readonly field: string; readonly problem?: ParameterProblem }
+  readonly InvalidParameter: InvalidParameterDetail
   readonly InvalidJSON: undefined
   readonly PayloadTooLarge: { readonly maxBytes: number } | undefined
   readonly NotFound: undefined
@@ -591,18 +620,109 @@ interface ServerRow<D> {
   readonly en: (detail: D | undefined) => string
 }
 
-const parameterKo: Readonly<Record<ParameterProblem, string>> = {
-  type: "형식이 올바르지 않습니다",
-  value: "값이 올바르지 않습니다",
-  unknown: "알 수 없는 파라미터입니다",
-  forbidden: "이 요청에서 사용할 수 없는 파라미터입니다"
+const parameterKo: Readonly<Record<ParameterProblem, (d: InvalidParameterDetail) => string>> = {
+  type: () => "형식이 올바르지 않습니다.",
+  value: () => "값이 올바르지 않습니다.",
+  unknown: () => "알 수 없는 파라미터입니다.",
+  forbidden: () => "이 요청에서 사용할 수 없는 파라미터입니다.",
+  controlCharacter: (d) =>
+    `제어 문자(${d.character ?? "?"})가 들어 있습니다. 제어 문자와 양방향 텍스트 제어 문자(U+202E 등)는 사용할 수 없습니다.`,
+  duplicate: () => "같은 필드가 두 번 이상 있어 어느 값을 쓸지 알 수 없습니다. 각 필드는 한 번만 보내 주세요."
 }
-const parameterEn: Readonly<Record<ParameterProblem, string>> = {
-  type: "has the wrong type",
-  value: "has an invalid value",
-  unknown: "is not a known parameter",
-  forbidden: "is not allowed in this request"
+const parameterEn: Readonly<Record<ParameterProblem, (d: InvalidParameterDetail) => string>> = {
+  type: () => "has the wrong type",
+  value: () => "has an invalid value",
+  unknown: () => "is not a known parameter",
+  forbidden: () => "is not allowed in this request",
+  controlCharacter: (d) =>
+    `contains a control character (${d.character ?? "?"}); control characters and bidirectional text controls (such as U+202E) are not allowed`,
+  duplicate: () => "is given more than once, so which value counts would be ambiguous; send each field once"
 }
+
+const typeKo = {
+  string: "문자열",
+  number: "숫자",
+  boolean: "true 또는 false",
+  array: "배열",
+  object: "JSON 객체"
+}
+const typeEn = {
+  string: "a string",
+  number: "a number",
+  boolean: "true or false",
+  array: "an array",
+  object: "a JSON object"
+}
+
+/** `1부터 100까지` / `0 이상` / `100 이하` / nothing: the bounds a range or a length has. */
+const boundsKo = (min: number | undefined, max: number | undefined, unit: string) =>
+  min !== undefined && max !== undefined
+    ? `${min}${unit}부터 ${max}${unit}까지`
+    : min !== undefined
+      ? `${min}${unit} 이상`
+      : max !== undefined
+        ? `${max}${unit} 이하`
+        : ""
+const boundsEn = (min: number | undefined, max: number | undefined) =>
+  min !== undefined && max !== undefined
+    ? ` from ${min} to ${max}`
+    : min !== undefined
+      ? ` of at least ${min}`
+      : max !== undefined
+        ? ` of at most ${max}`
+        : ""
+
+const lengthEn = (min: number | undefined, max: number | undefined) =>
+  min !== undefined && max !== undefined
+    ? ` ${min} to ${max}`
+    : min !== undefined
+      ? ` at least ${min}`
+      : max !== undefined
+        ? ` at most ${max}`
+        : ""
+
+const expectedKo = (e: Expected): string => {
+  switch (e._tag) {
+    case "OneOf":
+      return `허용되는 값: ${e.values.join(", ")}.`
+    case "Range":
+      return `${e.minimum === undefined && e.maximum === undefined ? "" : `${boundsKo(e.minimum, e.maximum, "")}의 `}${e.integer ? "정수" : "숫자"}여야 합니다.`
+    case "Length":
+      return e.unit === "characters"
+        ? `${boundsKo(e.minimum, e.maximum, "자")}여야 합니다.`
+        : `항목은 ${boundsKo(e.minimum, e.maximum, "개")}여야 합니다.`
+    case "Type":
+      return `${typeKo[e.type]} 값이어야 합니다.`
+    case "Json":
+      return `JSON 객체여야 합니다.${e.example === undefined ? "" : ` 예: ${e.example}`}`
+    case "PathPhoneNumber":
+      return `요청 경로의 전화번호(${clip(e.phoneNumber)})와 같아야 합니다.`
+  }
+}
+
+const expectedEn = (e: Expected): string => {
+  switch (e._tag) {
+    case "OneOf":
+      return `it must be one of ${e.values.join(", ")}.`
+    case "Range":
+      return `it must be ${e.integer ? "a whole number" : "a number"}${boundsEn(e.minimum, e.maximum)}.`
+    case "Length":
+      return e.unit === "characters"
+        ? `it must be${lengthEn(e.minimum, e.maximum)} characters long.`
+        : `it must have${lengthEn(e.minimum, e.maximum)} items.`
+    case "Type":
+      return `it must be ${typeEn[e.type]}.`
+    case "Json":
+      return `it must be a JSON object${e.example === undefined ? "" : ` such as ${e.example}`}.`
+    case "PathPhoneNumber":
+      return `it must be the phone number in the path (${clip(e.phoneNumber)}).`
+  }
+}
+
+const invalidParameterKo = (d: InvalidParameterDetail) =>
+  `${clip(d.field)}: ${parameterKo[d.problem ?? "value"](d)}${d.expected === undefined ? "" : ` ${expectedKo(d.expected)}`}`
+const invalidParameterEn = (d: InvalidParameterDetail) =>
+  `The parameter ${clip(d.field)} ${parameterEn[d.problem ?? "value"](d)}${d.expected === undefined ? "." : `; ${expectedEn(d.expected)}`}`
 
 /** Auth codes and statuses are SOLAPI's (all 403); `Unauthorized` 401 is for a missing header only. */
 const serverTable: { readonly [C in ServerErrorCode]: ServerRow<Detail<C>> } = {
@@ -613,10 +733,8 @@ const serverTable: { readonly [C in ServerErrorCode]: ServerRow<Detail<C>> } = {
   },
   InvalidParameter: {
     status: 400,
-    ko: (d) =>
-      d ? `${clip(d.field)}: ${parameterKo[d.problem ?? "value"]}.` : "파라미터가 올바르지 않습니다.",
-    en: (d) =>
-      d ? `The parameter ${clip(d.field)} ${parameterEn[d.problem ?? "value"]}.` : "Invalid parameter."
+    ko: (d) => (d ? invalidParameterKo(d) : "파라미터가 올바르지 않습니다."),
+    en: (d) => (d ? invalidParameterEn(d) : "Invalid parameter.")
   },
   InvalidJSON: {
     status: 400,

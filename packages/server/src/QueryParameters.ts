@@ -18,7 +18,13 @@ export const pageLimit = (
   const limit = /^\d{1,7}$/u.test(raw) ? Number(raw) : Number.NaN
   return limit >= 1 && limit <= max
     ? Effect.succeed(limit)
-    : Effect.fail(reject("InvalidParameter", { field: name, problem: "value" }))
+    : Effect.fail(
+        reject("InvalidParameter", {
+          field: name,
+          problem: "value",
+          expected: { _tag: "Range", minimum: 1, maximum: max, integer: true }
+        })
+      )
 }
 
 /** Refuses the first query parameter whose name is not in `names`. */

@@ -1,7 +1,14 @@
 import { assert, describe, it } from "@effect/vitest"
 import * as Domain from "@senderid/domain"
 import { Result, Schema } from "effect"
-import { languageOf, type ServerErrorCode, toWire, type WireError, wireError } from "../src/ErrorTable.ts"
+import {
+  type Expected,
+  languageOf,
+  type ServerErrorCode,
+  toWire,
+  type WireError,
+  wireError
+} from "../src/ErrorTable.ts"
 
 const hangul = /[가-힣]/u
 
@@ -497,5 +504,58 @@ describe("ErrorTable", () => {
       "senderid:write"
     )
     assert.include(wireError("PayloadTooLarge", "en", { maxBytes: 1024 }).body.errorMessage, "1024")
+  })
+})
+
+describe("InvalidParameter says what would be valid", () => {
+  const cases: ReadonlyArray<readonly [Expected, string, string]> = [
+    [{ _tag: "OneOf", values: ["A", "B"] }, "it must be one of A, B.", "허용되는 값: A, B."],
+    [
+      { _tag: "Range", minimum: 1, maximum: 9, integer: true },
+      "a whole number from 1 to 9.",
+      "1부터 9까지의 정수"
+    ],
+    [{ _tag: "Range", minimum: 0, integer: true }, "a whole number of at least 0.", "0 이상의 정수"],
+    [{ _tag: "Range", maximum: 5, integer: false }, "a number of at most 5.", "5 이하의 숫자"],
+    [{ _tag: "Range", integer: true }, "it must be a whole number.", "정수여야 합니다."],
+    [
+      { _tag: "Length", minimum: 1, maximum: 40, unit: "characters" },
+      "be 1 to 40 characters long.",
+      "1자부터 40자까지"
+    ],
+    [{ _tag: "Length", maximum: 20, unit: "items" }, "have at most 20 items.", "20개 이하"],
+    [{ _tag: "Type", type: "boolean" }, "it must be true or false.", "true 또는 false"],
+    [
+      { _tag: "Json", example: '{"a":1}' },
+      'a JSON object such as {"a":1}.',
+      'JSON 객체여야 합니다. 예: {"a":1}'
+    ],
+    [{ _tag: "Json" }, "it must be a JSON object.", "JSON 객체여야 합니다."],
+    [
+      { _tag: "PathPhoneNumber", phoneNumber: "0212345678" },
+      "the phone number in the path (0212345678).",
+      "(0212345678)"
+    ]
+  ]
+
+  it("in English and in Korean, for every kind of expectation", () => {
+    for (const [expected, en, ko] of cases) {
+      const english = wireError("InvalidParameter", "en", { field: "f", expected }).body.errorMessage
+      const korean = wireError("InvalidParameter", "ko", { field: "f", expected }).body.errorMessage
+      assert.isTrue(english.startsWith("The parameter f has an invalid value; "), english)
+      assert.isTrue(english.endsWith(en), `${english} ends with ${en}`)
+      assert.include(korean, ko)
+      assert.match(korean, /^f: 값이 올바르지 않습니다\. /u)
+      for (const message of [english, korean]) assert.notInclude(message, "undefined")
+    }
+  })
+
+  it("keeps a client's path value short", () => {
+    const long = "0".repeat(500)
+    const message = wireError("InvalidParameter", "en", {
+      field: "x",
+      expected: { _tag: "PathPhoneNumber", phoneNumber: long }
+    }).body.errorMessage
+    assert.isBelow(message.length, 200)
   })
 })

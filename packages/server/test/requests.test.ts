@@ -102,6 +102,52 @@ describe("request bodies", () => {
     assert.deepStrictEqual(book.senderIds, [])
   })
 
+  it("refuses a key given twice, at any depth, as ambiguous instead of keeping the last", async () => {
+    const h = makeHarness()
+    const who = await h.customer()
+    const en = { "accept-language": "en" }
+    const twice = await expectError(
+      await post(h, who, NUMBERS, '{"phoneNumber":"x","phoneNumber":"01023456784"}', en),
+      400,
+      "InvalidParameter"
+    )
+    assert.strictEqual(
+      twice.errorMessage,
+      "The parameter phoneNumber is given more than once, so which value counts would be ambiguous; send each field once."
+    )
+    const korean = await expectError(
+      await post(h, who, NUMBERS, '{"phoneNumber":"x","phoneNumber":"01023456784"}'),
+      400,
+      "InvalidParameter"
+    )
+    assert.match(korean.errorMessage, hangul)
+    const nested = await expectError(
+      await post(
+        h,
+        who,
+        `${NUMBERS}/bulk`,
+        '{"numbers":[{"phoneNumber":"0212345678"},{"phoneNumber":"0212345679","phoneNumber":"0212345670"}]}',
+        en
+      ),
+      400,
+      "InvalidParameter"
+    )
+    assert.include(nested.errorMessage, "numbers[1].phoneNumber")
+    const header = await expectError(
+      await h.request(who, "PUT", `${NUMBERS}/01023456789/authenticate`, undefined, {
+        "x-mfa-data": '{"authType":"ARS","extras":{"phoneNumber":"01023456789","phoneNumber":"0212345678"}}',
+        ...en
+      }),
+      400,
+      "InvalidParameter"
+    )
+    assert.include(header.errorMessage, "x-mfa-data.extras.phoneNumber")
+    const book = (await (await h.request(who, "GET", NUMBERS)).json()) as {
+      senderIds: ReadonlyArray<unknown>
+    }
+    assert.deepStrictEqual(book.senderIds, [])
+  })
+
   it("refuses a JSON body over 64 KiB with 413 PayloadTooLarge in the error shape", async () => {
     const h = makeHarness()
     const who = await h.customer()
@@ -124,6 +170,78 @@ describe("request bodies", () => {
       category: "SENDERID_APPROVAL"
     })
     assert.strictEqual(response.status, 200, await response.clone().text())
+  })
+})
+
+describe("text that reaches operators", () => {
+  const ESC = "\u001b"
+  const OSC8 = `${ESC}]8;;https://evil.example/${ESC}\\click here${ESC}]8;;${ESC}\\`
+
+  it("refuses an OSC 8 link in a document name, naming the field and the character in both languages", async () => {
+    const h = makeHarness()
+    const who = await h.customer()
+    const body = { file: PNG_BASE64, category: "SENDERID_APPROVAL", name: `scan${OSC8}.png` }
+    const en = await expectError(
+      await h.request(who, "POST", DOCUMENTS, body, { "accept-language": "en" }),
+      400,
+      "InvalidParameter"
+    )
+    assert.strictEqual(
+      en.errorMessage,
+      "The parameter name contains a control character (U+001B); control characters and bidirectional text controls (such as U+202E) are not allowed."
+    )
+    const ko = await expectError(await h.request(who, "POST", DOCUMENTS, body), 400, "InvalidParameter")
+    assert.match(ko.errorMessage, hangul)
+    assert.include(ko.errorMessage, "name")
+    assert.include(ko.errorMessage, "U+001B")
+    const list = (await (await h.request(who, "GET", DOCUMENTS)).json()) as { data: ReadonlyArray<unknown> }
+    assert.deepStrictEqual(list.data, [])
+  })
+
+  it("refuses a right-to-left override in a name and a C1 CSI in an operator's reason", async () => {
+    const h = makeHarness()
+    const who = await h.customer()
+    const spoofed = { file: PNG_BASE64, category: "SENDERID_APPROVAL", name: "invoice\u202Egnp.exe" }
+    const bidi = await expectError(
+      await h.request(who, "POST", DOCUMENTS, spoofed, { "accept-language": "en" }),
+      400,
+      "InvalidParameter"
+    )
+    assert.include(bidi.errorMessage, "U+202E")
+    const operator = await h.issueKey(["operator:read", "operator:write"], { operatorId: "ops" })
+    const suspend = `/operator/v1/accounts/${who.accountId}/suspension`
+    const c1 = await expectError(
+      await h.request(
+        operator,
+        "POST",
+        suspend,
+        { reason: "unpaid \u009b31m invoices" },
+        { "accept-language": "en" }
+      ),
+      400,
+      "InvalidParameter"
+    )
+    assert.include(c1.errorMessage, "reason")
+    assert.include(c1.errorMessage, "U+009B")
+    // A reason may run over several lines; nothing else about it changes.
+    const multiLine = await h.request(operator, "POST", suspend, { reason: "미납 요금\n2026년 11월분" })
+    assert.strictEqual(multiLine.status, 200, await multiLine.clone().text())
+  })
+
+  it("refuses a control character in the x-mfa-data header's JSON as a field of it", async () => {
+    const h = makeHarness()
+    const who = await h.customer()
+    const mfa = JSON.stringify({ authType: "ARS", extras: { phoneNumber: `01023456789${ESC}[2J` } })
+    const refused = await expectError(
+      await h.request(who, "PUT", `${NUMBERS}/01023456789/authenticate`, undefined, {
+        "x-mfa-data": mfa,
+        "accept-language": "en"
+      }),
+      400,
+      "InvalidParameter"
+    )
+    assert.include(refused.errorMessage, "x-mfa-data.extras.phoneNumber")
+    assert.include(refused.errorMessage, "U+001B")
   })
 })
 
@@ -162,6 +280,132 @@ describe("routing", () => {
       const allow = (response.headers.get("allow") ?? "").split(",").map((m) => m.trim())
       assert.deepStrictEqual([...allow].sort(), [...allowed], `${method} ${path}`)
     }
+  })
+})
+
+describe("refusals that say what is valid", () => {
+  const EN = { "accept-language": "en" }
+  const CATEGORIES = "SENDERID_APPROVAL, SENDERID_LIMITATION, SENDERID_IDENTIFICATION, SENDERID_CONSIGNMENT"
+
+  /** The English and the Korean message of one refused request, both checked for the code. */
+  const messages = async (send: (headers: Record<string, string>) => Promise<Response>) => {
+    const en = await expectError(await send(EN), 400, "InvalidParameter")
+    const ko = await expectError(await send({}), 400, "InvalidParameter")
+    assert.match(ko.errorMessage, hangul)
+    return { en: en.errorMessage, ko: ko.errorMessage }
+  }
+
+  it("names the allowed categories, in a body and in a query", async () => {
+    const h = makeHarness()
+    const who = await h.customer()
+    const body = await messages((headers) =>
+      h.request(who, "POST", DOCUMENTS, { file: PNG_BASE64, category: "APPROVAL" }, headers)
+    )
+    assert.strictEqual(
+      body.en,
+      `The parameter category has an invalid value; it must be one of ${CATEGORIES}.`
+    )
+    assert.strictEqual(body.ko, `category: 값이 올바르지 않습니다. 허용되는 값: ${CATEGORIES}.`)
+    const query = await messages((headers) =>
+      h.request(who, "GET", `${DOCUMENTS}?category=APPROVAL`, undefined, headers)
+    )
+    assert.strictEqual(query.en, body.en)
+    assert.strictEqual(query.ko, body.ko)
+  })
+
+  it("names a number's range, whether the value is out of it or not a number at all", async () => {
+    const h = makeHarness()
+    const who = await h.customer()
+    const limitation = "/senderid/v1/papers/limitation"
+    for (const limit of [0, 1_000_001, 2.5, "10"]) {
+      const refused = await messages((headers) =>
+        h.request(who, "POST", limitation, { documents: ["DOC1"], limit }, headers)
+      )
+      assert.match(
+        refused.en,
+        /^The parameter limit has (an invalid value|the wrong type); it must be a whole number from 1 to 1000000\.$/u
+      )
+      assert.include(refused.ko, "1부터 1000000까지의 정수여야 합니다.")
+    }
+    const page = await messages((headers) =>
+      h.request(who, "GET", `${DOCUMENTS}?limit=500`, undefined, headers)
+    )
+    assert.strictEqual(
+      page.en,
+      "The parameter limit has an invalid value; it must be a whole number from 1 to 100."
+    )
+    assert.strictEqual(page.ko, "limit: 값이 올바르지 않습니다. 1부터 100까지의 정수여야 합니다.")
+  })
+
+  it("names lengths of text and of lists", async () => {
+    const h = makeHarness()
+    const who = await h.customer()
+    const name = await messages((headers) =>
+      h.request(
+        who,
+        "POST",
+        DOCUMENTS,
+        { file: PNG_BASE64, category: "SENDERID_APPROVAL", name: "" },
+        headers
+      )
+    )
+    assert.strictEqual(
+      name.en,
+      "The parameter name has an invalid value; it must be 1 to 255 characters long."
+    )
+    assert.include(name.ko, "1자부터 255자까지")
+    const documents = await messages((headers) =>
+      h.request(who, "POST", "/senderid/v1/papers/approval/0212345678", { documents: [] }, headers)
+    )
+    assert.strictEqual(
+      documents.en,
+      "The parameter documents has an invalid value; it must have 1 to 20 items."
+    )
+    assert.include(documents.ko, "1개부터 20개까지")
+  })
+
+  it("says x-mfa-data must be JSON, shows its shape, and that its number must be the path's", async () => {
+    const h = makeHarness()
+    const who = await h.customer()
+    const path = `${NUMBERS}/01023456789/authenticate`
+    const example = '{"authType":"ARS","extras":{"phoneNumber":"01023456789"}}'
+    for (const header of ["ARS 01023456789", "[]", '"ARS"']) {
+      const notJson = await messages((headers) =>
+        h.request(who, "PUT", path, undefined, { "x-mfa-data": header, ...headers })
+      )
+      assert.strictEqual(
+        notJson.en,
+        `The parameter x-mfa-data has the wrong type; it must be a JSON object such as ${example}.`
+      )
+      assert.strictEqual(
+        notJson.ko,
+        `x-mfa-data: 형식이 올바르지 않습니다. JSON 객체여야 합니다. 예: ${example}`
+      )
+    }
+    const sms = await messages((headers) =>
+      h.request(who, "PUT", path, undefined, {
+        "x-mfa-data": '{"authType":"SMS","extras":{"phoneNumber":"01023456789"}}',
+        ...headers
+      })
+    )
+    assert.strictEqual(
+      sms.en,
+      "The parameter x-mfa-data.authType has an invalid value; it must be one of ARS."
+    )
+    const mismatch = await messages((headers) =>
+      h.request(who, "PUT", path, undefined, {
+        "x-mfa-data": '{"authType":"ARS","extras":{"phoneNumber":"0212345678"}}',
+        ...headers
+      })
+    )
+    assert.strictEqual(
+      mismatch.en,
+      "The parameter x-mfa-data.extras.phoneNumber has an invalid value; it must be the phone number in the path (01023456789)."
+    )
+    assert.strictEqual(
+      mismatch.ko,
+      "x-mfa-data.extras.phoneNumber: 값이 올바르지 않습니다. 요청 경로의 전화번호(01023456789)와 같아야 합니다."
+    )
   })
 })
 

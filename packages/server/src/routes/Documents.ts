@@ -48,7 +48,13 @@ const documentQuery = (query: Readonly<Record<string, ReadonlyArray<string>>>, l
           break
         case "category":
           if (op !== "eq") return yield* unknown
-          if (!CATEGORIES.includes(value)) return yield* invalid
+          if (!CATEGORIES.includes(value)) {
+            return yield* reject("InvalidParameter", {
+              field: key,
+              problem: "value",
+              expected: { _tag: "OneOf", values: CATEGORIES }
+            })
+          }
           result.category = value as DocumentQuery["category"] & string
           break
         case "use":

@@ -129,7 +129,11 @@ export const numberHandlers: Handlers<
       }
       const mfa = yield* decodeJson(Requests.MfaData, raw, "x-mfa-data")
       if (PhoneNumber.lookupKey(mfa.extras.phoneNumber) !== PhoneNumber.lookupKey(phoneNumber)) {
-        return yield* reject("InvalidParameter", { field: "x-mfa-data.extras.phoneNumber", problem: "value" })
+        return yield* reject("InvalidParameter", {
+          field: "x-mfa-data.extras.phoneNumber",
+          problem: "value",
+          expected: { _tag: "PathPhoneNumber", phoneNumber }
+        })
       }
       if (mfa.transactionId !== undefined && mfa.token !== undefined) {
         return Wire.accountBook(

@@ -569,7 +569,11 @@ describe("the dashboard", () => {
         400,
         "InvalidParameter"
       )
-      assert.strictEqual(refused.errorMessage, "The parameter weeks has an invalid value.", bad)
+      assert.strictEqual(
+        refused.errorMessage,
+        "The parameter weeks has an invalid value; it must be a whole number from 1 to 52.",
+        bad
+      )
     }
     const misspelt = await expectError(
       await h.request(operator, "GET", `${OPS}/stats?week=3`, undefined, EN),
