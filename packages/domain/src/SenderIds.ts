@@ -45,6 +45,12 @@ export interface RegisterInput {
   readonly autoExtension?: boolean | undefined
 }
 
+/** What `PUT /numbers/:phoneNumber` may change; at least one is given. */
+export interface NumberChange {
+  readonly status?: SenderId.SenderIdStatus | undefined
+  readonly autoExtension?: boolean | undefined
+}
+
 export interface ArsCallPlaced {
   readonly transactionId: string
   readonly phoneNumber: string
@@ -188,23 +194,41 @@ export class SenderIds extends Context.Service<SenderIds>()("@senderid/domain/Se
         })
       ).pipe(Effect.andThen(book(accountId)), Effect.withSpan(name))
 
-    const setStatus = (accountId: string, phoneNumber: string, status: SenderId.SenderIdStatus) =>
-      transition("SenderIds.setStatus", accountId, phoneNumber, (current, at) =>
+    /** The owner's switches in one change, committed once: the status (ACTIVE ⇄ INACTIVE) and
+     * auto-extension either both apply or neither does. A status equal to the current one sent
+     * together with `autoExtension` changes auto-extension only (a client that always sends the
+     * status it shows must still be able to switch it); sent alone it is refused as before. */
+    const update = (accountId: string, phoneNumber: string, change: NumberChange) =>
+      transition("SenderIds.update", accountId, phoneNumber, (current, at) =>
         Effect.gen(function* () {
-          const next = yield* SenderId.setStatus(current, status, at)
-          const event = yield* eventOf("senderid.status_changed", accountId, at, {
-            phoneNumber: current.phoneNumber,
-            statusBefore: current.status,
-            status: next.status
-          })
-          return [next, [event]] as const
+          const keepStatus =
+            change.status === undefined ||
+            (change.autoExtension !== undefined && change.status === current.status)
+          const switched = keepStatus
+            ? current
+            : yield* SenderId.setStatus(current, change.status as SenderId.SenderIdStatus, at)
+          const next =
+            change.autoExtension === undefined
+              ? switched
+              : SenderId.setAutoExtension(switched, change.autoExtension, at)
+          const events = keepStatus
+            ? []
+            : [
+                yield* eventOf("senderid.status_changed", accountId, at, {
+                  phoneNumber: current.phoneNumber,
+                  statusBefore: current.status,
+                  status: next.status
+                })
+              ]
+          return [next, events] as const
         })
       )
 
+    const setStatus = (accountId: string, phoneNumber: string, status: SenderId.SenderIdStatus) =>
+      update(accountId, phoneNumber, { status })
+
     const setAutoExtension = (accountId: string, phoneNumber: string, enabled: boolean) =>
-      transition("SenderIds.setAutoExtension", accountId, phoneNumber, (current, at) =>
-        Effect.succeed([SenderId.setAutoExtension(current, enabled, at), []] as const)
-      )
+      update(accountId, phoneNumber, { autoExtension: enabled })
 
     /** The documents only this sender ID's submissions used: with it gone, nothing uses them (SOLAPI's
      * `use` flag), so they may be deleted or reused. */
@@ -458,6 +482,7 @@ export class SenderIds extends Context.Service<SenderIds>()("@senderid/domain/Se
       activeNumbers,
       maySendFrom,
       get,
+      update,
       setStatus,
       setAutoExtension,
       remove,

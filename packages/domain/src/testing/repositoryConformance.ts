@@ -6,9 +6,11 @@
  * Run it against an empty database.
  */
 import { assert, describe, layer } from "@effect/vitest"
-import { Effect, type Layer, Option } from "effect"
+import { Effect, Layer, Option } from "effect"
 import { ReviewKind } from "../Review.ts"
+import { Reviews } from "../Reviews.ts"
 import { isUsable, type SenderId, SenderIdStatus } from "../SenderId.ts"
+import { RepositoryError } from "../SenderIdError.ts"
 import type {
   Change,
   RegistryCounts,
@@ -17,6 +19,8 @@ import type {
   StatsQuery
 } from "../SenderIdRepository.ts"
 import { SenderIdRepository } from "../SenderIdRepository.ts"
+import { SenderIds } from "../SenderIds.ts"
+import * as VoiceCallProvider from "../VoiceCallProvider.ts"
 import * as Fixture from "./fixtures.ts"
 
 export interface ConformanceOptions {
@@ -49,6 +53,27 @@ const difference = (after: RegistryCounts, before: RegistryCounts) => {
     expiringByWeek: after.expiringByWeek.map((n, week) => n - (before.expiringByWeek[week] ?? 0))
   }
 }
+
+/** The adapter, except that its `failing`-th commit (counting from 1) fails as a dropped connection
+ * would, before reaching the engine. */
+const failingCommit = (repository: SenderIdRepositoryShape, failing: number): SenderIdRepositoryShape => {
+  let commits = 0
+  return {
+    ...repository,
+    commit: (changes) =>
+      ++commits === failing
+        ? Effect.fail(new RepositoryError({ operation: "commit", cause: new Error("connection lost") }))
+        : repository.commit(changes)
+  }
+}
+
+/** The customer's and the operator's use cases over the given repository. */
+const useCasesOn = (repository: SenderIdRepositoryShape) =>
+  Layer.mergeAll(SenderIds.layer, Reviews.layer).pipe(
+    Layer.provide(
+      Layer.merge(Layer.succeed(SenderIdRepository, repository), VoiceCallProvider.layerDevelopment)
+    )
+  )
 
 const failureTag = <A, E extends { readonly _tag: string }, R>(effect: Effect.Effect<A, E, R>) =>
   effect.pipe(Effect.match({ onFailure: (error) => error._tag, onSuccess: () => "success" as const }))
@@ -976,6 +1001,39 @@ export const repositoryConformance = (
             assert.isFalse(
               yield* withRepository((r) => r.isUsable(unknown, Fixture.phoneNumber(), Fixture.NOW))
             )
+          })
+        )
+      })
+
+      describe("use cases: one change, one commit", () => {
+        it.effect("switch status and auto-extension together or not at all, whichever commit fails", () =>
+          Effect.gen(function* () {
+            const repository = yield* SenderIdRepository
+            const account = yield* openAccount()
+            // The first commit of the change fails, then the second (if there is one).
+            for (const failing of [1, 2]) {
+              const number = Fixture.senderId(account.accountId, { status: "ACTIVE", expireAt: null })
+              yield* commit({ _tag: "InsertSenderId", senderId: number })
+              const before = Option.getOrThrow(
+                yield* repository.findSenderId(account.accountId, number.phoneNumber)
+              )
+              const outcome = yield* failureTag(
+                SenderIds.use((s) =>
+                  s.update(account.accountId, number.phoneNumber, { status: "INACTIVE", autoExtension: true })
+                ).pipe(Effect.provide(useCasesOn(failingCommit(repository, failing))))
+              )
+              const after = Option.getOrThrow(
+                yield* repository.findSenderId(account.accountId, number.phoneNumber)
+              )
+              if (outcome === "success") {
+                assert.strictEqual(after.status, "INACTIVE", `commit ${failing} failing`)
+                assert.isTrue(after.autoExtension, `commit ${failing} failing`)
+              } else {
+                assert.strictEqual(outcome, "RepositoryError")
+                assert.deepStrictEqual(after, before, `commit ${failing} failing left a half change`)
+                assert.deepStrictEqual(yield* repository.auditTrail(number.handleKey), before.log)
+              }
+            }
           })
         )
       })

@@ -93,25 +93,13 @@ export const numberHandlers: Handlers<
 
   updateNumber: ({ accountId, body, param }) =>
     Effect.gen(function* () {
-      const senderIds = yield* SenderIds
-      const phoneNumber = param("phoneNumber")
       if (body.status === undefined && body.autoExtension === undefined) {
         return yield* reject("MissingRequiredParameter", { field: "status" })
       }
-      // `{ status: <the current one>, autoExtension }` changes auto-extension only: a client that
-      // always sends the status it shows must still be able to switch auto-extension.
-      const unchanged =
-        body.status !== undefined &&
-        body.autoExtension !== undefined &&
-        (yield* senderIds.get(accountId, phoneNumber)).status === body.status
-      let book =
-        body.status === undefined || unchanged
-          ? undefined
-          : yield* senderIds.setStatus(accountId, phoneNumber, body.status)
-      if (body.autoExtension !== undefined) {
-        book = yield* senderIds.setAutoExtension(accountId, phoneNumber, body.autoExtension)
-      }
-      return Wire.accountBook(book ?? (yield* senderIds.book(accountId)))
+      const book = yield* SenderIds.use((s) =>
+        s.update(accountId, param("phoneNumber"), { status: body.status, autoExtension: body.autoExtension })
+      )
+      return Wire.accountBook(book)
     }),
 
   deleteNumber: ({ accountId, param }) =>
