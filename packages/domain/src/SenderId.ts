@@ -481,6 +481,30 @@ export const lapse = (self: SenderId, at: At): SenderId =>
 export const setAutoExtension = (self: SenderId, enabled: boolean, at: At): SenderId =>
   appendLog(self, at, `auto-extension ${enabled ? "enabled" : "disabled"}`, { autoExtension: enabled })
 
+/** An account book's order: oldest registration first, then by handle key (code units) — unique, so
+ * numbers registered in the same millisecond keep one order from read to read. */
+export const bookOrder = (a: SenderId, b: SenderId): number =>
+  a.dateCreated - b.dateCreated || (a.handleKey < b.handleKey ? -1 : a.handleKey > b.handleKey ? 1 : 0)
+
+/** A place in an account book's order, where a page starts. */
+export interface BookPosition {
+  readonly dateCreated: number
+  readonly handleKey: string
+}
+
+/** A page boundary in the book: opaque to clients (`nextKey`, then `startKey`), a position to
+ * adapters. It names a place in the order, not a row, so it stays valid when that number is deleted. */
+export const bookCursor = (position: BookPosition): string => `${position.dateCreated}.${position.handleKey}`
+
+/** The position a cursor names, or `undefined` when it was not made by `bookCursor`. */
+export const parseBookCursor = (cursor: string): BookPosition | undefined => {
+  const match = /^(\d{1,16})\.([A-Za-z0-9]{1,64})$/u.exec(cursor)
+  const dateCreated = Number(match?.[1])
+  return match === null || !Number.isSafeInteger(dateCreated)
+    ? undefined
+    : { dateCreated, handleKey: match[2] as string }
+}
+
 /** What of this registration waits for an operator: a PENDING evidence submission, a PENDING
  * duplicate-unlock request. The operator's queue is these, across every account. */
 export const pendingReviews = (self: SenderId): ReadonlyArray<Review.QueuedReview> => {

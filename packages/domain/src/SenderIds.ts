@@ -28,13 +28,18 @@ import {
   SenderIdAlreadyRegistered,
   type VerificationNotAllowed
 } from "./SenderIdError.ts"
-import { type Change, SenderIdRepository } from "./SenderIdRepository.ts"
+import { type BookQuery, type Change, SenderIdRepository } from "./SenderIdRepository.ts"
 import { VoiceCallProvider } from "./VoiceCallProvider.ts"
 
 /** What every SOLAPI sender-ID endpoint returns: the account and all its sender IDs. */
 export interface AccountBook {
   readonly account: Account.Account
   readonly senderIds: ReadonlyArray<SenderId.SenderId>
+}
+
+/** One page of the book: `nextKey` is the `startKey` of the following page, `null` on the last. */
+export interface BookPage extends AccountBook {
+  readonly nextKey: string | null
 }
 
 export interface RegisterInput {
@@ -68,6 +73,14 @@ export class SenderIds extends Context.Service<SenderIds>()("@senderid/domain/Se
       const account = yield* requireAccount(repository, accountId)
       const senderIds = yield* repository.listSenderIds(accountId)
       return { account, senderIds } satisfies AccountBook
+    })
+
+    /** A page of the book, read a page at a time from the store (never the whole book), with the
+     * account it belongs to and the position where the next page starts. */
+    const bookPage = Effect.fn("SenderIds.bookPage")(function* (accountId: string, query: BookQuery) {
+      const account = yield* requireAccount(repository, accountId)
+      const page = yield* repository.listSenderIdPage(accountId, query)
+      return { account, senderIds: page.items, nextKey: page.nextKey } satisfies BookPage
     })
 
     /** Checks documents for a request: uploaded by this account, in a category the request accepts. */
@@ -477,6 +490,7 @@ export class SenderIds extends Context.Service<SenderIds>()("@senderid/domain/Se
 
     return {
       book,
+      bookPage,
       add,
       register,
       activeNumbers,

@@ -29,6 +29,7 @@ import { makeReads } from "./internal/reads.ts"
 import type { AuditRow } from "./internal/rows.ts"
 import {
   auditRequestStatements,
+  bookOrderStatements,
   challengeLookupStatements,
   registryStatements,
   reviewQueueStatements,
@@ -66,7 +67,8 @@ const migrations: ReadonlyArray<{
   // The backfill skips reviews already queued, so a replay adds nothing twice.
   { id: 5, name: "5_review_queue", statements: reviewQueueStatements("sqlite").map(ifNotExists) },
   { id: 6, name: "6_webhooks", statements: webhookStatements("sqlite").map(ifNotExists) },
-  { id: 7, name: "7_audit_request", statements: auditRequestStatements() }
+  { id: 7, name: "7_audit_request", statements: auditRequestStatements() },
+  { id: 8, name: "8_book_order", statements: bookOrderStatements("sqlite").map(ifNotExists) }
 ]
 
 const onDatabase = <A>(operation: string, run: () => Promise<A>) =>

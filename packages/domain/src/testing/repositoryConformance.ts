@@ -9,9 +9,17 @@ import { assert, describe, layer } from "@effect/vitest"
 import { Effect, Layer, Option } from "effect"
 import { ReviewKind } from "../Review.ts"
 import { Reviews } from "../Reviews.ts"
-import { isUsable, type SenderId, SenderIdStatus } from "../SenderId.ts"
+import {
+  type BookPosition,
+  bookOrder,
+  isUsable,
+  parseBookCursor,
+  type SenderId,
+  SenderIdStatus
+} from "../SenderId.ts"
 import { RepositoryError } from "../SenderIdError.ts"
 import type {
+  BookQuery,
   Change,
   RegistryCounts,
   ReviewQuery,
@@ -318,6 +326,113 @@ export const repositoryConformance = (
               yield* failureTag(commit({ _tag: "DeleteSenderId", senderId: staleUpdate })),
               "ConcurrentModification"
             )
+          })
+        )
+      })
+
+      describe("book pages", () => {
+        /** Every page from `start` on, `limit` at a time; `between` runs after each page. */
+        const walk = (
+          accountId: string,
+          query: Omit<BookQuery, "start">,
+          between: (pageNumber: number) => Effect.Effect<void, unknown, SenderIdRepository> = () =>
+            Effect.void
+        ) =>
+          Effect.gen(function* () {
+            const seen: Array<SenderId> = []
+            let start: BookPosition | undefined
+            for (let pageNumber = 1; pageNumber < 1_000; pageNumber++) {
+              const page = yield* withRepository((r) =>
+                r.listSenderIdPage(accountId, start === undefined ? query : { ...query, start })
+              )
+              assert.isAtMost(page.items.length, query.limit)
+              seen.push(...page.items)
+              if (page.nextKey === null) return seen
+              assert.lengthOf(page.items, query.limit, "only the last page is short")
+              start = parseBookCursor(page.nextKey)
+              assert.isDefined(start, `an opaque key made by bookCursor: ${page.nextKey}`)
+              yield* between(pageNumber)
+            }
+            return assert.fail("the walk never ended")
+          })
+        const keys = (senderIds: ReadonlyArray<SenderId>) => senderIds.map((s) => s.handleKey)
+        const inBookOrder = (senderIds: ReadonlyArray<SenderId>) => keys([...senderIds].sort(bookOrder))
+
+        it.effect("pages a book in its order, numbers registered in the same millisecond by handle key", () =>
+          Effect.gen(function* () {
+            const account = yield* openAccount(20)
+            const other = yield* openAccount()
+            // Seven registered in one millisecond, one before and one after; inserted out of order.
+            const tied = Array.from({ length: 7 }, () => Fixture.senderId(account.accountId))
+            const earlier = { ...Fixture.senderId(account.accountId), dateCreated: Fixture.NOW - 1 }
+            const later = { ...Fixture.senderId(account.accountId), dateCreated: Fixture.NOW + 1 }
+            const book = [later, ...tied.toReversed(), earlier]
+            yield* commit(...book.map((senderId) => ({ _tag: "InsertSenderId" as const, senderId })))
+            yield* commit({ _tag: "InsertSenderId", senderId: Fixture.senderId(other.accountId) })
+            const whole = keys(yield* withRepository((r) => r.listSenderIds(account.accountId)))
+            assert.deepStrictEqual(whole, inBookOrder(book))
+            for (const limit of [1, 2, 3, 9, 10]) {
+              assert.deepStrictEqual(keys(yield* walk(account.accountId, { limit })), whole, `limit ${limit}`)
+            }
+            // Read again, the same pages: the order does not change from read to read.
+            assert.deepStrictEqual(keys(yield* walk(account.accountId, { limit: 2 })), whole)
+            const empty = yield* withRepository((r) => r.listSenderIdPage(Fixture.accountId(), { limit: 5 }))
+            assert.deepStrictEqual(empty, { items: [], nextKey: null })
+          })
+        )
+
+        it.effect("pages the numbers of one status, in the book's order", () =>
+          Effect.gen(function* () {
+            const account = yield* openAccount(20)
+            const statuses = [
+              "ACTIVE",
+              "PENDING",
+              "ACTIVE",
+              "INACTIVE",
+              "ACTIVE",
+              "ACTIVE",
+              "PENDING"
+            ] as const
+            const book = statuses.map((status) => Fixture.senderId(account.accountId, { status }))
+            yield* commit(...book.map((senderId) => ({ _tag: "InsertSenderId" as const, senderId })))
+            for (const status of ["ACTIVE", "PENDING", "EXPIRED"] as const) {
+              const expected = inBookOrder(book.filter((s) => s.status === status))
+              const found = yield* walk(account.accountId, { status, limit: 2 })
+              assert.deepStrictEqual(keys(found), expected, status)
+              // Read back whole, as stored.
+              for (const senderId of found) {
+                assert.deepStrictEqual(
+                  senderId,
+                  book.find((s) => s.handleKey === senderId.handleKey)
+                )
+              }
+            }
+          })
+        )
+
+        it.effect("walks to the end once while numbers are registered and deleted between pages", () =>
+          Effect.gen(function* () {
+            const account = yield* openAccount(20)
+            const owner = account.accountId
+            const book = Array.from({ length: 8 }, () => Fixture.senderId(owner)).sort(bookOrder)
+            yield* commit(...book.map((senderId) => ({ _tag: "InsertSenderId" as const, senderId })))
+            const nth = (n: number) => book[n - 1] as SenderId
+            // In the same millisecond as the next page's first number (the 4th), but sorting before it.
+            const behind = { ...Fixture.senderId(owner), handleKey: `SEA${nth(4).handleKey.slice(3)}` }
+            const registeredLater = { ...Fixture.senderId(owner), dateCreated: Fixture.NOW + 1_000 }
+            const seen = yield* walk(owner, { limit: 3 }, (pageNumber) =>
+              pageNumber === 1
+                ? commit(
+                    // The number the next page starts at, one further on, and one already read.
+                    { _tag: "DeleteSenderId", senderId: nth(4) },
+                    { _tag: "DeleteSenderId", senderId: nth(6) },
+                    { _tag: "DeleteSenderId", senderId: nth(2) },
+                    { _tag: "InsertSenderId", senderId: behind },
+                    { _tag: "InsertSenderId", senderId: registeredLater }
+                  )
+                : Effect.void
+            )
+            assert.deepStrictEqual(keys(seen), keys([1, 2, 3, 5, 7, 8].map(nth).concat(registeredLater)))
           })
         )
       })

@@ -4,7 +4,7 @@
  * `x-mfa-data` header.
  */
 import { Requests, Wire } from "@senderid/contract"
-import { PhoneNumber, SenderIds } from "@senderid/domain"
+import { PhoneNumber, SenderId, SenderIds } from "@senderid/domain"
 import { Data, Effect } from "effect"
 import { languageOf, toWire } from "../ErrorTable.ts"
 import { onlyKnown, pageLimit } from "../QueryParameters.ts"
@@ -69,21 +69,27 @@ export const numberHandlers: Handlers<
   getBook: ({ accountId, query }) =>
     Effect.gen(function* () {
       yield* onlyKnown(query, BOOK_QUERY_NAMES)
-      const book = yield* SenderIds.use((s) => s.book(accountId))
       const status = query.status?.[0]
-      const paged = query.limit !== undefined || query.startKey !== undefined || status !== undefined
-      if (!paged) return Wire.accountBook(book)
+      const startKey = query.startKey?.[0]
+      const paged = query.limit !== undefined || startKey !== undefined || status !== undefined
+      if (!paged) return Wire.accountBook(yield* SenderIds.use((s) => s.book(accountId)))
       if (status !== undefined && !(Wire.SenderIdStatus.literals as ReadonlyArray<string>).includes(status)) {
         return yield* reject("InvalidParameter", { field: "status", problem: "value" })
       }
       const limit = yield* pageLimit(query.limit, "limit", BOOK_PAGE_MAX, BOOK_PAGE_MAX)
-      const matching = book.senderIds.filter((s) => status === undefined || s.status === status)
-      const startKey = query.startKey?.[0]
-      const start = startKey === undefined ? 0 : matching.findIndex((s) => s.handleKey === startKey)
-      if (start === -1) return yield* reject("InvalidParameter", { field: "startKey", problem: "value" })
-      const page = matching.slice(start, start + limit)
-      const next = matching[start + limit]
-      return Wire.accountBook({ ...book, senderIds: page }, { nextKey: next?.handleKey ?? null })
+      // The key is opaque: one this server did not hand out is refused, never echoed or guessed at.
+      const start = startKey === undefined ? undefined : SenderId.parseBookCursor(startKey)
+      if (startKey !== undefined && start === undefined) {
+        return yield* reject("InvalidParameter", { field: "startKey", problem: "value" })
+      }
+      const page = yield* SenderIds.use((s) =>
+        s.bookPage(accountId, {
+          limit,
+          ...(status === undefined ? {} : { status: status as SenderId.SenderIdStatus }),
+          ...(start === undefined ? {} : { start })
+        })
+      )
+      return Wire.accountBook(page, { nextKey: page.nextKey })
     }),
 
   getActiveNumbers: ({ accountId }) => SenderIds.use((s) => s.activeNumbers(accountId)),

@@ -88,7 +88,8 @@ export const makeReads = (
 
   const pg = sql.onDialectOrElse({ pg: () => true, orElse: () => false })
   /** A text column in code-unit order: SQLite's default BINARY, PostgreSQL's "C" (the database's
-   * default collation follows its locale). `accounts_by_id` is the "C" index that serves it there. */
+   * default collation follows its locale). `accounts_by_id` and `sender_ids_book` are "C" indexes
+   * that serve it there. */
   const binary = (column: string) => sql.literal(pg ? `${column} COLLATE "C"` : column)
 
   const read = <A, E>(operation: string, effect: Effect.Effect<A, E | SqlError>) =>
@@ -120,7 +121,42 @@ export const makeReads = (
       read(
         "listSenderIds",
         sql<SenderIdRow>`SELECT * FROM sender_ids WHERE account_id = ${accountId}
-          ORDER BY date_created, handle_key`.pipe(Effect.flatMap(senderIdsOf))
+          ORDER BY date_created, ${binary("handle_key")}`.pipe(Effect.flatMap(senderIdsOf))
+      ),
+    // One ordered range of `sender_ids_book` (or `_book_by_status`), stopped one row past the page:
+    // the cost of a page does not grow with the book. The leading `>=` is implied by the rest; it
+    // gives the engines a range to seek to.
+    listSenderIdPage: (accountId, query) =>
+      read(
+        "listSenderIdPage",
+        Effect.gen(function* () {
+          const { start } = query
+          const conditions = [
+            sql`account_id = ${accountId}`,
+            ...(query.status === undefined ? [] : [sql`status = ${query.status}`]),
+            ...(start === undefined
+              ? []
+              : [
+                  sql`date_created >= ${start.dateCreated}`,
+                  sql`(date_created > ${start.dateCreated} OR (date_created = ${start.dateCreated}
+                    AND ${binary("handle_key")} >= ${start.handleKey}))`
+                ])
+          ]
+          const rows = yield* sql<SenderIdRow>`SELECT * FROM sender_ids WHERE ${sql.and(conditions)}
+            ORDER BY date_created, ${binary("handle_key")} LIMIT ${query.limit + 1}`
+          const senderIds = yield* senderIdsOf(rows.slice(0, query.limit))
+          const after = rows[query.limit]
+          return {
+            items: senderIds,
+            nextKey:
+              after === undefined
+                ? null
+                : SenderId.bookCursor({
+                    dateCreated: Number(after.date_created),
+                    handleKey: after.handle_key
+                  })
+          }
+        })
       ),
     // `status = 'ACTIVE'` stays a literal so the engines match the partial index
     // `sender_ids_usable`, which covers the query and holds its rows in the book's order.
