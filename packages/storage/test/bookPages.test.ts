@@ -2,7 +2,8 @@
  * An account book a page at a time (`listSenderIdPage`) is one ordered range of an index on SQLite
  * and PostgreSQL — with or without a status, from the start or from a `nextKey` — never a scan of
  * the account's numbers or a sort of them, so a page of 20 costs the same in a book of 100,000 as in
- * a book of 20. D1 runs SQLite's plan. Measured: `node bench/bookPages.ts`.
+ * a book of 20. D1 runs SQLite's plan. Measured: `node bench/bookPages.ts`. And the whole book reads
+ * however large it is.
  */
 import { mkdtempSync } from "node:fs"
 import { tmpdir } from "node:os"
@@ -10,11 +11,12 @@ import { join } from "node:path"
 import * as PgClient from "@effect/sql-pg/PgClient"
 import * as SqliteClient from "@effect/sql-sqlite-node/SqliteClient"
 import { assert, describe, it } from "@effect/vitest"
-import { type BookQuery, SenderId, type SenderIdRepositoryShape } from "@senderid/domain"
+import { type BookQuery, SenderId, SenderIdRepository, type SenderIdRepositoryShape } from "@senderid/domain"
 import { Fixture } from "@senderid/domain/testing"
 import { Effect, Redacted } from "effect"
 import { migrate } from "../src/Migrations.ts"
 import * as SqlRepository from "../src/SqlRepository.ts"
+import * as Sqlite from "../src/sqlite.ts"
 import { freshDatabase } from "./support/postgres.ts"
 import { plansOf, servedBy } from "./support/queryPlans.ts"
 
@@ -71,5 +73,35 @@ describe.each([
       const first = yield* withRepository((r) => r.listSenderIdPage(account.accountId, { limit: 2 }))
       assert.strictEqual(first.nextKey, SenderId.bookCursor(book[2] as SenderId.SenderId))
     }).pipe(Effect.provide(client))
+  )
+})
+
+describe("a whole account book on SQLite", () => {
+  it.live(
+    "reads past the 32,766 variables one statement may bind, audit entries included",
+    () =>
+      Effect.gen(function* () {
+        const size = 33_000
+        const account = Fixture.account({ limit: size })
+        yield* SenderIdRepository.use((repository) =>
+          Effect.gen(function* () {
+            yield* repository.commit([{ _tag: "InsertAccount", account }])
+            for (let from = 0; from < size; from += 1_000) {
+              yield* repository.commit(
+                Array.from({ length: 1_000 }, (_, i) => ({
+                  _tag: "InsertSenderId" as const,
+                  senderId: Fixture.senderId(account.accountId, {
+                    phoneNumber: `010${String(from + i).padStart(8, "0")}`
+                  })
+                }))
+              )
+            }
+            const book = yield* repository.listSenderIds(account.accountId)
+            assert.lengthOf(book, size)
+            assert.isTrue(book.every((s) => s.log.length === 1))
+          })
+        ).pipe(Effect.provide(Sqlite.layer({ filename: join(directory, "large-book.db") })))
+      }),
+    { timeout: 120_000 }
   )
 })

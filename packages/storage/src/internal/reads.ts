@@ -11,7 +11,7 @@ import {
   SenderId,
   type SenderIdRepositoryShape
 } from "@senderid/domain"
-import { Effect, Option } from "effect"
+import { Array as Arr, Effect, Option } from "effect"
 import type * as SqlClient from "effect/sql/SqlClient"
 import { isSqlError, type SqlError } from "effect/sql/SqlError"
 import type { Statement } from "effect/sql/Statement"
@@ -41,6 +41,9 @@ const containing = (text: string) => `%${text.replace(/[\\%_]/gu, (c) => `\\${c}
 const zeroes = <K extends string>(keys: ReadonlyArray<K>): Record<K, number> =>
   Object.fromEntries(keys.map((key) => [key, 0])) as Record<K, number>
 
+/** Audit subjects looked up per statement, well below every engine's cap on bound variables. */
+const AUDIT_SUBJECTS_PER_READ = 1_000
+
 /** One row of `registryStats`' answer: a count of one thing (`name` within `facet`). */
 interface CountRow {
   readonly facet: "account" | "status" | "review" | "week"
@@ -59,20 +62,22 @@ export const makeReads = (
   sql: SqlClient.SqlClient,
   options: ReadOptions
 ): Omit<SenderIdRepositoryShape, "commit"> => {
+  // A few statements per large book rather than one: engines cap the variables a statement binds
+  // (SQLite 32,766, PostgreSQL 65,535), and a whole book binds one per number.
   const auditFor = (subjects: ReadonlyArray<string>) =>
-    subjects.length === 0
-      ? Effect.succeed(new Map<string, Array<unknown>>())
-      : options.auditRows(subjects).pipe(
-          Effect.map((rows) => {
-            const bySubject = new Map<string, Array<unknown>>()
-            for (const row of rows) {
-              const list = bySubject.get(row.subject) ?? []
-              list.push(auditEntryOf(row))
-              bySubject.set(row.subject, list)
-            }
-            return bySubject
-          })
-        )
+    Effect.forEach(Arr.chunksOf(subjects, AUDIT_SUBJECTS_PER_READ), options.auditRows).pipe(
+      Effect.map((chunks) => {
+        const bySubject = new Map<string, Array<unknown>>()
+        for (const rows of chunks) {
+          for (const row of rows) {
+            const list = bySubject.get(row.subject) ?? []
+            list.push(auditEntryOf(row))
+            bySubject.set(row.subject, list)
+          }
+        }
+        return bySubject
+      })
+    )
 
   const senderIdsOf = (rows: ReadonlyArray<SenderIdRow>) =>
     auditFor(rows.map((r) => r.handle_key)).pipe(
