@@ -44,7 +44,8 @@ export const Decision = Schema.Struct({
   decision: Schema.Literals(["APPROVE", "REJECT"]),
   reason: Schema.optionalKey(
     Schema.String.check(Schema.isMinLength(1), Schema.isMaxLength(1000)).annotate({
-      description: "Required to reject: the customer sees it."
+      description:
+        "Required to reject: the customer sees it. With APPROVE, an optional note for operators: kept on the review and in the audit trail, never shown to the customer."
     })
   )
 }).annotate({ identifier: "ReviewDecisionRequest" })

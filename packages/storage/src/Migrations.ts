@@ -279,6 +279,12 @@ export const bookOrderStatements = (dialect: "sqlite" | "pg"): ReadonlyArray<str
   ]
 }
 
+/** An operator's note on a change (the note an approval carries) is kept with its audit entry.
+ * Entries written before have none. The review's own copy lives in its aggregate's JSON body. */
+export const auditNoteStatements = (): ReadonlyArray<string> => [
+  "ALTER TABLE audit_entries ADD COLUMN note TEXT"
+]
+
 const dialectOf = (sql: SqlClient.SqlClient) =>
   sql.onDialectOrElse({ pg: () => "pg" as const, orElse: () => "sqlite" as const })
 
@@ -296,7 +302,8 @@ export const migrations = Migrator.fromRecord({
   "5_review_queue": applying(reviewQueueStatements),
   "6_webhooks": applying(webhookStatements),
   "7_audit_request": applying(auditRequestStatements),
-  "8_book_order": applying(bookOrderStatements)
+  "8_book_order": applying(bookOrderStatements),
+  "9_review_notes": applying(auditNoteStatements)
 })
 
 /** Applies every migration not applied yet, each in its own transaction; safe to run at every start. */

@@ -7,6 +7,7 @@
  */
 import { assert, describe, layer } from "@effect/vitest"
 import { Effect, Layer, Option } from "effect"
+import * as Review from "../Review.ts"
 import { ReviewKind } from "../Review.ts"
 import { Reviews } from "../Reviews.ts"
 import {
@@ -1149,6 +1150,79 @@ export const repositoryConformance = (
                 assert.deepStrictEqual(yield* repository.auditTrail(number.handleKey), before.log)
               }
             }
+          })
+        )
+      })
+
+      describe("use cases: an approval's note", () => {
+        const NOTE = "사업자등록증 원본 대조 완료 (checked against the original)"
+
+        it.effect(
+          "keeps it on the submission and in the audit entry, and the customer's reason stays null",
+          () =>
+            Effect.gen(function* () {
+              const repository = yield* SenderIdRepository
+              const account = yield* openAccount()
+              const registered = Fixture.senderId(account.accountId)
+              const approvalId = `APD${registered.handleKey.slice(3)}`
+              const submitted = {
+                ...registered,
+                approvalDocuments: [{ approvalId, documents: [], ...Review.pending(Fixture.NOW) }]
+              }
+              yield* commit({ _tag: "InsertSenderId", senderId: submitted })
+              yield* Reviews.use((r) =>
+                r.decideEvidence(
+                  "alice",
+                  { accountId: account.accountId, phoneNumber: submitted.phoneNumber, approvalId },
+                  { approve: true, note: NOTE }
+                )
+              ).pipe(Effect.provide(useCasesOn(repository)))
+              const stored = Option.getOrThrow(
+                yield* repository.findSenderId(account.accountId, submitted.phoneNumber)
+              )
+              const [submission] = stored.approvalDocuments
+              assert.strictEqual(submission?.status, "APPROVED")
+              assert.strictEqual(submission?.note, NOTE)
+              assert.isNull(submission?.reason)
+              const decided = stored.log.at(-1)
+              assert.strictEqual(decided?.note, NOTE)
+              assert.deepStrictEqual((yield* repository.auditTrail(submitted.handleKey)).at(-1), decided)
+              // Entries without a note read back without one.
+              assert.isFalse(stored.log.slice(0, -1).some((entry) => "note" in entry))
+            })
+        )
+
+        it.effect("keeps it on an approved limit request and in the account's audit entry", () =>
+          Effect.gen(function* () {
+            const repository = yield* SenderIdRepository
+            const account = yield* openAccount(2)
+            const limitationId = `LID${Fixture.senderId(account.accountId).handleKey.slice(3)}`
+            yield* commit({
+              _tag: "UpdateAccount",
+              account: {
+                ...account,
+                limitationRequests: [
+                  {
+                    limitationId,
+                    documents: [],
+                    limitRequested: 9,
+                    limitBeforeRequest: 2,
+                    ...Review.pending(Fixture.NOW)
+                  }
+                ]
+              }
+            })
+            yield* Reviews.use((r) =>
+              r.decideLimitation(
+                "alice",
+                { accountId: account.accountId, limitationId },
+                { approve: true, note: NOTE }
+              )
+            ).pipe(Effect.provide(useCasesOn(repository)))
+            const stored = Option.getOrThrow(yield* repository.findAccount(account.accountId))
+            assert.strictEqual(stored.limit, 9)
+            assert.strictEqual(stored.limitationRequests[0]?.note, NOTE)
+            assert.strictEqual(stored.log.at(-1)?.note, NOTE)
           })
         )
       })

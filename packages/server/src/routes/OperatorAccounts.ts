@@ -147,7 +147,9 @@ export const operatorAccountHandlers: Handlers<
     ),
 
   getAccountNumber: ({ param }) =>
-    SenderIds.use((s) => s.get(param("accountId"), param("phoneNumber"))).pipe(Effect.map(Wire.senderIdView)),
+    SenderIds.use((s) => s.get(param("accountId"), param("phoneNumber"))).pipe(
+      Effect.map(OperatorWire.senderIdView)
+    ),
 
   getAuditTrail: ({ param }) =>
     Effect.gen(function* () {

@@ -50,7 +50,8 @@ describe("D1 migrations", () => {
           "5_review_queue",
           "6_webhooks",
           "7_audit_request",
-          "8_book_order"
+          "8_book_order",
+          "9_review_notes"
         ],
         "exactly one start applies each migration"
       )
@@ -66,7 +67,8 @@ describe("D1 migrations", () => {
         { migration_id: 5, name: "5_review_queue" },
         { migration_id: 6, name: "6_webhooks" },
         { migration_id: 7, name: "7_audit_request" },
-        { migration_id: 8, name: "8_book_order" }
+        { migration_id: 8, name: "8_book_order" },
+        { migration_id: 9, name: "9_review_notes" }
       ])
     })
   )
