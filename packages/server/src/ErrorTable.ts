@@ -561,7 +561,12 @@ export type ParameterProblem = "type" | "value" | "unknown" | "forbidden"
 /** The detail each server code takes; `undefined` in the union means the detail is optional. */
 export interface ServerErrorDetails {
   readonly MissingRequiredParameter: { readonly field: string }
-  readonly InvalidParameter: { readonly field: string; readonly problem?: ParameterProblem }
+  readonly InvalidParameter: {
+    readonly field: string
+    readonly problem?: ParameterProblem
+    /** The names the request could have used instead (an unknown parameter's message lists them). */
+    readonly allowed?: ReadonlyArray<string>
+  }
   readonly InvalidJSON: undefined
   readonly PayloadTooLarge: { readonly maxBytes: number } | undefined
   readonly NotFound: undefined
@@ -614,9 +619,25 @@ const serverTable: { readonly [C in ServerErrorCode]: ServerRow<Detail<C>> } = {
   InvalidParameter: {
     status: 400,
     ko: (d) =>
-      d ? `${clip(d.field)}: ${parameterKo[d.problem ?? "value"]}.` : "파라미터가 올바르지 않습니다.",
+      d
+        ? `${clip(d.field)}: ${parameterKo[d.problem ?? "value"]}.${
+            d.allowed === undefined
+              ? ""
+              : d.allowed.length === 0
+                ? " (사용할 수 있는 파라미터가 없습니다)"
+                : ` (사용 가능: ${d.allowed.join(", ")})`
+          }`
+        : "파라미터가 올바르지 않습니다.",
     en: (d) =>
-      d ? `The parameter ${clip(d.field)} ${parameterEn[d.problem ?? "value"]}.` : "Invalid parameter."
+      d
+        ? `The parameter ${clip(d.field)} ${parameterEn[d.problem ?? "value"]}${
+            d.allowed === undefined
+              ? "."
+              : d.allowed.length === 0
+                ? "; this endpoint takes none."
+                : `; this endpoint takes ${d.allowed.join(", ")}.`
+          }`
+        : "Invalid parameter."
   },
   InvalidJSON: {
     status: 400,

@@ -7,7 +7,7 @@ import { Requests, Wire } from "@senderid/contract"
 import { PhoneNumber, SenderId, SenderIds } from "@senderid/domain"
 import { Data, Effect } from "effect"
 import { languageOf, toWire } from "../ErrorTable.ts"
-import { onlyKnown, pageLimit } from "../QueryParameters.ts"
+import { pageLimit } from "../QueryParameters.ts"
 import { decodeJson } from "../RequestBody.ts"
 import { reject } from "../RequestError.ts"
 import type { Handlers } from "../Route.ts"
@@ -16,9 +16,6 @@ import type { Handlers } from "../Route.ts"
 export class ArsCallPlaced extends Data.TaggedError("ArsCallPlaced")<{ readonly mfa: Wire.MfaChallenge }> {}
 
 const BOOK_PAGE_MAX = 1000
-/** The book's query parameters; any other (`status[eq]`, a misspelt `startkey`) is refused, not ignored,
- * since ignoring a filter would answer with numbers the client asked to leave out. */
-const BOOK_QUERY_NAMES: ReadonlyArray<string> = Requests.BOOK_QUERY.map((p) => p.name)
 
 export const numberHandlers: Handlers<
   | "registerNumber"
@@ -68,7 +65,6 @@ export const numberHandlers: Handlers<
 
   getBook: ({ accountId, query }) =>
     Effect.gen(function* () {
-      yield* onlyKnown(query, BOOK_QUERY_NAMES)
       const status = query.status?.[0]
       const startKey = query.startKey?.[0]
       const paged = query.limit !== undefined || startKey !== undefined || status !== undefined

@@ -4,7 +4,7 @@
  * account's documents. A rejection needs a reason, which the customer sees; an approval may carry a
  * note, which only operators see.
  */
-import { OperatorRequests, OperatorWire, Wire } from "@senderid/contract"
+import { type OperatorRequests, OperatorWire, Wire } from "@senderid/contract"
 import {
   type Document,
   DocumentNotFound,
@@ -14,14 +14,13 @@ import {
   SenderIdRepository
 } from "@senderid/domain"
 import { Effect, Option } from "effect"
-import { onlyKnown, pageLimit } from "../QueryParameters.ts"
+import { pageLimit } from "../QueryParameters.ts"
 import { reject } from "../RequestError.ts"
 import type { Handlers } from "../Route.ts"
 import { fileResponse } from "./Documents.ts"
 
 const REVIEW_PAGE_DEFAULT = 20
 const REVIEW_PAGE_MAX = 100
-const REVIEW_QUERY_NAMES = OperatorRequests.REVIEW_QUERY.map((p) => p.name)
 const KINDS: ReadonlyArray<string> = Review.ReviewKind.literals
 
 /** Operators download evidence through their own route, which reaches every account's documents. */
@@ -58,7 +57,6 @@ export const operatorReviewHandlers: Handlers<
 > = {
   listReviews: ({ query, origin }) =>
     Effect.gen(function* () {
-      yield* onlyKnown(query, REVIEW_QUERY_NAMES)
       const limit = yield* pageLimit(query.limit, "limit", REVIEW_PAGE_DEFAULT, REVIEW_PAGE_MAX)
       const kind = query.kind?.[0]
       if (kind !== undefined && !KINDS.includes(kind)) {

@@ -623,7 +623,10 @@ describe("the dashboard", () => {
       400,
       "InvalidParameter"
     )
-    assert.strictEqual(misspelt.errorMessage, "The parameter week is not a known parameter.")
+    assert.strictEqual(
+      misspelt.errorMessage,
+      "The parameter week is not a known parameter; this endpoint takes weeks."
+    )
   })
 })
 
