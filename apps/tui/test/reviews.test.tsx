@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { KEYS, renderConsole } from "./support/console.tsx"
-import { type Registry, requestHigherLimit, startRegistry, submitEvidence } from "./support/registry.ts"
+import { PNG, type Registry, requestHigherLimit, startRegistry, submitEvidence } from "./support/registry.ts"
 
 let registry: Registry
 beforeAll(async () => {
@@ -40,6 +40,41 @@ describe("duplicate unlock", () => {
     await ui.waitFor("Approved dup-unlock of ACME 0415551234")
     const after = await own.customer.getNumber({ params: { phoneNumber: "0415551234" } })
     expect(after.unlockDuplicate.status).toBe("APPROVED")
+    ui.unmount()
+    await own.close()
+  })
+})
+
+describe("an approval's note", () => {
+  it("is kept, and shown with the number's earlier decisions when its evidence comes up", async () => {
+    const own = await startRegistry()
+    await own.operator.openAccount({ body: { accountId: "HOLDER", limit: 5 } })
+    await own.operator.registerSpecialNumber({
+      params: { accountId: "HOLDER" },
+      body: { phoneNumber: "0415551234" }
+    })
+    await own.customer.registerNumber({ body: { phoneNumber: "0415551234" } })
+    await own.customer.requestUnlock({
+      params: { phoneNumber: "0415551234" },
+      body: { reason: "we own this line since 2019", name: "ACME Ltd" }
+    })
+    const ui = renderConsole(own.operator, { initial: "reviews" })
+    await ui.waitFor("dup-unlock")
+    await ui.press("a")
+    await ui.waitFor("Approve dup-unlock of ACME 0415551234? Note (optional):")
+    await ui.type("called the line")
+    await ui.press(KEYS.enter)
+    await ui.waitFor("Approved dup-unlock of ACME 0415551234")
+    const document = await own.customer.uploadDocument({
+      body: { file: PNG, category: "SENDERID_APPROVAL", name: "telecom-bill.png" }
+    })
+    await own.customer.submitApproval({
+      params: { phoneNumber: "0415551234" },
+      body: { documents: [document.documentId] }
+    })
+    await ui.press("r")
+    const evidence = await ui.waitFor("telecom-bill.png")
+    expect(evidence).toContain("earlier: duplicate-unlock approved · note: called the line")
     ui.unmount()
     await own.close()
   })

@@ -45,7 +45,12 @@ export type IssueKey = typeof IssueKey.Type
 
 export const Decision = Schema.Struct({
   decision: Schema.Literals(["APPROVE", "REJECT"]),
-  reason: Schema.optionalKey(Reason.annotate({ description: "Required to reject: the customer sees it." }))
+  reason: Schema.optionalKey(
+    Reason.annotate({
+      description:
+        "Required to reject: the customer sees it. With APPROVE, an optional note for operators: kept on the review and in the audit trail, never shown to the customer."
+    })
+  )
 }).annotate({ identifier: "ReviewDecisionRequest" })
 export type Decision = typeof Decision.Type
 

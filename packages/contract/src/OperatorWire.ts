@@ -1,7 +1,7 @@
 /**
  * The operator API's answers, as schemas, and their mapping from the domain: account summaries,
  * API keys (a secret only in the answer that issues it), the review queue with the documents each
- * review rests on, decisions, audit trails with their actors, the numbers expiring soon, and the
+ * review rests on, decisions (with the notes operators keep on them, which customers never see), audit trails with their actors, the numbers expiring soon, and the
  * registry's counts for a dashboard.
  */
 import type { Account, ApiKeySummary, AuditEntry, RegistryStatsReport } from "@senderid/domain"
@@ -12,9 +12,11 @@ import {
   isoDate,
   isoOrNull,
   LimitationDocument,
+  limitationDocumentFor,
   SenderIdStatus,
   SenderIdView,
   SuspensionView,
+  senderIdViewFor,
   suspensionView
 } from "./Wire.ts"
 
@@ -83,7 +85,10 @@ export const DecidedReview = Schema.Struct({
   reviewId: Schema.String,
   accountId: Schema.String,
   status: Schema.Literals(["APPROVED", "REJECTED"]),
+  /** Why it was rejected (the customer sees it); `null` on an approval. */
   reason: Schema.NullOr(Schema.String),
+  /** The note it was approved with (operators only); `null` on a rejection or when none was given. */
+  note: Schema.NullOr(Schema.String),
   /** The sender ID after the decision (evidence, unlock); `null` for a limit request. */
   senderId: Schema.NullOr(SenderIdView),
   /** The limit request after the decision; `null` for the other kinds. */
@@ -107,6 +112,9 @@ export const AuditEntryView = Schema.Struct({
   statusAfter: Schema.NullOr(Schema.String),
   requestId: Schema.NullOr(Schema.String).annotate({
     description: "The `x-request-id` of the request that made the change; `null` outside a request."
+  }),
+  note: Schema.NullOr(Schema.String).annotate({
+    description: "What the operator noted with the change (an approval's note); `null` when nothing."
   })
 }).annotate({ identifier: "AuditEntry" })
 export type AuditEntryView = typeof AuditEntryView.Type
@@ -210,8 +218,15 @@ export const auditEntryView = (entry: AuditEntry.AuditEntry): AuditEntryView => 
   },
   statusBefore: entry.statusBefore,
   statusAfter: entry.statusAfter,
-  requestId: entry.requestId ?? null
+  requestId: entry.requestId ?? null,
+  note: entry.note ?? null
 })
+
+/** A sender ID as operators see it: SOLAPI's view plus each review's `note`. */
+export const senderIdView = senderIdViewFor({ operator: true })
+
+/** A limit request as operators see it, with its `note`. */
+export const limitationDocument = limitationDocumentFor({ operator: true })
 
 export const registryStats = (report: RegistryStatsReport): RegistryStats => ({
   accounts: report.accounts,

@@ -128,21 +128,50 @@ export const RegisterWebhook = Schema.Struct({
 }).annotate({ identifier: "RegisterWebhookRequest" })
 export type RegisterWebhook = typeof RegisterWebhook.Type
 
-/** Query parameters, all optional strings on the wire; the server checks their values. */
+/** Query parameters, all optional strings on the wire; the server checks their values and refuses
+ * any name an endpoint does not declare. */
 export interface QueryParameter {
   readonly name: string
   readonly description: string
   /** Refused when absent; optional unless said. */
   readonly required?: boolean
+  /** SOLAPI's `name[op]=value` spellings the endpoint also reads (`eq`, `gte`…); none unless said. */
+  readonly operators?: ReadonlyArray<string>
 }
 
+/** Every spelling of the declared parameters a request may use: each name, and `name[op]` for the
+ * operators it declares. */
+export const querySpellings = (declared: ReadonlyArray<QueryParameter>): ReadonlyArray<string> =>
+  declared.flatMap((p) => [p.name, ...(p.operators ?? []).map((op) => `${p.name}[${op}]`)])
+
 export const DOCUMENT_QUERY: ReadonlyArray<QueryParameter> = [
-  { name: "documentId", description: "Only this document." },
-  { name: "category", description: "Only this category; also `category[eq]`." },
-  { name: "use", description: "`true` or `false`: only documents a request does (not) reference." },
-  { name: "startDate", description: "Created at or after (ISO 8601); also `dateCreated[gte]` / `[gt]`." },
-  { name: "endDate", description: "Created at or before (ISO 8601); also `dateCreated[lte]` / `[lt]`." },
-  { name: "startKey", description: "The page to return: the `nextKey` of the previous page." },
+  { name: "documentId", description: "Only this document.", operators: ["eq"] },
+  { name: "category", description: "Only this category; also `category[eq]`.", operators: ["eq"] },
+  {
+    name: "use",
+    description: "`true` or `false`: only documents a request does (not) reference.",
+    operators: ["eq"]
+  },
+  {
+    name: "startDate",
+    description: "Created at or after (ISO 8601); also `dateCreated[gte]` / `[gt]`.",
+    operators: ["eq"]
+  },
+  {
+    name: "endDate",
+    description: "Created at or before (ISO 8601); also `dateCreated[lte]` / `[lt]`.",
+    operators: ["eq"]
+  },
+  {
+    name: "dateCreated",
+    description: "Created at this instant (ISO 8601); `[gte]`, `[gt]`, `[lte]`, `[lt]` bound it instead.",
+    operators: ["eq", "gte", "gt", "lte", "lt"]
+  },
+  {
+    name: "startKey",
+    description: "The page to return: the `nextKey` of the previous page.",
+    operators: ["eq"]
+  },
   { name: "limit", description: "Page size, 1 to 100 (default 20)." }
 ]
 

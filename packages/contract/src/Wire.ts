@@ -22,11 +22,18 @@ export const LogEntry = Schema.Struct({ createAt: IsoDate, message: Schema.Strin
 })
 export type LogEntry = typeof LogEntry.Type
 
+/** Ours, in the operator API's answers only: a customer's answer never carries it, and SOLAPI's
+ * neither, so clients decoding them still accept them. */
+const OperatorNote = Schema.NullOr(Schema.String).annotate({
+  description: "Operator API only: the note the operator approved this with (null when none)."
+})
+
 export const ApprovalDocument = Schema.Struct({
   approvalId: Schema.String,
   documents: Schema.Array(Schema.String),
   status: ReviewStatus,
   reason: Schema.NullOr(Schema.String),
+  note: Schema.optionalKey(OperatorNote),
   dateCreated: IsoDate,
   dateUpdated: IsoDate
 }).annotate({ identifier: "ApprovalDocument", description: "An evidence submission and its review." })
@@ -38,6 +45,7 @@ export const UnlockDuplicate = Schema.Struct({
   name: Schema.NullOr(Schema.String),
   status: Schema.NullOr(ReviewStatus),
   reason: Schema.NullOr(Schema.String),
+  note: Schema.optionalKey(OperatorNote),
   dateCreated: Schema.NullOr(IsoDate),
   dateUpdated: Schema.NullOr(IsoDate)
 }).annotate({
@@ -92,6 +100,7 @@ export const LimitationDocument = Schema.Struct({
   limitBeforeRequest: Schema.Number,
   status: ReviewStatus,
   reason: Schema.NullOr(Schema.String),
+  note: Schema.optionalKey(OperatorNote),
   dateCreated: IsoDate,
   dateUpdated: IsoDate
 }).annotate({ identifier: "LimitationDocument", description: "A request for a higher limit and its review." })
@@ -224,42 +233,58 @@ const NO_UNLOCK: UnlockDuplicate = {
   dateUpdated: null
 }
 
-export const senderIdView = (senderId: SenderId.SenderId): SenderIdView => {
-  const unlock = senderId.unlockDuplicate
-  return {
-    handleKey: senderId.handleKey,
-    phoneNumber: senderId.phoneNumber,
-    status: senderId.status,
-    method: senderId.method,
-    expireAt: isoOrNull(senderId.expireAt),
-    log: senderId.log.map((entry) => ({ createAt: isoDate(entry.createAt), message: entry.message })),
-    approvalDocuments: senderId.approvalDocuments.map((a) => ({
-      approvalId: a.approvalId,
-      documents: [...a.documents],
-      status: a.status,
-      reason: a.reason,
-      dateCreated: isoDate(a.dateCreated),
-      dateUpdated: isoDate(a.dateUpdated)
-    })),
-    unlockDuplicate:
-      unlock === null
-        ? NO_UNLOCK
-        : {
-            duplicateId: unlock.duplicateId,
-            reasonForRequested: unlock.reasonForRequested,
-            name: unlock.name,
-            status: unlock.status,
-            reason: unlock.reason,
-            dateCreated: isoDate(unlock.dateCreated),
-            dateUpdated: isoDate(unlock.dateUpdated)
-          },
-    necessaryMeasures: [...SenderId.necessaryMeasures(senderId)],
-    autoExtension: senderId.autoExtension,
-    ...(senderId.suspension === undefined ? {} : { suspension: suspensionViewOf(senderId.suspension) }),
-    dateCreated: isoDate(senderId.dateCreated),
-    dateUpdated: isoDate(senderId.dateUpdated)
-  }
+/** Who an answer is for: the operator API adds what only operators see (an approval's note). */
+export interface Audience {
+  readonly operator?: boolean
 }
+
+/** `{ note }` for an operator's answer, nothing for a customer's. */
+const noteFor = (audience: Audience, review: { readonly note?: string }) =>
+  audience.operator === true ? { note: review.note ?? null } : {}
+
+/** The sender-ID view for an audience; `senderIdView` is the customer's (SOLAPI's). */
+export const senderIdViewFor =
+  (audience: Audience) =>
+  (senderId: SenderId.SenderId): SenderIdView => {
+    const unlock = senderId.unlockDuplicate
+    return {
+      handleKey: senderId.handleKey,
+      phoneNumber: senderId.phoneNumber,
+      status: senderId.status,
+      method: senderId.method,
+      expireAt: isoOrNull(senderId.expireAt),
+      log: senderId.log.map((entry) => ({ createAt: isoDate(entry.createAt), message: entry.message })),
+      approvalDocuments: senderId.approvalDocuments.map((a) => ({
+        approvalId: a.approvalId,
+        documents: [...a.documents],
+        status: a.status,
+        reason: a.reason,
+        ...noteFor(audience, a),
+        dateCreated: isoDate(a.dateCreated),
+        dateUpdated: isoDate(a.dateUpdated)
+      })),
+      unlockDuplicate:
+        unlock === null
+          ? { ...NO_UNLOCK, ...noteFor(audience, {}) }
+          : {
+              duplicateId: unlock.duplicateId,
+              reasonForRequested: unlock.reasonForRequested,
+              name: unlock.name,
+              status: unlock.status,
+              reason: unlock.reason,
+              ...noteFor(audience, unlock),
+              dateCreated: isoDate(unlock.dateCreated),
+              dateUpdated: isoDate(unlock.dateUpdated)
+            },
+      necessaryMeasures: [...SenderId.necessaryMeasures(senderId)],
+      autoExtension: senderId.autoExtension,
+      ...(senderId.suspension === undefined ? {} : { suspension: suspensionViewOf(senderId.suspension) }),
+      dateCreated: isoDate(senderId.dateCreated),
+      dateUpdated: isoDate(senderId.dateUpdated)
+    }
+  }
+
+export const senderIdView = senderIdViewFor({})
 
 const suspensionViewOf = (suspension: Suspension.Suspension): SuspensionView => ({
   reason: suspension.reason,
@@ -269,16 +294,22 @@ const suspensionViewOf = (suspension: Suspension.Suspension): SuspensionView => 
 export const suspensionView = (suspension: Suspension.Suspension | undefined): SuspensionView | null =>
   suspension === undefined ? null : suspensionViewOf(suspension)
 
-export const limitationDocument = (request: Account.LimitationRequest): LimitationDocument => ({
-  limitationId: request.limitationId,
-  documents: [...request.documents],
-  limitRequested: request.limitRequested,
-  limitBeforeRequest: request.limitBeforeRequest,
-  status: request.status,
-  reason: request.reason,
-  dateCreated: isoDate(request.dateCreated),
-  dateUpdated: isoDate(request.dateUpdated)
-})
+/** The limit request's view for an audience; `limitationDocument` is the customer's (SOLAPI's). */
+export const limitationDocumentFor =
+  (audience: Audience) =>
+  (request: Account.LimitationRequest): LimitationDocument => ({
+    limitationId: request.limitationId,
+    documents: [...request.documents],
+    limitRequested: request.limitRequested,
+    limitBeforeRequest: request.limitBeforeRequest,
+    status: request.status,
+    reason: request.reason,
+    ...noteFor(audience, request),
+    dateCreated: isoDate(request.dateCreated),
+    dateUpdated: isoDate(request.dateUpdated)
+  })
+
+export const limitationDocument = limitationDocumentFor({})
 
 export const accountBook = (book: Book, page?: { readonly nextKey: string | null }): AccountBook => ({
   accountId: book.account.accountId,

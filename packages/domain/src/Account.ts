@@ -42,11 +42,17 @@ export type Account = typeof Account.Type
 
 type At = AuditAt
 
-const appendLog = (self: Account, at: At, message: string, patch: Partial<Account>): Account => ({
+const appendLog = (
+  self: Account,
+  at: At,
+  message: string,
+  patch: Partial<Account>,
+  note?: string | undefined
+): Account => ({
   ...self,
   ...patch,
   dateUpdated: at.now,
-  log: [...self.log, auditEntry(at, message, null, null)]
+  log: [...self.log, auditEntry(at, message, null, null, note)]
 })
 
 export const open = (accountId: string, limit: number, at: At): Account => ({
@@ -120,7 +126,8 @@ export const decideLimitation = (
           {
             limitationRequests: requests,
             limit: request.limitRequested
-          }
+          },
+          Review.noteOf(decision)
         )
       : appendLog(self, at, `limit increase ${limitationId} rejected: ${decision.reason}`, {
           limitationRequests: requests

@@ -36,7 +36,10 @@ export const AuditEntry = Schema.Struct({
   statusBefore: Schema.NullOr(Schema.String),
   statusAfter: Schema.NullOr(Schema.String),
   /** The request (its `x-request-id`) that made the change; absent for changes made outside one. */
-  requestId: Schema.optionalKey(Schema.String)
+  requestId: Schema.optionalKey(Schema.String),
+  /** What the operator noted with the change (an approval's note), for operators: the customer's
+   * `log[]` shows `createAt` and `message` only. */
+  note: Schema.optionalKey(Schema.String)
 })
 export type AuditEntry = typeof AuditEntry.Type
 
@@ -53,17 +56,19 @@ export interface At {
   readonly requestId?: string | undefined
 }
 
-/** The entry recording a change made at `at`. */
+/** The entry recording a change made at `at`, with the operator's note on it if there is one. */
 export const entry = (
   at: At,
   message: string,
   statusBefore: string | null,
-  statusAfter: string | null
+  statusAfter: string | null,
+  note?: string | undefined
 ): AuditEntry => ({
   createAt: at.now,
   message,
   actor: at.actor,
   statusBefore,
   statusAfter,
-  ...(at.requestId === undefined ? {} : { requestId: at.requestId })
+  ...(at.requestId === undefined ? {} : { requestId: at.requestId }),
+  ...(note === undefined ? {} : { note })
 })

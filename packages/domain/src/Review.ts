@@ -11,7 +11,11 @@ export type ReviewStatus = typeof ReviewStatus.Type
 /** The fields every review carries, after its own id and subject. */
 export const reviewFields = {
   status: ReviewStatus,
+  /** Why it was rejected: the customer reads it. */
   reason: Schema.NullOr(Schema.String),
+  /** The approving operator's note, for operators (customers are shown `reason` only); absent when
+   * none was given, and on every review stored before notes were kept. */
+  note: Schema.optionalKey(Schema.String),
   dateCreated: Schema.Number,
   dateUpdated: Schema.Number
 }
@@ -19,10 +23,18 @@ export const reviewFields = {
 export interface Reviewable {
   readonly status: ReviewStatus
   readonly reason: string | null
+  readonly note?: string
   readonly dateUpdated: number
 }
 
-export type Decision = { readonly approve: true } | { readonly approve: false; readonly reason: string }
+/** An approval may carry a note (what the operator checked); a rejection carries its reason. */
+export type Decision =
+  | { readonly approve: true; readonly note?: string | undefined }
+  | { readonly approve: false; readonly reason: string }
+
+/** The note a decision keeps: an approval's, unless it is blank. */
+export const noteOf = (decision: Decision): string | undefined =>
+  decision.approve && decision.note !== undefined && decision.note.trim() !== "" ? decision.note : undefined
 
 /** A new review, waiting for an operator. */
 export const pending = (now: number) => ({
@@ -32,7 +44,8 @@ export const pending = (now: number) => ({
   dateUpdated: now
 })
 
-/** Records an operator's decision on a review that is still pending; a rejection needs a reason. */
+/** Records an operator's decision on a review that is still pending; a rejection needs a reason,
+ * an approval keeps its note. */
 export const decide = <R extends Reviewable>(
   review: R,
   reviewId: string,
@@ -42,10 +55,12 @@ export const decide = <R extends Reviewable>(
   if (review.status !== "PENDING")
     return Effect.fail(new ReviewAlreadyDecided({ reviewId, status: review.status }))
   if (!decision.approve && decision.reason.trim() === "") return Effect.fail(new ReasonRequired({ reviewId }))
+  const note = noteOf(decision)
   return Effect.succeed({
     ...review,
     status: decision.approve ? "APPROVED" : "REJECTED",
     reason: decision.approve ? null : decision.reason,
+    ...(note === undefined ? {} : { note }),
     dateUpdated: now
   })
 }

@@ -128,13 +128,14 @@ const appendLog = (
   self: SenderId,
   at: At,
   message: string,
-  patch: Partial<Omit<SenderId, "log" | "dateUpdated">>
+  patch: Partial<Omit<SenderId, "log" | "dateUpdated">>,
+  note?: string | undefined
 ): SenderId => {
   const next = { ...self, ...patch }
   return {
     ...next,
     dateUpdated: at.now,
-    log: [...self.log, auditEntry(at, message, self.status, next.status)]
+    log: [...self.log, auditEntry(at, message, self.status, next.status, note)]
   }
 }
 
@@ -272,8 +273,9 @@ const activate = (
   method: VerificationMethod,
   activeTtl: Duration.Duration,
   at: At,
-  message: string
-) => appendLog(self, at, message, { status: "ACTIVE", method, expireAt: plus(at.now, activeTtl) })
+  message: string,
+  note?: string | undefined
+) => appendLog(self, at, message, { status: "ACTIVE", method, expireAt: plus(at.now, activeTtl) }, note)
 
 /** Completes an ARS verification; the caller has checked the challenge's PIN. */
 export const verifyByArs = (
@@ -309,8 +311,9 @@ export const submitEvidence = (
     })
   })
 
-/** An operator's decision on an evidence submission: approval activates with `method: DOCUMENT`,
- * rejection moves the number to REJECTED with the reason (the owner may resubmit). */
+/** An operator's decision on an evidence submission: approval activates with `method: DOCUMENT`
+ * (its note kept on the submission and in the audit entry), rejection moves the number to REJECTED
+ * with the reason (the owner may resubmit). */
 export const decideEvidence = (
   self: SenderId,
   approvalId: string,
@@ -334,7 +337,8 @@ export const decideEvidence = (
           "DOCUMENT",
           ttl.activeTtl,
           at,
-          `evidence ${approvalId} approved; verified by documents`
+          `evidence ${approvalId} approved; verified by documents`,
+          Review.noteOf(decision)
         )
       : appendLog(withDecision, at, `evidence ${approvalId} rejected: ${decision.reason}`, {
           status: "REJECTED",
@@ -419,11 +423,13 @@ export const decideUnlock = (
     if (request === null) return yield* new UnlockRequestNotFound({ phoneNumber: self.phoneNumber })
     const decided = yield* Review.decide(request, request.duplicateId, decision, at.now)
     return decision.approve
-      ? appendLog(self, at, "duplicate-unlock approved; the number may now be verified", {
-          unlockDuplicate: decided,
-          status: "PENDING",
-          expireAt: plus(at.now, pendingTtl)
-        })
+      ? appendLog(
+          self,
+          at,
+          "duplicate-unlock approved; the number may now be verified",
+          { unlockDuplicate: decided, status: "PENDING", expireAt: plus(at.now, pendingTtl) },
+          Review.noteOf(decision)
+        )
       : appendLog(self, at, `duplicate-unlock rejected: ${decision.reason}`, { unlockDuplicate: decided })
   })
 
@@ -480,6 +486,30 @@ export const lapse = (self: SenderId, at: At): SenderId =>
 
 export const setAutoExtension = (self: SenderId, enabled: boolean, at: At): SenderId =>
   appendLog(self, at, `auto-extension ${enabled ? "enabled" : "disabled"}`, { autoExtension: enabled })
+
+/** An account book's order: oldest registration first, then by handle key (code units) — unique, so
+ * numbers registered in the same millisecond keep one order from read to read. */
+export const bookOrder = (a: SenderId, b: SenderId): number =>
+  a.dateCreated - b.dateCreated || (a.handleKey < b.handleKey ? -1 : a.handleKey > b.handleKey ? 1 : 0)
+
+/** A place in an account book's order, where a page starts. */
+export interface BookPosition {
+  readonly dateCreated: number
+  readonly handleKey: string
+}
+
+/** A page boundary in the book: opaque to clients (`nextKey`, then `startKey`), a position to
+ * adapters. It names a place in the order, not a row, so it stays valid when that number is deleted. */
+export const bookCursor = (position: BookPosition): string => `${position.dateCreated}.${position.handleKey}`
+
+/** The position a cursor names, or `undefined` when it was not made by `bookCursor`. */
+export const parseBookCursor = (cursor: string): BookPosition | undefined => {
+  const match = /^(\d{1,16})\.([A-Za-z0-9]{1,64})$/u.exec(cursor)
+  const dateCreated = Number(match?.[1])
+  return match === null || !Number.isSafeInteger(dateCreated)
+    ? undefined
+    : { dateCreated, handleKey: match[2] as string }
+}
 
 /** What of this registration waits for an operator: a PENDING evidence submission, a PENDING
  * duplicate-unlock request. The operator's queue is these, across every account. */

@@ -14,7 +14,7 @@ import type { Document, DocumentCategory } from "./Document.ts"
 import * as memory from "./internal/memoryRepository.ts"
 import type { RegistryEvent } from "./RegistryEvent.ts"
 import type { QueuedReview, ReviewKind } from "./Review.ts"
-import type { SenderId, SenderIdStatus } from "./SenderId.ts"
+import type { BookPosition, SenderId, SenderIdStatus } from "./SenderId.ts"
 import type {
   AccountAlreadyExists,
   AccountNotFound,
@@ -75,6 +75,14 @@ export interface Page<A> {
   readonly nextKey: string | null
 }
 
+/** A page of an account book in its order (`SenderId.bookOrder`), optionally of one status. */
+export interface BookQuery {
+  readonly status?: SenderIdStatus
+  /** Where the page starts (inclusive), from a previous page's `nextKey` (`SenderId.parseBookCursor`). */
+  readonly start?: BookPosition
+  readonly limit: number
+}
+
 /** The operator's review queue: pending reviews, oldest first, optionally of one kind or account. */
 export interface ReviewQuery {
   readonly kind?: ReviewKind
@@ -129,8 +137,20 @@ export interface SenderIdRepositoryShape {
     accountId: string,
     phoneNumber: string
   ) => Effect.Effect<Option.Option<SenderId>, RepositoryError>
-  /** The account's book, oldest registration first. */
+  /** The account's book, oldest registration first (`SenderId.bookOrder`). */
   readonly listSenderIds: (accountId: string) => Effect.Effect<ReadonlyArray<SenderId>, RepositoryError>
+  /**
+   * One page of the account's book, read from the store's index in the book's order, so a page
+   * costs the same in a book of any size. `nextKey` (`SenderId.bookCursor`) is the position of the
+   * first number after the page. Pages walked one after another while the book changes return
+   * every number present throughout exactly once and a deleted one never after its deletion; a
+   * number registered meanwhile appears when it sorts after the page being read (as every later
+   * registration does).
+   */
+  readonly listSenderIdPage: (
+    accountId: string,
+    query: BookQuery
+  ) => Effect.Effect<Page<SenderId>, RepositoryError>
   /**
    * The phone numbers the account may send from at `now`, in the book's order: its sender IDs that
    * `SenderId.isUsable` accepts (ACTIVE, and `expireAt` null or after `now`). The hot read of the

@@ -28,7 +28,7 @@ import {
   SenderIdAlreadyRegistered,
   type VerificationNotAllowed
 } from "./SenderIdError.ts"
-import { type Change, SenderIdRepository } from "./SenderIdRepository.ts"
+import { type BookQuery, type Change, SenderIdRepository } from "./SenderIdRepository.ts"
 import { VoiceCallProvider } from "./VoiceCallProvider.ts"
 
 /** What every SOLAPI sender-ID endpoint returns: the account and all its sender IDs. */
@@ -37,11 +37,22 @@ export interface AccountBook {
   readonly senderIds: ReadonlyArray<SenderId.SenderId>
 }
 
+/** One page of the book: `nextKey` is the `startKey` of the following page, `null` on the last. */
+export interface BookPage extends AccountBook {
+  readonly nextKey: string | null
+}
+
 export interface RegisterInput {
   readonly phoneNumber: string
   /** Evidence documents: when given, an evidence review starts with the registration. */
   readonly documents?: ReadonlyArray<string> | undefined
   /** Renew the verification automatically when it lapses. */
+  readonly autoExtension?: boolean | undefined
+}
+
+/** What `PUT /numbers/:phoneNumber` may change; at least one is given. */
+export interface NumberChange {
+  readonly status?: SenderId.SenderIdStatus | undefined
   readonly autoExtension?: boolean | undefined
 }
 
@@ -62,6 +73,14 @@ export class SenderIds extends Context.Service<SenderIds>()("@senderid/domain/Se
       const account = yield* requireAccount(repository, accountId)
       const senderIds = yield* repository.listSenderIds(accountId)
       return { account, senderIds } satisfies AccountBook
+    })
+
+    /** A page of the book, read a page at a time from the store (never the whole book), with the
+     * account it belongs to and the position where the next page starts. */
+    const bookPage = Effect.fn("SenderIds.bookPage")(function* (accountId: string, query: BookQuery) {
+      const account = yield* requireAccount(repository, accountId)
+      const page = yield* repository.listSenderIdPage(accountId, query)
+      return { account, senderIds: page.items, nextKey: page.nextKey } satisfies BookPage
     })
 
     /** Checks documents for a request: uploaded by this account, in a category the request accepts. */
@@ -188,23 +207,41 @@ export class SenderIds extends Context.Service<SenderIds>()("@senderid/domain/Se
         })
       ).pipe(Effect.andThen(book(accountId)), Effect.withSpan(name))
 
-    const setStatus = (accountId: string, phoneNumber: string, status: SenderId.SenderIdStatus) =>
-      transition("SenderIds.setStatus", accountId, phoneNumber, (current, at) =>
+    /** The owner's switches in one change, committed once: the status (ACTIVE ⇄ INACTIVE) and
+     * auto-extension either both apply or neither does. A status equal to the current one sent
+     * together with `autoExtension` changes auto-extension only (a client that always sends the
+     * status it shows must still be able to switch it); sent alone it is refused as before. */
+    const update = (accountId: string, phoneNumber: string, change: NumberChange) =>
+      transition("SenderIds.update", accountId, phoneNumber, (current, at) =>
         Effect.gen(function* () {
-          const next = yield* SenderId.setStatus(current, status, at)
-          const event = yield* eventOf("senderid.status_changed", accountId, at, {
-            phoneNumber: current.phoneNumber,
-            statusBefore: current.status,
-            status: next.status
-          })
-          return [next, [event]] as const
+          const keepStatus =
+            change.status === undefined ||
+            (change.autoExtension !== undefined && change.status === current.status)
+          const switched = keepStatus
+            ? current
+            : yield* SenderId.setStatus(current, change.status as SenderId.SenderIdStatus, at)
+          const next =
+            change.autoExtension === undefined
+              ? switched
+              : SenderId.setAutoExtension(switched, change.autoExtension, at)
+          const events = keepStatus
+            ? []
+            : [
+                yield* eventOf("senderid.status_changed", accountId, at, {
+                  phoneNumber: current.phoneNumber,
+                  statusBefore: current.status,
+                  status: next.status
+                })
+              ]
+          return [next, events] as const
         })
       )
 
+    const setStatus = (accountId: string, phoneNumber: string, status: SenderId.SenderIdStatus) =>
+      update(accountId, phoneNumber, { status })
+
     const setAutoExtension = (accountId: string, phoneNumber: string, enabled: boolean) =>
-      transition("SenderIds.setAutoExtension", accountId, phoneNumber, (current, at) =>
-        Effect.succeed([SenderId.setAutoExtension(current, enabled, at), []] as const)
-      )
+      update(accountId, phoneNumber, { autoExtension: enabled })
 
     /** The documents only this sender ID's submissions used: with it gone, nothing uses them (SOLAPI's
      * `use` flag), so they may be deleted or reused. */
@@ -453,11 +490,13 @@ export class SenderIds extends Context.Service<SenderIds>()("@senderid/domain/Se
 
     return {
       book,
+      bookPage,
       add,
       register,
       activeNumbers,
       maySendFrom,
       get,
+      update,
       setStatus,
       setAutoExtension,
       remove,

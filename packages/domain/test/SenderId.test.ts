@@ -117,3 +117,30 @@ describe("the sender-ID state machine", () => {
     assert.deepStrictEqual(SenderId.necessaryMeasures(inStatus("ACTIVE")), [])
   })
 })
+
+describe("an operator's decision on evidence", () => {
+  const submitted = Effect.runSync(
+    SenderId.submitEvidence(inStatus("PENDING"), { approvalId: "APD1", documents: ["DOC1"] }, at)
+  )
+  const ttl = { activeTtl: Duration.days(180), pendingTtl: Duration.days(12) }
+  const decide = (decision: Parameters<typeof SenderId.decideEvidence>[2]) =>
+    Effect.runSync(SenderId.decideEvidence(submitted, "APD1", decision, ttl, at))
+
+  it("keeps an approval's note on the submission and in its audit entry, the message unchanged", () => {
+    const approved = decide({ approve: true, note: "checked the original" })
+    assert.strictEqual(approved.approvalDocuments[0]?.note, "checked the original")
+    assert.strictEqual(approved.log.at(-1)?.note, "checked the original")
+    assert.strictEqual(approved.log.at(-1)?.message, "evidence APD1 approved; verified by documents")
+  })
+
+  it("keeps no note for a blank one, nor for a rejection (its reason is the customer's)", () => {
+    for (const decided of [
+      decide({ approve: true, note: "  " }),
+      decide({ approve: true }),
+      decide({ approve: false, reason: "blurred" })
+    ]) {
+      assert.notProperty(decided.approvalDocuments[0], "note")
+      assert.notProperty(decided.log.at(-1), "note")
+    }
+  })
+})

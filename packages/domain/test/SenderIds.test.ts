@@ -534,6 +534,44 @@ describe("switching on and off, deleting", () => {
     )
   )
 
+  it.effect("switches status and auto-extension in one change, with one audit entry each", () =>
+    inRegistry(
+      Effect.gen(function* () {
+        yield* openAccount("A")
+        yield* register("A", MOBILE)
+        yield* verifyByArs("A", MOBILE)
+        const book = yield* SenderIds.use((s) =>
+          s.update("A", MOBILE, { status: "INACTIVE", autoExtension: true })
+        )
+        const [updated] = book.senderIds
+        assert.strictEqual(updated?.status, "INACTIVE")
+        assert.isTrue(updated?.autoExtension)
+        assert.deepStrictEqual(
+          updated?.log.slice(-2).map((e) => e.message),
+          ["status changed to INACTIVE", "auto-extension enabled"]
+        )
+      })
+    )
+  )
+
+  it.effect("refuses the whole change when its status is refused, leaving auto-extension as it was", () =>
+    inRegistry(
+      Effect.gen(function* () {
+        yield* openAccount("A")
+        yield* register("A", MOBILE)
+        assert.strictEqual(
+          yield* tagOf(
+            SenderIds.use((s) => s.update("A", MOBILE, { status: "INACTIVE", autoExtension: true }))
+          ),
+          "StatusChangeNotAllowed"
+        )
+        const unchanged = yield* SenderIds.use((s) => s.get("A", MOBILE))
+        assert.isFalse(unchanged.autoExtension)
+        assert.strictEqual(unchanged.log.length, 1)
+      })
+    )
+  )
+
   it.effect("refuses any other status change", () =>
     inRegistry(
       Effect.gen(function* () {

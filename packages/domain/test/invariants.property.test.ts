@@ -618,6 +618,7 @@ const interleavedRegistry = (yields: ReadonlyArray<number>) => {
         findAccount: paused(inner.findAccount),
         findSenderId: paused(inner.findSenderId),
         listSenderIds: paused(inner.listSenderIds),
+        listSenderIdPage: paused(inner.listSenderIdPage),
         listUsableNumbers: paused(inner.listUsableNumbers),
         isUsable: paused(inner.isUsable),
         callsPlaced: paused(inner.callsPlaced),

@@ -16,6 +16,7 @@ import { languageOf } from "./ErrorTable.ts"
 import { idempotent } from "./Idempotency.ts"
 import type { LogLine } from "./LogLine.ts"
 import { openApiDocument } from "./OpenApi.ts"
+import { onlyDeclared } from "./QueryParameters.ts"
 import { makeRateLimiter, type RateLimitOptions } from "./RateLimit.ts"
 import { decodeJson } from "./RequestBody.ts"
 import { reject, tooManyRequests } from "./RequestError.ts"
@@ -209,6 +210,8 @@ export const makeApp = <ER>(
           if (admission !== undefined && !admission.allowed)
             return yield* tooManyRequests(admission.retryAfterSeconds)
         }
+        // A read takes only the query parameters its endpoint declares (one check for every route).
+        if (endpoint.method === "GET") yield* onlyDeclared(c.req.queries(), endpoint.query ?? [])
         const text =
           endpoint.body === undefined
             ? ""

@@ -585,6 +585,8 @@ export interface InvalidParameterDetail {
   /** With `controlCharacter`: the first refused character, as `U+XXXX`. */
   readonly character?: string
   readonly expected?: Expected
+  /** The names the request could have used instead (an unknown parameter's message lists them). */
+  readonly allowed?: ReadonlyArray<string>
 }
 
 /** The detail each server code takes; `undefined` in the union means the detail is optional. */
@@ -719,10 +721,22 @@ const expectedEn = (e: Expected): string => {
   }
 }
 
+const allowedKo = (allowed: ReadonlyArray<string> | undefined) =>
+  allowed === undefined
+    ? ""
+    : allowed.length === 0
+      ? " (사용할 수 있는 파라미터가 없습니다)"
+      : ` (사용 가능: ${allowed.join(", ")})`
+const allowedEn = (allowed: ReadonlyArray<string> | undefined) =>
+  allowed === undefined
+    ? ""
+    : allowed.length === 0
+      ? "; this endpoint takes none"
+      : `; this endpoint takes ${allowed.join(", ")}`
 const invalidParameterKo = (d: InvalidParameterDetail) =>
-  `${clip(d.field)}: ${parameterKo[d.problem ?? "value"](d)}${d.expected === undefined ? "" : ` ${expectedKo(d.expected)}`}`
+  `${clip(d.field)}: ${parameterKo[d.problem ?? "value"](d)}${d.expected === undefined ? "" : ` ${expectedKo(d.expected)}`}${allowedKo(d.allowed)}`
 const invalidParameterEn = (d: InvalidParameterDetail) =>
-  `The parameter ${clip(d.field)} ${parameterEn[d.problem ?? "value"](d)}${d.expected === undefined ? "." : `; ${expectedEn(d.expected)}`}`
+  `The parameter ${clip(d.field)} ${parameterEn[d.problem ?? "value"](d)}${d.expected === undefined ? "" : `; ${expectedEn(d.expected)}`}${allowedEn(d.allowed)}.`
 
 /** Auth codes and statuses are SOLAPI's (all 403); `Unauthorized` 401 is for a missing header only. */
 const serverTable: { readonly [C in ServerErrorCode]: ServerRow<Detail<C>> } = {

@@ -1,8 +1,10 @@
 /**
  * Reading query parameters the same way on every route: a page size within bounds, and the
- * refusal of names a route does not know (ignoring a misspelt filter would answer with records
- * the client asked to leave out). Values arrive as strings; each refusal names the parameter.
+ * refusal of names a route does not declare in the endpoint table (ignoring a misspelt filter would
+ * answer with records the client asked to leave out). Values arrive as strings; each refusal names
+ * the parameter, and an unknown one the parameters the route takes.
  */
+import { Requests } from "@senderid/contract"
 import { Effect } from "effect"
 import { reject } from "./RequestError.ts"
 
@@ -27,13 +29,21 @@ export const pageLimit = (
       )
 }
 
-/** Refuses the first query parameter whose name is not in `names`. */
-export const onlyKnown = (
+/** Refuses the first query parameter the endpoint does not declare, naming the ones it does: every
+ * read goes through it before its handler runs, so no route can ignore a misspelt filter. */
+export const onlyDeclared = (
   query: Readonly<Record<string, ReadonlyArray<string>>>,
-  names: ReadonlyArray<string>
+  declared: ReadonlyArray<Requests.QueryParameter>
 ): Effect.Effect<void, ReturnType<typeof reject>> => {
-  const unknown = Object.keys(query).find((name) => !names.includes(name))
+  const allowed = Requests.querySpellings(declared)
+  const unknown = Object.keys(query).find((name) => !allowed.includes(name))
   return unknown === undefined
     ? Effect.void
-    : Effect.fail(reject("InvalidParameter", { field: unknown, problem: "unknown" }))
+    : Effect.fail(
+        reject("InvalidParameter", {
+          field: unknown,
+          problem: "unknown",
+          allowed: declared.map((p) => p.name)
+        })
+      )
 }

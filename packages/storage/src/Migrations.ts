@@ -267,6 +267,24 @@ export const webhookStatements = (dialect: "sqlite" | "pg"): ReadonlyArray<strin
   ]
 }
 
+/** An account book a page at a time (`listSenderIdPage`): one ordered index range per page, with
+ * or without a status, so a page costs the same in a book of any size. The handle key breaks ties
+ * between numbers registered in the same millisecond; bytewise ("C") on PostgreSQL, as the
+ * adapters order it. `listSenderIds` reads the whole book along the same index. */
+export const bookOrderStatements = (dialect: "sqlite" | "pg"): ReadonlyArray<string> => {
+  const handleKey = dialect === "pg" ? 'handle_key COLLATE "C"' : "handle_key"
+  return [
+    `CREATE INDEX sender_ids_book ON sender_ids (account_id, date_created, ${handleKey})`,
+    `CREATE INDEX sender_ids_book_by_status ON sender_ids (account_id, status, date_created, ${handleKey})`
+  ]
+}
+
+/** An operator's note on a change (the note an approval carries) is kept with its audit entry.
+ * Entries written before have none. The review's own copy lives in its aggregate's JSON body. */
+export const auditNoteStatements = (): ReadonlyArray<string> => [
+  "ALTER TABLE audit_entries ADD COLUMN note TEXT"
+]
+
 const dialectOf = (sql: SqlClient.SqlClient) =>
   sql.onDialectOrElse({ pg: () => "pg" as const, orElse: () => "sqlite" as const })
 
@@ -283,7 +301,9 @@ export const migrations = Migrator.fromRecord({
   "4_challenge_lookup": applying(challengeLookupStatements),
   "5_review_queue": applying(reviewQueueStatements),
   "6_webhooks": applying(webhookStatements),
-  "7_audit_request": applying(auditRequestStatements)
+  "7_audit_request": applying(auditRequestStatements),
+  "8_book_order": applying(bookOrderStatements),
+  "9_review_notes": applying(auditNoteStatements)
 })
 
 /** Applies every migration not applied yet, each in its own transaction; safe to run at every start. */

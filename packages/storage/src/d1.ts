@@ -28,7 +28,9 @@ import {
 import { makeReads } from "./internal/reads.ts"
 import type { AuditRow } from "./internal/rows.ts"
 import {
+  auditNoteStatements,
   auditRequestStatements,
+  bookOrderStatements,
   challengeLookupStatements,
   registryStatements,
   reviewQueueStatements,
@@ -66,7 +68,9 @@ const migrations: ReadonlyArray<{
   // The backfill skips reviews already queued, so a replay adds nothing twice.
   { id: 5, name: "5_review_queue", statements: reviewQueueStatements("sqlite").map(ifNotExists) },
   { id: 6, name: "6_webhooks", statements: webhookStatements("sqlite").map(ifNotExists) },
-  { id: 7, name: "7_audit_request", statements: auditRequestStatements() }
+  { id: 7, name: "7_audit_request", statements: auditRequestStatements() },
+  { id: 8, name: "8_book_order", statements: bookOrderStatements("sqlite").map(ifNotExists) },
+  { id: 9, name: "9_review_notes", statements: auditNoteStatements() }
 ]
 
 const onDatabase = <A>(operation: string, run: () => Promise<A>) =>

@@ -16,13 +16,13 @@ import { type Change, Review, type SenderIdRepository, type SenderIdRepositorySh
 import { Fixture } from "@senderid/domain/testing"
 import { Effect, type Layer, Redacted } from "effect"
 import * as Migrator from "effect/sql/Migrator"
-import * as SqlClient from "effect/sql/SqlClient"
-import * as Statement from "effect/sql/Statement"
+import type * as SqlClient from "effect/sql/SqlClient"
 import { migrate, migrations } from "../src/Migrations.ts"
 import * as Postgres from "../src/postgres.ts"
 import * as SqlRepository from "../src/SqlRepository.ts"
 import * as Sqlite from "../src/sqlite.ts"
 import { freshDatabase } from "./support/postgres.ts"
+import { plansOf, servedBy } from "./support/queryPlans.ts"
 import { expectBackfilled, insertLegacyRows, legacyAggregates } from "./support/reviewQueueBackfill.ts"
 
 const directory = mkdtempSync(join(tmpdir(), "senderid-review-queue-"))
@@ -56,58 +56,6 @@ describe("migration 5_review_queue", () => {
     return backfillShowsPendingReviews(PgClient.layer({ url: Redacted.make(url) }), Postgres.layer({ url }))
   })
 })
-
-/** The statements an effect runs, as the engine receives them. */
-const statementsOf = <A, E, R>(effect: Effect.Effect<A, E, R>) =>
-  Effect.gen(function* () {
-    const statements: Array<readonly [string, ReadonlyArray<unknown>]> = []
-    yield* effect.pipe(
-      Effect.provideService(Statement.CurrentTransformer, (statement) =>
-        Effect.sync(() => {
-          statements.push(statement.compile())
-          return statement
-        })
-      )
-    )
-    return statements
-  })
-
-/** The engine's plan for each statement that touches `table`, one line per step. PostgreSQL is
- * told to avoid sequential scans and sorts, so a plan that still has one shows that no index can
- * serve the query (an empty table would be scanned anyway). */
-const plansOf = <A, E, R>(table: string, effect: Effect.Effect<A, E, R>) =>
-  Effect.gen(function* () {
-    const sql = yield* SqlClient.SqlClient
-    const plans: Array<ReadonlyArray<string>> = []
-    for (const [text, params] of yield* statementsOf(effect)) {
-      if (!new RegExp(`\\b${table}\\b`, "u").test(text) || text.startsWith("INSERT")) continue
-      const steps = yield* sql.onDialectOrElse({
-        pg: () =>
-          sql.withTransaction(
-            sql`SET LOCAL enable_seqscan = off`.pipe(
-              Effect.andThen(sql`SET LOCAL enable_sort = off`),
-              Effect.andThen(sql.unsafe<Record<string, string>>(`EXPLAIN (COSTS OFF) ${text}`, params)),
-              Effect.map((rows) => rows.map((row) => Object.values(row).join("")))
-            )
-          ),
-        orElse: () =>
-          sql
-            .unsafe<{ detail: string }>(`EXPLAIN QUERY PLAN ${text}`, params)
-            .pipe(Effect.map((rows) => rows.map((row) => row.detail)))
-      })
-      plans.push(steps)
-    }
-    return plans
-  })
-
-/** Whether a plan reads the table through `index` with no full scan of the table and no sort of
- * the whole result (sorting ties of an index's order — SQLite's "LAST TERM", PostgreSQL's
- * incremental sort — is fine). A scan of an index in order that stops at the page's end is fine. */
-const servedBy = (plan: ReadonlyArray<string>, index: string) => {
-  const text = plan.join("\n")
-  assert.include(text, index, text)
-  assert.notMatch(text, /^SCAN \w+$|USE TEMP B-TREE FOR ORDER BY|Seq Scan|^\s*(->\s+)?Sort$/mu, text)
-}
 
 describe.each([
   ["SQLite", SqliteClient.layer({ filename: join(directory, "plans.db") }), "sqlite_autoindex_accounts_1"],

@@ -1,12 +1,13 @@
 /**
  * The review queue, oldest first: evidence submissions, duplicate-unlock requests and limit raises
  * across every account, with the attached documents' metadata. `d` saves the documents to a folder
- * to look at them; `a` approves, `x` rejects with the reason the customer will read. The decided
+ * to look at them; `a` approves (with an optional note, kept for operators and shown with the
+ * number's earlier decisions), `x` rejects with the reason the customer will read. The decided
  * review leaves the queue; a refused decision keeps the prompt and its text.
  */
 import { mkdir, writeFile } from "node:fs/promises"
 import { basename, join, resolve } from "node:path"
-import type { OperatorWire } from "@senderid/contract"
+import type { OperatorWire, Wire } from "@senderid/contract"
 import { Box, Text } from "ink"
 import { useState } from "react"
 import { useApi } from "../Api.tsx"
@@ -216,6 +217,7 @@ const ReviewDetail = ({ review }: { review: Review }) => (
     {review.kind === "EVIDENCE" && review.senderId !== null ? (
       <Text wrap="truncate">number status {review.senderId.status}</Text>
     ) : null}
+    {review.senderId === null ? null : <EarlierDecisions senderId={review.senderId} />}
     <Text bold wrap="truncate">
       Documents ({review.documents.length}) <Toned tone="muted">d saves them to look at</Toned>
     </Text>
@@ -231,3 +233,37 @@ const ReviewDetail = ({ review }: { review: Review }) => (
     ))}
   </>
 )
+
+/** What operators already decided on this number, with the reason the customer read or the note an
+ * approval was given with: the context for deciding what waits now. */
+const EarlierDecisions = ({ senderId }: { senderId: Wire.SenderIdView }) => {
+  const said = (review: {
+    readonly status: string | null
+    readonly reason: string | null
+    readonly note?: string | null
+  }) =>
+    review.status === "REJECTED"
+      ? ` · reason: ${review.reason ?? ""}`
+      : review.note
+        ? ` · note: ${review.note}`
+        : ""
+  const unlock = senderId.unlockDuplicate
+  return (
+    <>
+      {unlock.status !== null && unlock.status !== "PENDING" ? (
+        <Text wrap="truncate">
+          <Toned tone="muted">earlier:</Toned> duplicate-unlock {unlock.status.toLowerCase()}
+          {said(unlock)}
+        </Text>
+      ) : null}
+      {senderId.approvalDocuments
+        .filter((a) => a.status !== "PENDING")
+        .map((a) => (
+          <Text key={a.approvalId} wrap="truncate">
+            <Toned tone="muted">earlier:</Toned> evidence {a.status.toLowerCase()} {shortDate(a.dateUpdated)}
+            {said(a)}
+          </Text>
+        ))}
+    </>
+  )
+}

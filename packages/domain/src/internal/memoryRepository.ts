@@ -12,6 +12,8 @@ import type { Document } from "../Document.ts"
 import type { RegistryEvent } from "../RegistryEvent.ts"
 import { parseQueueCursor, type QueuedReview, queueCursor, queueOrder, ReviewKind } from "../Review.ts"
 import {
+  bookCursor,
+  bookOrder,
   holds,
   isUsable,
   type SenderId,
@@ -60,10 +62,6 @@ const zeroes = <K extends string>(keys: ReadonlyArray<K>): Record<K, number> =>
   Object.fromEntries(keys.map((key) => [key, 0])) as Record<K, number>
 
 const keyOf = (accountId: string, phoneNumber: string) => `${accountId}/${phoneNumber}`
-
-/** An account book's order: oldest registration first, then by handle key. */
-const inBookOrder = (a: SenderId, b: SenderId) =>
-  a.dateCreated - b.dateCreated || a.handleKey.localeCompare(b.handleKey)
 
 type Draft = {
   -readonly [K in keyof Snapshot]: Snapshot[K] extends ReadonlyMap<infer K2, infer V>
@@ -230,12 +228,26 @@ export const make: Effect.Effect<SenderIdRepositoryShape> = Effect.gen(function*
     findSenderId: (accountId, phoneNumber) =>
       read((s) => Option.fromNullishOr(s.senderIds.get(keyOf(accountId, phoneNumber)))),
     listSenderIds: (accountId) =>
-      read((s) => [...s.senderIds.values()].filter((x) => x.accountId === accountId).sort(inBookOrder)),
+      read((s) => [...s.senderIds.values()].filter((x) => x.accountId === accountId).sort(bookOrder)),
+    listSenderIdPage: (accountId, query) =>
+      read((s) => {
+        const { start } = query
+        const matching = [...s.senderIds.values()]
+          .filter(
+            (x) =>
+              x.accountId === accountId &&
+              (query.status === undefined || x.status === query.status) &&
+              (start === undefined || bookOrder(x, { ...x, ...start }) >= 0)
+          )
+          .sort(bookOrder)
+        const after = matching[query.limit]
+        return { items: matching.slice(0, query.limit), nextKey: after ? bookCursor(after) : null }
+      }),
     listUsableNumbers: (accountId, now) =>
       read((s) =>
         [...s.senderIds.values()]
           .filter((x) => x.accountId === accountId && isUsable(x, now))
-          .sort(inBookOrder)
+          .sort(bookOrder)
           .map((x) => x.phoneNumber)
       ),
     isUsable: (accountId, phoneNumber, now) =>

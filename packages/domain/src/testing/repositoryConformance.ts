@@ -6,10 +6,21 @@
  * Run it against an empty database.
  */
 import { assert, describe, layer } from "@effect/vitest"
-import { Effect, type Layer, Option } from "effect"
+import { Effect, Layer, Option } from "effect"
+import * as Review from "../Review.ts"
 import { ReviewKind } from "../Review.ts"
-import { isUsable, type SenderId, SenderIdStatus } from "../SenderId.ts"
+import { Reviews } from "../Reviews.ts"
+import {
+  type BookPosition,
+  bookOrder,
+  isUsable,
+  parseBookCursor,
+  type SenderId,
+  SenderIdStatus
+} from "../SenderId.ts"
+import { RepositoryError } from "../SenderIdError.ts"
 import type {
+  BookQuery,
   Change,
   RegistryCounts,
   ReviewQuery,
@@ -17,6 +28,8 @@ import type {
   StatsQuery
 } from "../SenderIdRepository.ts"
 import { SenderIdRepository } from "../SenderIdRepository.ts"
+import { SenderIds } from "../SenderIds.ts"
+import * as VoiceCallProvider from "../VoiceCallProvider.ts"
 import * as Fixture from "./fixtures.ts"
 
 export interface ConformanceOptions {
@@ -49,6 +62,27 @@ const difference = (after: RegistryCounts, before: RegistryCounts) => {
     expiringByWeek: after.expiringByWeek.map((n, week) => n - (before.expiringByWeek[week] ?? 0))
   }
 }
+
+/** The adapter, except that its `failing`-th commit (counting from 1) fails as a dropped connection
+ * would, before reaching the engine. */
+const failingCommit = (repository: SenderIdRepositoryShape, failing: number): SenderIdRepositoryShape => {
+  let commits = 0
+  return {
+    ...repository,
+    commit: (changes) =>
+      ++commits === failing
+        ? Effect.fail(new RepositoryError({ operation: "commit", cause: new Error("connection lost") }))
+        : repository.commit(changes)
+  }
+}
+
+/** The customer's and the operator's use cases over the given repository. */
+const useCasesOn = (repository: SenderIdRepositoryShape) =>
+  Layer.mergeAll(SenderIds.layer, Reviews.layer).pipe(
+    Layer.provide(
+      Layer.merge(Layer.succeed(SenderIdRepository, repository), VoiceCallProvider.layerDevelopment)
+    )
+  )
 
 const failureTag = <A, E extends { readonly _tag: string }, R>(effect: Effect.Effect<A, E, R>) =>
   effect.pipe(Effect.match({ onFailure: (error) => error._tag, onSuccess: () => "success" as const }))
@@ -293,6 +327,113 @@ export const repositoryConformance = (
               yield* failureTag(commit({ _tag: "DeleteSenderId", senderId: staleUpdate })),
               "ConcurrentModification"
             )
+          })
+        )
+      })
+
+      describe("book pages", () => {
+        /** Every page from `start` on, `limit` at a time; `between` runs after each page. */
+        const walk = (
+          accountId: string,
+          query: Omit<BookQuery, "start">,
+          between: (pageNumber: number) => Effect.Effect<void, unknown, SenderIdRepository> = () =>
+            Effect.void
+        ) =>
+          Effect.gen(function* () {
+            const seen: Array<SenderId> = []
+            let start: BookPosition | undefined
+            for (let pageNumber = 1; pageNumber < 1_000; pageNumber++) {
+              const page = yield* withRepository((r) =>
+                r.listSenderIdPage(accountId, start === undefined ? query : { ...query, start })
+              )
+              assert.isAtMost(page.items.length, query.limit)
+              seen.push(...page.items)
+              if (page.nextKey === null) return seen
+              assert.lengthOf(page.items, query.limit, "only the last page is short")
+              start = parseBookCursor(page.nextKey)
+              assert.isDefined(start, `an opaque key made by bookCursor: ${page.nextKey}`)
+              yield* between(pageNumber)
+            }
+            return assert.fail("the walk never ended")
+          })
+        const keys = (senderIds: ReadonlyArray<SenderId>) => senderIds.map((s) => s.handleKey)
+        const inBookOrder = (senderIds: ReadonlyArray<SenderId>) => keys([...senderIds].sort(bookOrder))
+
+        it.effect("pages a book in its order, numbers registered in the same millisecond by handle key", () =>
+          Effect.gen(function* () {
+            const account = yield* openAccount(20)
+            const other = yield* openAccount()
+            // Seven registered in one millisecond, one before and one after; inserted out of order.
+            const tied = Array.from({ length: 7 }, () => Fixture.senderId(account.accountId))
+            const earlier = { ...Fixture.senderId(account.accountId), dateCreated: Fixture.NOW - 1 }
+            const later = { ...Fixture.senderId(account.accountId), dateCreated: Fixture.NOW + 1 }
+            const book = [later, ...tied.toReversed(), earlier]
+            yield* commit(...book.map((senderId) => ({ _tag: "InsertSenderId" as const, senderId })))
+            yield* commit({ _tag: "InsertSenderId", senderId: Fixture.senderId(other.accountId) })
+            const whole = keys(yield* withRepository((r) => r.listSenderIds(account.accountId)))
+            assert.deepStrictEqual(whole, inBookOrder(book))
+            for (const limit of [1, 2, 3, 9, 10]) {
+              assert.deepStrictEqual(keys(yield* walk(account.accountId, { limit })), whole, `limit ${limit}`)
+            }
+            // Read again, the same pages: the order does not change from read to read.
+            assert.deepStrictEqual(keys(yield* walk(account.accountId, { limit: 2 })), whole)
+            const empty = yield* withRepository((r) => r.listSenderIdPage(Fixture.accountId(), { limit: 5 }))
+            assert.deepStrictEqual(empty, { items: [], nextKey: null })
+          })
+        )
+
+        it.effect("pages the numbers of one status, in the book's order", () =>
+          Effect.gen(function* () {
+            const account = yield* openAccount(20)
+            const statuses = [
+              "ACTIVE",
+              "PENDING",
+              "ACTIVE",
+              "INACTIVE",
+              "ACTIVE",
+              "ACTIVE",
+              "PENDING"
+            ] as const
+            const book = statuses.map((status) => Fixture.senderId(account.accountId, { status }))
+            yield* commit(...book.map((senderId) => ({ _tag: "InsertSenderId" as const, senderId })))
+            for (const status of ["ACTIVE", "PENDING", "EXPIRED"] as const) {
+              const expected = inBookOrder(book.filter((s) => s.status === status))
+              const found = yield* walk(account.accountId, { status, limit: 2 })
+              assert.deepStrictEqual(keys(found), expected, status)
+              // Read back whole, as stored.
+              for (const senderId of found) {
+                assert.deepStrictEqual(
+                  senderId,
+                  book.find((s) => s.handleKey === senderId.handleKey)
+                )
+              }
+            }
+          })
+        )
+
+        it.effect("walks to the end once while numbers are registered and deleted between pages", () =>
+          Effect.gen(function* () {
+            const account = yield* openAccount(20)
+            const owner = account.accountId
+            const book = Array.from({ length: 8 }, () => Fixture.senderId(owner)).sort(bookOrder)
+            yield* commit(...book.map((senderId) => ({ _tag: "InsertSenderId" as const, senderId })))
+            const nth = (n: number) => book[n - 1] as SenderId
+            // In the same millisecond as the next page's first number (the 4th), but sorting before it.
+            const behind = { ...Fixture.senderId(owner), handleKey: `SEA${nth(4).handleKey.slice(3)}` }
+            const registeredLater = { ...Fixture.senderId(owner), dateCreated: Fixture.NOW + 1_000 }
+            const seen = yield* walk(owner, { limit: 3 }, (pageNumber) =>
+              pageNumber === 1
+                ? commit(
+                    // The number the next page starts at, one further on, and one already read.
+                    { _tag: "DeleteSenderId", senderId: nth(4) },
+                    { _tag: "DeleteSenderId", senderId: nth(6) },
+                    { _tag: "DeleteSenderId", senderId: nth(2) },
+                    { _tag: "InsertSenderId", senderId: behind },
+                    { _tag: "InsertSenderId", senderId: registeredLater }
+                  )
+                : Effect.void
+            )
+            assert.deepStrictEqual(keys(seen), keys([1, 2, 3, 5, 7, 8].map(nth).concat(registeredLater)))
           })
         )
       })
@@ -976,6 +1117,112 @@ export const repositoryConformance = (
             assert.isFalse(
               yield* withRepository((r) => r.isUsable(unknown, Fixture.phoneNumber(), Fixture.NOW))
             )
+          })
+        )
+      })
+
+      describe("use cases: one change, one commit", () => {
+        it.effect("switch status and auto-extension together or not at all, whichever commit fails", () =>
+          Effect.gen(function* () {
+            const repository = yield* SenderIdRepository
+            const account = yield* openAccount()
+            // The first commit of the change fails, then the second (if there is one).
+            for (const failing of [1, 2]) {
+              const number = Fixture.senderId(account.accountId, { status: "ACTIVE", expireAt: null })
+              yield* commit({ _tag: "InsertSenderId", senderId: number })
+              const before = Option.getOrThrow(
+                yield* repository.findSenderId(account.accountId, number.phoneNumber)
+              )
+              const outcome = yield* failureTag(
+                SenderIds.use((s) =>
+                  s.update(account.accountId, number.phoneNumber, { status: "INACTIVE", autoExtension: true })
+                ).pipe(Effect.provide(useCasesOn(failingCommit(repository, failing))))
+              )
+              const after = Option.getOrThrow(
+                yield* repository.findSenderId(account.accountId, number.phoneNumber)
+              )
+              if (outcome === "success") {
+                assert.strictEqual(after.status, "INACTIVE", `commit ${failing} failing`)
+                assert.isTrue(after.autoExtension, `commit ${failing} failing`)
+              } else {
+                assert.strictEqual(outcome, "RepositoryError")
+                assert.deepStrictEqual(after, before, `commit ${failing} failing left a half change`)
+                assert.deepStrictEqual(yield* repository.auditTrail(number.handleKey), before.log)
+              }
+            }
+          })
+        )
+      })
+
+      describe("use cases: an approval's note", () => {
+        const NOTE = "사업자등록증 원본 대조 완료 (checked against the original)"
+
+        it.effect(
+          "keeps it on the submission and in the audit entry, and the customer's reason stays null",
+          () =>
+            Effect.gen(function* () {
+              const repository = yield* SenderIdRepository
+              const account = yield* openAccount()
+              const registered = Fixture.senderId(account.accountId)
+              const approvalId = `APD${registered.handleKey.slice(3)}`
+              const submitted = {
+                ...registered,
+                approvalDocuments: [{ approvalId, documents: [], ...Review.pending(Fixture.NOW) }]
+              }
+              yield* commit({ _tag: "InsertSenderId", senderId: submitted })
+              yield* Reviews.use((r) =>
+                r.decideEvidence(
+                  "alice",
+                  { accountId: account.accountId, phoneNumber: submitted.phoneNumber, approvalId },
+                  { approve: true, note: NOTE }
+                )
+              ).pipe(Effect.provide(useCasesOn(repository)))
+              const stored = Option.getOrThrow(
+                yield* repository.findSenderId(account.accountId, submitted.phoneNumber)
+              )
+              const [submission] = stored.approvalDocuments
+              assert.strictEqual(submission?.status, "APPROVED")
+              assert.strictEqual(submission?.note, NOTE)
+              assert.isNull(submission?.reason)
+              const decided = stored.log.at(-1)
+              assert.strictEqual(decided?.note, NOTE)
+              assert.deepStrictEqual((yield* repository.auditTrail(submitted.handleKey)).at(-1), decided)
+              // Entries without a note read back without one.
+              assert.isFalse(stored.log.slice(0, -1).some((entry) => "note" in entry))
+            })
+        )
+
+        it.effect("keeps it on an approved limit request and in the account's audit entry", () =>
+          Effect.gen(function* () {
+            const repository = yield* SenderIdRepository
+            const account = yield* openAccount(2)
+            const limitationId = `LID${Fixture.senderId(account.accountId).handleKey.slice(3)}`
+            yield* commit({
+              _tag: "UpdateAccount",
+              account: {
+                ...account,
+                limitationRequests: [
+                  {
+                    limitationId,
+                    documents: [],
+                    limitRequested: 9,
+                    limitBeforeRequest: 2,
+                    ...Review.pending(Fixture.NOW)
+                  }
+                ]
+              }
+            })
+            yield* Reviews.use((r) =>
+              r.decideLimitation(
+                "alice",
+                { accountId: account.accountId, limitationId },
+                { approve: true, note: NOTE }
+              )
+            ).pipe(Effect.provide(useCasesOn(repository)))
+            const stored = Option.getOrThrow(yield* repository.findAccount(account.accountId))
+            assert.strictEqual(stored.limit, 9)
+            assert.strictEqual(stored.limitationRequests[0]?.note, NOTE)
+            assert.strictEqual(stored.log.at(-1)?.note, NOTE)
           })
         )
       })

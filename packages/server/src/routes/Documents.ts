@@ -3,8 +3,8 @@
  * filters (`field[op]=value` included), read one, download its bytes, delete several at once.
  */
 import { Wire } from "@senderid/contract"
-import { type Document, type DocumentQuery, Documents } from "@senderid/domain"
-import { Effect } from "effect"
+import { type Document, type DocumentQuery, Documents, Identifier } from "@senderid/domain"
+import { Effect, Schema } from "effect"
 import { pageLimit } from "../QueryParameters.ts"
 import { reject } from "../RequestError.ts"
 import type { Handlers } from "../Route.ts"
@@ -12,6 +12,8 @@ import type { Handlers } from "../Route.ts"
 const DOCUMENT_PAGE_DEFAULT = 20
 const DOCUMENT_PAGE_MAX = 100
 const CATEGORIES: ReadonlyArray<string> = Wire.DocumentView.fields.category.literals
+
+const isDocumentId = (value: string) => value.startsWith("DOC") && Schema.is(Identifier.Identifier)(value)
 
 const fileUrl = (origin: string, documentId: string) =>
   `${origin}/senderid/v1/documents/${encodeURIComponent(documentId)}/file`
@@ -40,6 +42,8 @@ const documentQuery = (query: Readonly<Record<string, ReadonlyArray<string>>>, l
           break
         case "startKey":
           if (op !== "eq") return yield* unknown
+          // A key this server hands out is a document id; anything else is refused, never echoed.
+          if (!isDocumentId(value)) return yield* invalid
           result.startKey = value
           break
         case "documentId":

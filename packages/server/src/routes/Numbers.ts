@@ -4,10 +4,10 @@
  * `x-mfa-data` header.
  */
 import { Requests, Wire } from "@senderid/contract"
-import { PhoneNumber, SenderIds } from "@senderid/domain"
+import { PhoneNumber, SenderId, SenderIds } from "@senderid/domain"
 import { Data, Effect } from "effect"
 import { languageOf, toWire } from "../ErrorTable.ts"
-import { onlyKnown, pageLimit } from "../QueryParameters.ts"
+import { pageLimit } from "../QueryParameters.ts"
 import { decodeJson } from "../RequestBody.ts"
 import { reject } from "../RequestError.ts"
 import type { Handlers } from "../Route.ts"
@@ -16,9 +16,6 @@ import type { Handlers } from "../Route.ts"
 export class ArsCallPlaced extends Data.TaggedError("ArsCallPlaced")<{ readonly mfa: Wire.MfaChallenge }> {}
 
 const BOOK_PAGE_MAX = 1000
-/** The book's query parameters; any other (`status[eq]`, a misspelt `startkey`) is refused, not ignored,
- * since ignoring a filter would answer with numbers the client asked to leave out. */
-const BOOK_QUERY_NAMES: ReadonlyArray<string> = Requests.BOOK_QUERY.map((p) => p.name)
 
 export const numberHandlers: Handlers<
   | "registerNumber"
@@ -68,22 +65,27 @@ export const numberHandlers: Handlers<
 
   getBook: ({ accountId, query }) =>
     Effect.gen(function* () {
-      yield* onlyKnown(query, BOOK_QUERY_NAMES)
-      const book = yield* SenderIds.use((s) => s.book(accountId))
       const status = query.status?.[0]
-      const paged = query.limit !== undefined || query.startKey !== undefined || status !== undefined
-      if (!paged) return Wire.accountBook(book)
+      const startKey = query.startKey?.[0]
+      const paged = query.limit !== undefined || startKey !== undefined || status !== undefined
+      if (!paged) return Wire.accountBook(yield* SenderIds.use((s) => s.book(accountId)))
       if (status !== undefined && !(Wire.SenderIdStatus.literals as ReadonlyArray<string>).includes(status)) {
         return yield* reject("InvalidParameter", { field: "status", problem: "value" })
       }
       const limit = yield* pageLimit(query.limit, "limit", BOOK_PAGE_MAX, BOOK_PAGE_MAX)
-      const matching = book.senderIds.filter((s) => status === undefined || s.status === status)
-      const startKey = query.startKey?.[0]
-      const start = startKey === undefined ? 0 : matching.findIndex((s) => s.handleKey === startKey)
-      if (start === -1) return yield* reject("InvalidParameter", { field: "startKey", problem: "value" })
-      const page = matching.slice(start, start + limit)
-      const next = matching[start + limit]
-      return Wire.accountBook({ ...book, senderIds: page }, { nextKey: next?.handleKey ?? null })
+      // The key is opaque: one this server did not hand out is refused, never echoed or guessed at.
+      const start = startKey === undefined ? undefined : SenderId.parseBookCursor(startKey)
+      if (startKey !== undefined && start === undefined) {
+        return yield* reject("InvalidParameter", { field: "startKey", problem: "value" })
+      }
+      const page = yield* SenderIds.use((s) =>
+        s.bookPage(accountId, {
+          limit,
+          ...(status === undefined ? {} : { status: status as SenderId.SenderIdStatus }),
+          ...(start === undefined ? {} : { start })
+        })
+      )
+      return Wire.accountBook(page, { nextKey: page.nextKey })
     }),
 
   getActiveNumbers: ({ accountId }) => SenderIds.use((s) => s.activeNumbers(accountId)),
@@ -93,25 +95,13 @@ export const numberHandlers: Handlers<
 
   updateNumber: ({ accountId, body, param }) =>
     Effect.gen(function* () {
-      const senderIds = yield* SenderIds
-      const phoneNumber = param("phoneNumber")
       if (body.status === undefined && body.autoExtension === undefined) {
         return yield* reject("MissingRequiredParameter", { field: "status" })
       }
-      // `{ status: <the current one>, autoExtension }` changes auto-extension only: a client that
-      // always sends the status it shows must still be able to switch auto-extension.
-      const unchanged =
-        body.status !== undefined &&
-        body.autoExtension !== undefined &&
-        (yield* senderIds.get(accountId, phoneNumber)).status === body.status
-      let book =
-        body.status === undefined || unchanged
-          ? undefined
-          : yield* senderIds.setStatus(accountId, phoneNumber, body.status)
-      if (body.autoExtension !== undefined) {
-        book = yield* senderIds.setAutoExtension(accountId, phoneNumber, body.autoExtension)
-      }
-      return Wire.accountBook(book ?? (yield* senderIds.book(accountId)))
+      const book = yield* SenderIds.use((s) =>
+        s.update(accountId, param("phoneNumber"), { status: body.status, autoExtension: body.autoExtension })
+      )
+      return Wire.accountBook(book)
     }),
 
   deleteNumber: ({ accountId, param }) =>

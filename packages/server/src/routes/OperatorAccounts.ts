@@ -4,7 +4,7 @@
  * for it ACTIVE at once, read one of its numbers and a number's audit trail, and watch and run
  * expiries. Every change is recorded with the operator as its actor.
  */
-import { OperatorRequests, OperatorWire, Wire } from "@senderid/contract"
+import { OperatorWire, Wire } from "@senderid/contract"
 import {
   Accounts,
   type ApiKeyScope,
@@ -17,7 +17,7 @@ import {
 } from "@senderid/domain"
 import { Effect, Option } from "effect"
 import { generateCredentials } from "../Credentials.ts"
-import { onlyKnown, pageLimit } from "../QueryParameters.ts"
+import { pageLimit } from "../QueryParameters.ts"
 import { reject } from "../RequestError.ts"
 import type { Handlers } from "../Route.ts"
 
@@ -27,8 +27,6 @@ const EXPIRING_DEFAULT = 100
 const EXPIRING_MAX = 1000
 const EXPIRING_DAYS_DEFAULT = 30
 const EXPIRING_DAYS_MAX = 366
-
-const names = (query: ReadonlyArray<{ readonly name: string }>) => query.map((p) => p.name)
 
 /** The account named in the path, which must exist. */
 const existingAccount = (accountId: string) => SenderIds.use((s) => s.book(accountId))
@@ -54,7 +52,6 @@ export const operatorAccountHandlers: Handlers<
 > = {
   listAccounts: ({ query }) =>
     Effect.gen(function* () {
-      yield* onlyKnown(query, names(OperatorRequests.ACCOUNT_QUERY))
       const limit = yield* pageLimit(query.limit, "limit", ACCOUNT_PAGE_DEFAULT, ACCOUNT_PAGE_MAX)
       const search = query.search?.[0]
       const startKey = query.startKey?.[0]
@@ -147,7 +144,9 @@ export const operatorAccountHandlers: Handlers<
     ),
 
   getAccountNumber: ({ param }) =>
-    SenderIds.use((s) => s.get(param("accountId"), param("phoneNumber"))).pipe(Effect.map(Wire.senderIdView)),
+    SenderIds.use((s) => s.get(param("accountId"), param("phoneNumber"))).pipe(
+      Effect.map(OperatorWire.senderIdView)
+    ),
 
   getAuditTrail: ({ param }) =>
     Effect.gen(function* () {
@@ -167,7 +166,6 @@ export const operatorAccountHandlers: Handlers<
 
   listExpiring: ({ query }) =>
     Effect.gen(function* () {
-      yield* onlyKnown(query, names(OperatorRequests.EXPIRING_QUERY))
       const days = yield* pageLimit(query.withinDays, "withinDays", EXPIRING_DAYS_DEFAULT, EXPIRING_DAYS_MAX)
       const limit = yield* pageLimit(query.limit, "limit", EXPIRING_DEFAULT, EXPIRING_MAX)
       const accountId = query.accountId?.[0]

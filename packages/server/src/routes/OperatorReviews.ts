@@ -1,9 +1,10 @@
 /**
  * The operator's review routes: the queue of pending evidence, duplicate-unlock and limit requests
  * across accounts (oldest first, with the documents each rests on), the three decisions, and any
- * account's documents. A rejection needs a reason, which the customer sees.
+ * account's documents. A rejection needs a reason, which the customer sees; an approval may carry a
+ * note, which only operators see.
  */
-import { OperatorRequests, type OperatorWire, Wire } from "@senderid/contract"
+import { type OperatorRequests, OperatorWire, Wire } from "@senderid/contract"
 import {
   type Document,
   DocumentNotFound,
@@ -13,14 +14,13 @@ import {
   SenderIdRepository
 } from "@senderid/domain"
 import { Effect, Option } from "effect"
-import { onlyKnown, pageLimit } from "../QueryParameters.ts"
+import { pageLimit } from "../QueryParameters.ts"
 import { reject } from "../RequestError.ts"
 import type { Handlers } from "../Route.ts"
 import { fileResponse } from "./Documents.ts"
 
 const REVIEW_PAGE_DEFAULT = 20
 const REVIEW_PAGE_MAX = 100
-const REVIEW_QUERY_NAMES = OperatorRequests.REVIEW_QUERY.map((p) => p.name)
 const KINDS: ReadonlyArray<string> = Review.ReviewKind.literals
 
 /** Operators download evidence through their own route, which reaches every account's documents. */
@@ -30,8 +30,11 @@ const operatorFileUrl = (origin: string, documentId: string) =>
 const documentView = (origin: string) => (document: Document.Document) =>
   Wire.documentView(document, operatorFileUrl(origin, document.documentId))
 
+/** An approval's `reason` is its note (kept for operators); a rejection's is what the customer reads. */
 const toDecision = (body: OperatorRequests.Decision): Review.Decision =>
-  body.decision === "APPROVE" ? { approve: true } : { approve: false, reason: body.reason ?? "" }
+  body.decision === "APPROVE"
+    ? { approve: true, note: body.reason }
+    : { approve: false, reason: body.reason ?? "" }
 
 /** Any account's document, by id alone. */
 const anyDocument = (documentId: string) =>
@@ -54,7 +57,6 @@ export const operatorReviewHandlers: Handlers<
 > = {
   listReviews: ({ query, origin }) =>
     Effect.gen(function* () {
-      yield* onlyKnown(query, REVIEW_QUERY_NAMES)
       const limit = yield* pageLimit(query.limit, "limit", REVIEW_PAGE_DEFAULT, REVIEW_PAGE_MAX)
       const kind = query.kind?.[0]
       if (kind !== undefined && !KINDS.includes(kind)) {
@@ -80,8 +82,8 @@ export const operatorReviewHandlers: Handlers<
           accountId: review.accountId,
           phoneNumber: review.phoneNumber,
           dateCreated: Wire.isoDate(review.dateCreated),
-          senderId: senderId === null ? null : Wire.senderIdView(senderId),
-          limitation: limitation === null ? null : Wire.limitationDocument(limitation),
+          senderId: senderId === null ? null : OperatorWire.senderIdView(senderId),
+          limitation: limitation === null ? null : OperatorWire.limitationDocument(limitation),
           documents: documents.map(documentView(origin))
         })),
         nextKey: page.nextKey
@@ -134,8 +136,9 @@ export const operatorReviewHandlers: Handlers<
         accountId,
         status: request.status,
         reason: request.reason,
+        note: request.note ?? null,
         senderId: null,
-        limitation: Wire.limitationDocument(request),
+        limitation: OperatorWire.limitationDocument(request),
         limit: account.limit
       }
     }),
@@ -156,7 +159,7 @@ const decided = (
   reviewId: string,
   accountId: string,
   review: Review.Reviewable | undefined,
-  senderId: Parameters<typeof Wire.senderIdView>[0]
+  senderId: Parameters<typeof OperatorWire.senderIdView>[0]
 ) =>
   Effect.gen(function* () {
     // The use case has just decided it; anything else is a broken invariant, not a client error.
@@ -168,7 +171,8 @@ const decided = (
       accountId,
       status: review.status,
       reason: review.reason,
-      senderId: Wire.senderIdView(senderId),
+      note: review.note ?? null,
+      senderId: OperatorWire.senderIdView(senderId),
       limitation: null,
       limit: Option.match(account, { onNone: () => 0, onSome: (a) => a.limit })
     } satisfies OperatorWire.DecidedReview

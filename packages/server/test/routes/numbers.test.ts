@@ -236,9 +236,35 @@ describe("GET /senderid/v1/numbers", () => {
       pages++
     } while (startKey !== null && pages < 10)
     assert.strictEqual(pages, 3)
-    // Same-millisecond registrations tie on age, so the pages' order is not asserted; their union is.
-    assert.strictEqual(seen.length, numbers.length)
+    // Same-millisecond registrations tie on age and then keep the handle key's order: the pages
+    // walk the book exactly as the whole book lists it.
+    assert.deepStrictEqual(
+      seen,
+      (await bookOf(h, a)).senderIds.map((s) => s.phoneNumber)
+    )
     assert.sameMembers(seen, numbers)
+  })
+
+  it("keeps paging when the number the next page starts at is deleted in between", async () => {
+    const { h, a } = await setup()
+    const numbers = ["01023456781", "01023456782", "01023456783", "01023456784", "01023456785"]
+    for (const n of numbers) await expectOk(await register(h, a, n))
+    const order = (await bookOf(h, a)).senderIds.map((s) => s.phoneNumber)
+
+    const first = await expectOk<Wire.AccountBook>(await h.request(a, "GET", `${NUMBERS}?limit=2`))
+    assert.deepStrictEqual(
+      first.senderIds.map((s) => s.phoneNumber),
+      order.slice(0, 2)
+    )
+    await expectOk(await h.request(a, "DELETE", `${NUMBERS}/${order[2]}`))
+    const rest = await expectOk<Wire.AccountBook>(
+      await h.request(a, "GET", `${NUMBERS}?limit=2&startKey=${encodeURIComponent(first.nextKey ?? "")}`)
+    )
+    assert.deepStrictEqual(
+      rest.senderIds.map((s) => s.phoneNumber),
+      order.slice(3)
+    )
+    assert.isNull(rest.nextKey)
   })
 
   it("filters by status=", async () => {

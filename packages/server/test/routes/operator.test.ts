@@ -356,6 +356,57 @@ describe("the review queue", () => {
     await expectError(await h.request(operator, "POST", path, { decision: "APPROVE" }), 409, "AlreadyDecided")
   })
 
+  it("keeps an approval's note for operators — decision, number, audit trail — and never shows it to the customer", async () => {
+    const { h, operator, customer } = await withPendingReviews()
+    const note = "대표자 통화로 확인 (confirmed with the CEO by phone)"
+    const [evidence] = (await queueOf(h, operator, `?accountId=${customer.accountId}&kind=EVIDENCE`)).reviews
+    const path = `${OPS}/accounts/${customer.accountId}/numbers/${MOBILE}/approvals/${evidence?.reviewId}`
+    const decided = await expectOk<OperatorWire.DecidedReview>(
+      await h.request(operator, "POST", path, { decision: "APPROVE", reason: note })
+    )
+    assert.strictEqual(decided.note, note)
+    assert.isNull(decided.reason)
+    assert.strictEqual(decided.senderId?.approvalDocuments[0]?.note, note)
+
+    const number = await expectOk<Wire.SenderIdView>(
+      await h.request(operator, "GET", `${OPS}/accounts/${customer.accountId}/numbers/${MOBILE}`)
+    )
+    assert.strictEqual(number.approvalDocuments[0]?.note, note)
+    assert.isNull(number.unlockDuplicate.note)
+    const trail = await expectOk<OperatorWire.AuditTrail>(
+      await h.request(operator, "GET", `${OPS}/accounts/${customer.accountId}/numbers/${MOBILE}/audit`)
+    )
+    assert.strictEqual(trail.entries.at(-1)?.note, note)
+    assert.isNull(trail.entries[0]?.note)
+
+    const book = await h.request(customer, "GET", NUMBERS)
+    const text = await book.text()
+    assert.notInclude(text, "confirmed with the CEO")
+    const mine = (JSON.parse(text) as Wire.AccountBook).senderIds.find((s) => s.phoneNumber === MOBILE)
+    assert.strictEqual(mine?.approvalDocuments[0]?.status, "APPROVED")
+    assert.notProperty(mine?.approvalDocuments[0] ?? {}, "note")
+  })
+
+  it("keeps a limit approval's note on the request and in the account's audit", async () => {
+    const { h, operator, customer } = await withPendingReviews()
+    const [limitation] = (await queueOf(h, operator, `?accountId=${customer.accountId}&kind=LIMITATION`))
+      .reviews
+    const decided = await expectOk<OperatorWire.DecidedReview>(
+      await h.request(
+        operator,
+        "POST",
+        `${OPS}/accounts/${customer.accountId}/limitations/${limitation?.reviewId}`,
+        {
+          decision: "APPROVE",
+          reason: "계약서 확인"
+        }
+      )
+    )
+    assert.strictEqual(decided.note, "계약서 확인")
+    assert.strictEqual(decided.limitation?.note, "계약서 확인")
+    assert.notInclude(JSON.stringify(await bookOf(h, customer)), "계약서 확인")
+  })
+
   it("rejects only with a reason, which the customer then sees", async () => {
     const { h, operator, customer } = await withPendingReviews()
     const [evidence] = (await queueOf(h, operator, `?accountId=${customer.accountId}&kind=EVIDENCE`)).reviews
@@ -580,7 +631,10 @@ describe("the dashboard", () => {
       400,
       "InvalidParameter"
     )
-    assert.strictEqual(misspelt.errorMessage, "The parameter week is not a known parameter.")
+    assert.strictEqual(
+      misspelt.errorMessage,
+      "The parameter week is not a known parameter; this endpoint takes weeks."
+    )
   })
 })
 
@@ -653,7 +707,7 @@ describe("suspensions", () => {
 })
 
 describe("one number of any account", () => {
-  it("reads a sender ID as its owner would, and says InvalidSenderId for one the account lacks", async () => {
+  it("reads a sender ID as its owner would plus the review notes, and says InvalidSenderId for one the account lacks", async () => {
     const { h, operator } = await setUp()
     const customer = await h.customer()
     await expectOk(await register(h, customer, MOBILE))
@@ -661,7 +715,8 @@ describe("one number of any account", () => {
     const read = await expectOk<Wire.SenderIdView>(
       await h.request(operator, "GET", `${OPS}/accounts/${customer.accountId}/numbers/${MOBILE}`)
     )
-    assert.deepStrictEqual(read, own)
+    // Operators also see each review's note (none here: nothing was decided).
+    assert.deepStrictEqual(read, { ...own, unlockDuplicate: { ...own.unlockDuplicate, note: null } })
     await expectError(
       await h.request(operator, "GET", `${OPS}/accounts/${customer.accountId}/numbers/0223456789`),
       400,

@@ -66,10 +66,10 @@ const appendAudit = (sql: SqlClient, subject: string, accountId: string, log: Se
         // One statement for the whole log, whatever its length (see `jsonList`); entries already
         // stored keep their content: an append never rewrites history.
         sql`INSERT INTO audit_entries (subject, seq, account_id, create_at, message, actor_type, actor_id,
-            status_before, status_after, request_id, api_key)
+            status_before, status_after, request_id, api_key, note)
           SELECT value ->> '$.subject', value ->> '$.seq', value ->> '$.account_id', value ->> '$.create_at',
             value ->> '$.message', value ->> '$.actor_type', value ->> '$.actor_id', value ->> '$.status_before',
-            value ->> '$.status_after', value ->> '$.request_id', value ->> '$.api_key'
+            value ->> '$.status_after', value ->> '$.request_id', value ->> '$.api_key', value ->> '$.note'
           FROM json_each(${JSON.stringify(auditRowsOf(subject, accountId, log))}) WHERE true
           ON CONFLICT (subject, seq) DO NOTHING`
       ]

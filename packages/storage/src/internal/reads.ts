@@ -11,7 +11,7 @@ import {
   SenderId,
   type SenderIdRepositoryShape
 } from "@senderid/domain"
-import { Effect, Option } from "effect"
+import { Array as Arr, Effect, Option } from "effect"
 import type * as SqlClient from "effect/sql/SqlClient"
 import { isSqlError, type SqlError } from "effect/sql/SqlError"
 import type { Statement } from "effect/sql/Statement"
@@ -41,6 +41,9 @@ const containing = (text: string) => `%${text.replace(/[\\%_]/gu, (c) => `\\${c}
 const zeroes = <K extends string>(keys: ReadonlyArray<K>): Record<K, number> =>
   Object.fromEntries(keys.map((key) => [key, 0])) as Record<K, number>
 
+/** Audit subjects looked up per statement, well below every engine's cap on bound variables. */
+const AUDIT_SUBJECTS_PER_READ = 1_000
+
 /** One row of `registryStats`' answer: a count of one thing (`name` within `facet`). */
 interface CountRow {
   readonly facet: "account" | "status" | "review" | "week"
@@ -59,20 +62,22 @@ export const makeReads = (
   sql: SqlClient.SqlClient,
   options: ReadOptions
 ): Omit<SenderIdRepositoryShape, "commit"> => {
+  // A few statements per large book rather than one: engines cap the variables a statement binds
+  // (SQLite 32,766, PostgreSQL 65,535), and a whole book binds one per number.
   const auditFor = (subjects: ReadonlyArray<string>) =>
-    subjects.length === 0
-      ? Effect.succeed(new Map<string, Array<unknown>>())
-      : options.auditRows(subjects).pipe(
-          Effect.map((rows) => {
-            const bySubject = new Map<string, Array<unknown>>()
-            for (const row of rows) {
-              const list = bySubject.get(row.subject) ?? []
-              list.push(auditEntryOf(row))
-              bySubject.set(row.subject, list)
-            }
-            return bySubject
-          })
-        )
+    Effect.forEach(Arr.chunksOf(subjects, AUDIT_SUBJECTS_PER_READ), options.auditRows).pipe(
+      Effect.map((chunks) => {
+        const bySubject = new Map<string, Array<unknown>>()
+        for (const rows of chunks) {
+          for (const row of rows) {
+            const list = bySubject.get(row.subject) ?? []
+            list.push(auditEntryOf(row))
+            bySubject.set(row.subject, list)
+          }
+        }
+        return bySubject
+      })
+    )
 
   const senderIdsOf = (rows: ReadonlyArray<SenderIdRow>) =>
     auditFor(rows.map((r) => r.handle_key)).pipe(
@@ -88,7 +93,8 @@ export const makeReads = (
 
   const pg = sql.onDialectOrElse({ pg: () => true, orElse: () => false })
   /** A text column in code-unit order: SQLite's default BINARY, PostgreSQL's "C" (the database's
-   * default collation follows its locale). `accounts_by_id` is the "C" index that serves it there. */
+   * default collation follows its locale). `accounts_by_id` and `sender_ids_book` are "C" indexes
+   * that serve it there. */
   const binary = (column: string) => sql.literal(pg ? `${column} COLLATE "C"` : column)
 
   const read = <A, E>(operation: string, effect: Effect.Effect<A, E | SqlError>) =>
@@ -120,7 +126,42 @@ export const makeReads = (
       read(
         "listSenderIds",
         sql<SenderIdRow>`SELECT * FROM sender_ids WHERE account_id = ${accountId}
-          ORDER BY date_created, handle_key`.pipe(Effect.flatMap(senderIdsOf))
+          ORDER BY date_created, ${binary("handle_key")}`.pipe(Effect.flatMap(senderIdsOf))
+      ),
+    // One ordered range of `sender_ids_book` (or `_book_by_status`), stopped one row past the page:
+    // the cost of a page does not grow with the book. The leading `>=` is implied by the rest; it
+    // gives the engines a range to seek to.
+    listSenderIdPage: (accountId, query) =>
+      read(
+        "listSenderIdPage",
+        Effect.gen(function* () {
+          const { start } = query
+          const conditions = [
+            sql`account_id = ${accountId}`,
+            ...(query.status === undefined ? [] : [sql`status = ${query.status}`]),
+            ...(start === undefined
+              ? []
+              : [
+                  sql`date_created >= ${start.dateCreated}`,
+                  sql`(date_created > ${start.dateCreated} OR (date_created = ${start.dateCreated}
+                    AND ${binary("handle_key")} >= ${start.handleKey}))`
+                ])
+          ]
+          const rows = yield* sql<SenderIdRow>`SELECT * FROM sender_ids WHERE ${sql.and(conditions)}
+            ORDER BY date_created, ${binary("handle_key")} LIMIT ${query.limit + 1}`
+          const senderIds = yield* senderIdsOf(rows.slice(0, query.limit))
+          const after = rows[query.limit]
+          return {
+            items: senderIds,
+            nextKey:
+              after === undefined
+                ? null
+                : SenderId.bookCursor({
+                    dateCreated: Number(after.date_created),
+                    handleKey: after.handle_key
+                  })
+          }
+        })
       ),
     // `status = 'ACTIVE'` stays a literal so the engines match the partial index
     // `sender_ids_usable`, which covers the query and holds its rows in the book's order.

@@ -34,6 +34,8 @@ export interface AuditRow {
   /** Both null on entries made outside a request, and on every entry from before `7_audit_request`. */
   readonly request_id?: string | null
   readonly api_key?: string | null
+  /** An operator's note on the change; null on most entries, and on every one from before `9_review_notes`. */
+  readonly note?: string | null
 }
 
 export const auditEntryOf = (row: AuditRow): unknown => ({
@@ -45,7 +47,8 @@ export const auditEntryOf = (row: AuditRow): unknown => ({
       : { type: row.actor_type, id: row.actor_id, apiKey: row.api_key },
   statusBefore: row.status_before,
   statusAfter: row.status_after,
-  ...(row.request_id === null || row.request_id === undefined ? {} : { requestId: row.request_id })
+  ...(row.request_id === null || row.request_id === undefined ? {} : { requestId: row.request_id }),
+  ...(row.note === null || row.note === undefined ? {} : { note: row.note })
 })
 
 export const auditRowsOf = (
@@ -64,7 +67,8 @@ export const auditRowsOf = (
     status_before: entry.statusBefore,
     status_after: entry.statusAfter,
     request_id: entry.requestId ?? null,
-    api_key: entry.actor.type === "SYSTEM" ? null : (entry.actor.apiKey ?? null)
+    api_key: entry.actor.type === "SYSTEM" ? null : (entry.actor.apiKey ?? null),
+    note: entry.note ?? null
   }))
 
 export const auditTrailOf = (entries: ReadonlyArray<unknown>) => decodeAuditTrail(entries)

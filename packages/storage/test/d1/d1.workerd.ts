@@ -49,7 +49,9 @@ describe("D1 migrations", () => {
           "4_challenge_lookup",
           "5_review_queue",
           "6_webhooks",
-          "7_audit_request"
+          "7_audit_request",
+          "8_book_order",
+          "9_review_notes"
         ],
         "exactly one start applies each migration"
       )
@@ -64,7 +66,9 @@ describe("D1 migrations", () => {
         { migration_id: 4, name: "4_challenge_lookup" },
         { migration_id: 5, name: "5_review_queue" },
         { migration_id: 6, name: "6_webhooks" },
-        { migration_id: 7, name: "7_audit_request" }
+        { migration_id: 7, name: "7_audit_request" },
+        { migration_id: 8, name: "8_book_order" },
+        { migration_id: 9, name: "9_review_notes" }
       ])
     })
   )

@@ -70,9 +70,10 @@ export const insertLegacyRows = ({ account, senderIds }: LegacyAggregates) =>
     yield* sql`INSERT INTO accounts ${sql.insert({ ...accountInsertRow(account), held: senderIds.length })}`
     for (const senderId of senderIds)
       yield* sql`INSERT INTO sender_ids ${sql.insert(senderIdInsertRow(senderId))}`
-    // The audit table of that time had no request_id or api_key (`7_audit_request`).
+    // The audit table of that time had no request_id or api_key (`7_audit_request`), nor note
+    // (`9_review_notes`).
     const legacy = (rows: ReadonlyArray<Record<string, unknown>>) =>
-      rows.map(({ request_id: _request, api_key: _key, ...row }) => row)
+      rows.map(({ request_id: _request, api_key: _key, note: _note, ...row }) => row)
     const logs = [
       legacy(auditRowsOf(accountSubject(account.accountId), account.accountId, account.log)),
       ...senderIds.map((s) => legacy(auditRowsOf(s.handleKey, s.accountId, s.log)))
