@@ -74,7 +74,7 @@ export const operatorReviewHandlers: Handlers<
         })
       )
       return {
-        reviews: page.items.map(({ review, senderId, limitation, documents }) => ({
+        reviews: page.items.map(({ review, senderId, limitation, documents, holder }) => ({
           kind: review.kind,
           reviewId: review.reviewId,
           accountId: review.accountId,
@@ -82,7 +82,8 @@ export const operatorReviewHandlers: Handlers<
           dateCreated: Wire.isoDate(review.dateCreated),
           senderId: senderId === null ? null : Wire.senderIdView(senderId),
           limitation: limitation === null ? null : Wire.limitationDocument(limitation),
-          documents: documents.map(documentView(origin))
+          documents: documents.map(documentView(origin)),
+          holder: holder === null ? null : { accountId: holder.accountId, ...Wire.senderIdView(holder) }
         })),
         nextKey: page.nextKey
       }
