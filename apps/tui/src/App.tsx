@@ -4,11 +4,12 @@
  * and coming back finds it as it was (reloaded), an import still running; Esc pops the stack.
  */
 import type { PromiseClient } from "@senderid/client"
-import { Box, Text, useApp, useWindowSize } from "ink"
+import { Box, useApp, useWindowSize } from "ink"
 import { type ReactNode, useState } from "react"
 import { ApiProvider } from "./Api.tsx"
 import { BusyProvider, useBusy } from "./Busy.tsx"
 import { Confirm } from "./components/Confirm.tsx"
+import { Text } from "./components/Text.tsx"
 import { ViewBoundary } from "./components/ViewBoundary.tsx"
 import { ModalProvider, useKeymap, useModalOpen } from "./Keyboard.tsx"
 import { bindingsOf, keyLabel, SCREEN_SCOPES, type Scope } from "./keymap.ts"

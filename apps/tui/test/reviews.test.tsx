@@ -3,6 +3,8 @@
  * documents' metadata, a rejection insists on a reason, and approving or rejecting takes the
  * review out of the queue and changes what the customer sees.
  */
+import { SenderIdRepository } from "@senderid/domain"
+import { Effect, Option } from "effect"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { KEYS, renderConsole } from "./support/console.tsx"
 import { type Registry, requestHigherLimit, startRegistry, submitEvidence } from "./support/registry.ts"
@@ -40,6 +42,34 @@ describe("duplicate unlock", () => {
     await ui.waitFor("Approved dup-unlock of ACME 0415551234")
     const after = await own.customer.getNumber({ params: { phoneNumber: "0415551234" } })
     expect(after.unlockDuplicate.status).toBe("APPROVED")
+    ui.unmount()
+    await own.close()
+  })
+})
+
+describe("data that carries control sequences", () => {
+  it("shows a document name with an OSC 8 link and ESC as visible text, writing no ESC of its own", async () => {
+    const own = await startRegistry()
+    const document = await submitEvidence(own, "0223456789", "licence.png")
+    // Stored as it was before the API refused such names: a clickable link, a screen clear, a
+    // right-to-left override.
+    const planted = "\u001B]8;;https://evil.example/\u001B\\licence\u001B]8;;\u001B\\\u001B[2J\u202Epng"
+    await own.run(
+      Effect.gen(function* () {
+        const repository = yield* SenderIdRepository
+        const stored = Option.getOrThrow(yield* repository.findDocument(document.documentId))
+        yield* repository.commit([{ _tag: "UpdateDocument", document: { ...stored, originalName: planted } }])
+      })
+    )
+    const ui = renderConsole(own.operator, { initial: "reviews", colour: true })
+    await ui.waitFor((f) => f.includes("1 of 1") && f.includes("Documents (1)"))
+    // Ink's own styling (bold, inverse, colours) is SGR; once that is taken out, no ESC may remain.
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: Ink's SGR sequences start with ESC.
+    const written = (ui.lastFrame() ?? "").replace(/\u001B\[[0-9;]*m/gu, "")
+    expect(written).not.toContain("\u001B")
+    expect(written).not.toContain("\u202E")
+    // What was there is shown, not obeyed.
+    expect(written).toContain("• ␛]8;;https://evil.e")
     ui.unmount()
     await own.close()
   })

@@ -3,7 +3,7 @@
  * Enter opens its numbers; `n` registers a number for it without leaving the list.
  */
 import type { OperatorWire } from "@senderid/contract"
-import { Box, Text } from "ink"
+import { Box } from "ink"
 import { useState } from "react"
 import { useApi } from "../Api.tsx"
 import { ActionPrompt, checkReason, REASON_NEEDED } from "../components/ActionPrompt.tsx"
@@ -11,6 +11,7 @@ import { cell, shortDate } from "../components/Columns.ts"
 import { Confirm } from "../components/Confirm.tsx"
 import { NOTICE_HEIGHT, Notice, useNotice } from "../components/Notice.tsx"
 import { PROMPT_HEIGHT, Prompt } from "../components/Prompt.tsx"
+import { Text } from "../components/Text.tsx"
 import { positionText, useCursor, VirtualList } from "../components/VirtualList.tsx"
 import { errorText } from "../ErrorText.ts"
 import { useKeymap } from "../Keyboard.tsx"

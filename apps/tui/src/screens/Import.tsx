@@ -5,7 +5,7 @@
  */
 import { readFile, writeFile } from "node:fs/promises"
 import { resolve } from "node:path"
-import { Box, Text } from "ink"
+import { Box } from "ink"
 import { useRef, useState } from "react"
 import { useApi } from "../Api.tsx"
 import { useBusy } from "../Busy.tsx"
@@ -14,6 +14,7 @@ import { cell } from "../components/Columns.ts"
 import { Confirm } from "../components/Confirm.tsx"
 import { NOTICE_HEIGHT, Notice, useNotice } from "../components/Notice.tsx"
 import { PROMPT_HEIGHT, Prompt } from "../components/Prompt.tsx"
+import { Text } from "../components/Text.tsx"
 import { positionText, useCursor, VirtualList } from "../components/VirtualList.tsx"
 import {
   defaultReportPath,

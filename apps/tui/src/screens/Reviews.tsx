@@ -7,13 +7,14 @@
 import { mkdir, writeFile } from "node:fs/promises"
 import { basename, join, resolve } from "node:path"
 import type { OperatorWire } from "@senderid/contract"
-import { Box, Text } from "ink"
+import { Box } from "ink"
 import { useState } from "react"
 import { useApi } from "../Api.tsx"
 import { ActionPrompt, checkReason } from "../components/ActionPrompt.tsx"
 import { age, cell, shortDate } from "../components/Columns.ts"
 import { NOTICE_HEIGHT, Notice, useNotice } from "../components/Notice.tsx"
 import { PROMPT_HEIGHT } from "../components/Prompt.tsx"
+import { Text } from "../components/Text.tsx"
 import { positionText, useCursor, VirtualList } from "../components/VirtualList.tsx"
 import { useKeymap } from "../Keyboard.tsx"
 import { SCREEN_SCOPES } from "../keymap.ts"
@@ -44,8 +45,12 @@ type Asking =
 const subject = (review: Review) =>
   `${KIND_LABEL[review.kind]} of ${review.accountId}${review.phoneNumber === null ? "" : ` ${review.phoneNumber}`}`
 
-/** A document's file name, safe to write into the chosen folder. */
-const fileName = (name: string, fallback: string) => basename(name).replace(/[\\/:*?"<>|]/gu, "_") || fallback
+/** A document's file name, safe to write into the chosen folder and to list in a terminal: no
+ * path separators, nothing Windows refuses, no control characters. */
+const fileName = (name: string, fallback: string) =>
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: removing them is the point.
+  basename(name).replace(/[\\/:*?"<>|\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/gu, "_") ||
+  fallback
 
 export const Reviews = ({ active, width, height, open }: ScreenProps) => {
   const api = useApi()
