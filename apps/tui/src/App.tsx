@@ -14,6 +14,7 @@ import { ViewBoundary } from "./components/ViewBoundary.tsx"
 import { ModalProvider, useKeymap, useModalOpen } from "./Keyboard.tsx"
 import { bindingsOf, keyLabel, SCREEN_SCOPES, type Scope } from "./keymap.ts"
 import { type ScreenProps, TABS, type TabScreen, type View } from "./Navigation.ts"
+import { DirectoryProvider } from "./Paths.tsx"
 import { Accounts } from "./screens/Accounts.tsx"
 import { Dashboard } from "./screens/Dashboard.tsx"
 import { Deliveries } from "./screens/Deliveries.tsx"
@@ -42,16 +43,20 @@ export interface AppProps {
   readonly colour: boolean
   /** The screen to open on (the dashboard unless given). */
   readonly initial?: TabScreen
+  /** Where paths the operator types are relative to (`startDirectory`). */
+  readonly directory: string
 }
 
-export const App = ({ client, server, colour, initial = "dashboard" }: AppProps) => (
+export const App = ({ client, server, colour, initial = "dashboard", directory }: AppProps) => (
   <ColourProvider enabled={colour}>
     <ApiProvider client={client}>
-      <ModalProvider>
-        <BusyProvider>
-          <Console server={server} initial={initial} />
-        </BusyProvider>
-      </ModalProvider>
+      <DirectoryProvider directory={directory}>
+        <ModalProvider>
+          <BusyProvider>
+            <Console server={server} initial={initial} />
+          </BusyProvider>
+        </ModalProvider>
+      </DirectoryProvider>
     </ApiProvider>
   </ColourProvider>
 )

@@ -4,6 +4,7 @@
  * there and the key is an operator's, then draws the console full-screen. Every way it can stop
  * early prints one clear sentence and exits non-zero; nothing it meets prints a stack trace.
  */
+import { startDirectory } from "./Paths.tsx"
 import { resolveSettings } from "./Settings.ts"
 
 /** The exit status, once everything the console has to say is written. */
@@ -35,7 +36,12 @@ const main = async (): Promise<number> => {
     return 1
   }
   const instance = render(
-    <App client={connection.client} server={settings.url} colour={settings.colour} />,
+    <App
+      client={connection.client}
+      server={settings.url}
+      colour={settings.colour}
+      directory={startDirectory(process.env, process.cwd())}
+    />,
     RENDER_OPTIONS
   )
   await instance.waitUntilExit()

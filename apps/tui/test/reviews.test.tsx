@@ -3,11 +3,14 @@
  * documents' metadata, a rejection insists on a reason, and approving or rejecting takes the
  * review out of the queue and changes what the customer sees.
  */
+import { mkdtempSync, readdirSync, readFileSync, statSync } from "node:fs"
+import { tmpdir } from "node:os"
+import { join } from "node:path"
 import { SenderIdRepository } from "@senderid/domain"
 import { Effect, Option } from "effect"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { KEYS, renderConsole } from "./support/console.tsx"
-import { type Registry, requestHigherLimit, startRegistry, submitEvidence } from "./support/registry.ts"
+import { PNG, type Registry, requestHigherLimit, startRegistry, submitEvidence } from "./support/registry.ts"
 
 let registry: Registry
 beforeAll(async () => {
@@ -70,6 +73,30 @@ describe("data that carries control sequences", () => {
     expect(written).not.toContain("\u202E")
     // What was there is shown, not obeyed.
     expect(written).toContain("• ␛]8;;https://evil.e")
+    ui.unmount()
+    await own.close()
+  })
+})
+
+describe("saving a review's documents", () => {
+  it("offers a folder outside the source tree, and resolves a typed one where the console started", async () => {
+    const own = await startRegistry()
+    await submitEvidence(own, "0223456789", "licence.png")
+    const started = mkdtempSync(join(tmpdir(), "senderid-tui-evidence-"))
+    const ui = renderConsole(own.operator, { initial: "reviews", directory: started })
+    await ui.waitFor((f) => f.includes("1 of 1") && f.includes("licence.png"))
+    await ui.press("d")
+    const asked = await ui.waitFor("Save the 1 documents")
+    expect(asked).toMatch(/› ~\/senderid-evidence\/\S+/u)
+    await ui.press("\u0015") // Ctrl-U
+    await ui.type("papers")
+    await ui.press(KEYS.enter)
+    await ui.waitFor(`Saved to ${join(started, "papers")}`)
+    const [saved] = readdirSync(join(started, "papers"))
+    expect(saved).toMatch(/-licence\.png$/u)
+    const path = join(started, "papers", saved ?? "")
+    expect(readFileSync(path)).toEqual(Buffer.from(PNG, "base64"))
+    expect(statSync(path).mode & 0o777).toBe(0o600)
     ui.unmount()
     await own.close()
   })

@@ -4,7 +4,6 @@
  * report as CSV. Rows that fail are listed with the server's reason, and the rest still go in.
  */
 import { readFile, writeFile } from "node:fs/promises"
-import { resolve } from "node:path"
 import { Box } from "ink"
 import { useRef, useState } from "react"
 import { useApi } from "../Api.tsx"
@@ -28,6 +27,7 @@ import {
 import { useKeymap } from "../Keyboard.tsx"
 import { SCREEN_SCOPES } from "../keymap.ts"
 import type { ScreenProps } from "../Navigation.ts"
+import { useResolvePath } from "../Paths.tsx"
 import { Toned } from "../theme.tsx"
 
 /** A file read and checked, waiting for the operator's go-ahead. */
@@ -47,6 +47,7 @@ const fileProblem = (error: unknown) => (error as NodeJS.ErrnoException).code ??
 
 export const Import = ({ active, width, height }: ScreenProps) => {
   const api = useApi()
+  const resolve = useResolvePath()
   const [run, setRun] = useState<Run | undefined>(undefined)
   const [ready, setReady] = useState<Ready | undefined>(undefined)
   const [prompt, setPrompt] = useState<"file" | "report" | undefined>(undefined)

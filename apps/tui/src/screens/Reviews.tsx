@@ -5,7 +5,7 @@
  * review leaves the queue; a refused decision keeps the prompt and its text.
  */
 import { mkdir, writeFile } from "node:fs/promises"
-import { basename, join, resolve } from "node:path"
+import { basename, join } from "node:path"
 import type { OperatorWire } from "@senderid/contract"
 import { Box } from "ink"
 import { useState } from "react"
@@ -20,6 +20,7 @@ import { useKeymap } from "../Keyboard.tsx"
 import { SCREEN_SCOPES } from "../keymap.ts"
 import type { ScreenProps } from "../Navigation.ts"
 import { useMoreAtEnd, usePaged } from "../Paged.ts"
+import { evidenceFolder, useResolvePath } from "../Paths.tsx"
 import { useReloadOnShow } from "../Remote.ts"
 import { Toned } from "../theme.tsx"
 
@@ -54,6 +55,7 @@ const fileName = (name: string, fallback: string) =>
 
 export const Reviews = ({ active, width, height, open }: ScreenProps) => {
   const api = useApi()
+  const resolve = useResolvePath()
   const [filter, setFilter] = useState(0)
   const kind = KIND_FILTERS[filter]
   const queue = usePaged(
@@ -90,12 +92,13 @@ export const Reviews = ({ active, width, height, open }: ScreenProps) => {
   const saveDocuments = async (review: Review, folder: string) => {
     const target = resolve(folder)
     say("muted", `Saving ${review.documents.length} documents to ${target}…`)
-    await mkdir(target, { recursive: true })
+    // Customers' papers: readable by this operator alone.
+    await mkdir(target, { recursive: true, mode: 0o700 })
     const names: Array<string> = []
     for (const document of review.documents) {
       const file = await api.downloadAnyDocument({ params: { documentId: document.documentId } })
       const name = `${document.documentId}-${fileName(document.originalName, "document")}`
-      await writeFile(join(target, name), file.bytes)
+      await writeFile(join(target, name), file.bytes, { mode: 0o600 })
       names.push(name)
     }
     return `Saved to ${target}: ${names.join(", ")}`
@@ -184,7 +187,7 @@ export const Reviews = ({ active, width, height, open }: ScreenProps) => {
       {asking?.kind === "save" ? (
         <ActionPrompt
           label={`Save the ${asking.review.documents.length} documents of ${subject(asking.review)} to:`}
-          initial={join("evidence", asking.review.reviewId)}
+          initial={evidenceFolder(asking.review.reviewId)}
           check={(folder) => (folder === "" ? "Type a folder to save them in, or Esc." : undefined)}
           run={(folder) => saveDocuments(asking.review, folder)}
           onDone={(message) => say("good", message)}

@@ -3,6 +3,9 @@
  * server, press keys, and wait until a frame shows what the operator should see (calls to the
  * server are real, so frames arrive when the answers do).
  */
+import { mkdtempSync } from "node:fs"
+import { tmpdir } from "node:os"
+import { join } from "node:path"
 import { stripVTControlCharacters } from "node:util"
 import type { PromiseClient } from "@senderid/client"
 import { render } from "ink-testing-library"
@@ -21,13 +24,15 @@ export const KEYS = {
 
 export const renderConsole = (
   client: PromiseClient,
-  options: { initial?: TabScreen; colour?: boolean } = {}
+  options: { initial?: TabScreen; colour?: boolean; directory?: string } = {}
 ) => {
   const instance = render(
     <App
       client={client}
       server="http://test"
       colour={options.colour ?? false}
+      // Never the source tree: what a test saves goes to a folder of its own.
+      directory={options.directory ?? mkdtempSync(join(tmpdir(), "senderid-tui-start-"))}
       {...(options.initial === undefined ? {} : { initial: options.initial })}
     />
   )
