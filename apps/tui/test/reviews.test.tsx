@@ -37,8 +37,11 @@ describe("duplicate unlock", () => {
       body: { reason: "we own this line since 2019", name: "ACME Ltd" }
     })
     const ui = renderConsole(own.operator, { initial: "reviews" })
-    const review = await ui.waitFor("dup-unlock")
+    const review = await ui.waitFor("claimed by")
     expect(review).toContain("claimed by ACME Ltd: we own this line since 2019")
+    // Who holds it now, how it was verified, and what approving does to them.
+    expect(review).toMatch(/held now by HOLDER: ACTIVE, verified by OPERATOR, expires \d{4}-\d\d-\d\d/u)
+    expect(review).toContain("approving: once ACME proves the number, HOLDER loses it (DUPLICATED).")
     await ui.press("a")
     await ui.waitFor("Approve dup-unlock of ACME 0415551234?")
     await ui.press(KEYS.enter)

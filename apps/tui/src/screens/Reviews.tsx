@@ -22,7 +22,7 @@ import type { ScreenProps } from "../Navigation.ts"
 import { useMoreAtEnd, usePaged } from "../Paged.ts"
 import { evidenceFolder, useResolvePath } from "../Paths.tsx"
 import { useReloadOnShow } from "../Remote.ts"
-import { Toned } from "../theme.tsx"
+import { statusTone, Toned } from "../theme.tsx"
 
 type Review = OperatorWire.ReviewView
 type Kind = Review["kind"]
@@ -215,12 +215,7 @@ const ReviewDetail = ({ review }: { review: Review }) => (
         limit {review.limitation.limitBeforeRequest} → <Text bold>{review.limitation.limitRequested}</Text>
       </Text>
     ) : null}
-    {review.kind === "DUPLICATE_UNLOCK" && review.senderId !== null ? (
-      <Text wrap="wrap">
-        claimed by {review.senderId.unlockDuplicate.name ?? "?"}:{" "}
-        {review.senderId.unlockDuplicate.reasonForRequested ?? ""}
-      </Text>
-    ) : null}
+    {review.kind === "DUPLICATE_UNLOCK" && review.senderId !== null ? <UnlockDetail review={review} /> : null}
     {review.kind === "EVIDENCE" && review.senderId !== null ? (
       <Text wrap="truncate">number status {review.senderId.status}</Text>
     ) : null}
@@ -239,3 +234,36 @@ const ReviewDetail = ({ review }: { review: Review }) => (
     ))}
   </>
 )
+
+/** A duplicate-unlock request: who claims the number and why, who holds it now and how it was
+ * verified, and what approving does to that holder, so the operator weighs both sides. */
+const UnlockDetail = ({ review }: { review: Review }) => {
+  const claim = review.senderId?.unlockDuplicate
+  const { holder, accountId } = review
+  return (
+    <>
+      {holder === null ? (
+        <Text wrap="truncate">
+          held by no other account now: approving lets {accountId} verify it (ARS or evidence).
+        </Text>
+      ) : (
+        <>
+          <Text wrap="truncate">
+            held now by <Text bold>{holder.accountId}</Text>:{" "}
+            <Toned tone={holder.suspension === undefined ? statusTone(holder.status) : "bad"}>
+              {holder.suspension === undefined ? holder.status : "SUSPENDED"}
+            </Toned>
+            , verified by {holder.method ?? "—"}, expires {shortDate(holder.expireAt)}, since{" "}
+            {shortDate(holder.dateCreated)}
+          </Text>
+          <Toned tone="warn" wrap="truncate">
+            approving: once {accountId} proves the number, {holder.accountId} loses it (DUPLICATED).
+          </Toned>
+        </>
+      )}
+      <Text wrap="wrap">
+        claimed by {claim?.name ?? "?"}: {claim?.reasonForRequested ?? ""}
+      </Text>
+    </>
+  )
+}
