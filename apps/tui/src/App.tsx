@@ -22,6 +22,7 @@ import { Detail } from "./screens/Detail.tsx"
 import { Expiring } from "./screens/Expiring.tsx"
 import { Help } from "./screens/Help.tsx"
 import { Import } from "./screens/Import.tsx"
+import { Keys } from "./screens/Keys.tsx"
 import { Numbers } from "./screens/Numbers.tsx"
 import { Reviews } from "./screens/Reviews.tsx"
 import { ColourProvider, Toned } from "./theme.tsx"
@@ -81,6 +82,8 @@ const renderView = (view: View, props: ScreenProps): ReactNode => {
       return <Import {...props} />
     case "numbers":
       return <Numbers {...props} accountId={view.accountId} />
+    case "keys":
+      return <Keys {...props} accountId={view.accountId} />
     case "detail":
       return <Detail {...props} accountId={view.accountId} senderId={view.senderId} />
   }

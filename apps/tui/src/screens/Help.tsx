@@ -16,6 +16,7 @@ const SCOPE_TITLE: Record<Scope, string> = {
   reviews: "Review queue",
   accounts: "Accounts",
   numbers: "An account's numbers",
+  keys: "An account's API keys",
   detail: "A number's details",
   expiring: "Expiring soon",
   deliveries: "Webhook deliveries",
