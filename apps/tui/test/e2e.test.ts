@@ -105,13 +105,13 @@ describe.runIf(runnable)("senderid-ops in a terminal", () => {
     ops.send("Escape")
     await ops.waitFor(/number\s+status\s+method/u)
     ops.send("Escape")
-    await ops.waitFor(/account\s+limit\s+state/u)
+    await ops.waitFor(/account\s+held\s+limit\s+state/u)
 
     ops.send("?")
     await ops.waitFor("Keys (? or Esc closes)")
     ops.send("Escape")
     // A key right after Esc would arrive as Alt+key; a person pauses, and so does the test.
-    await ops.waitFor(/account\s+limit\s+state/u)
+    await ops.waitFor(/account\s+held\s+limit\s+state/u)
     await new Promise((resolve) => setTimeout(resolve, 100))
     ops.send("q")
     for (let i = 0; i < 100 && ops.exitStatus() === undefined; i++)
