@@ -131,7 +131,7 @@ export const Keys = ({ active, width, height, accountId }: ScreenProps & { accou
       ) : null}
       {asking?.kind === "revoke" ? (
         <Confirm
-          question={`Revoke ${asking.key.apiKey} of ${accountId}? Whatever signs with it is refused within 5 s, for good.`}
+          question={`Revoke ${asking.key.apiKey} of ${accountId}? It stops working within 5 s, for good.`}
           onConfirm={() => {
             const { apiKey } = asking.key
             setAsking(undefined)

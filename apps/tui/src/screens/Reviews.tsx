@@ -253,8 +253,7 @@ const UnlockDetail = ({ review }: { review: Review }) => {
             <Toned tone={holder.suspension === undefined ? statusTone(holder.status) : "bad"}>
               {holder.suspension === undefined ? holder.status : "SUSPENDED"}
             </Toned>
-            , verified by {holder.method ?? "—"}, expires {shortDate(holder.expireAt)}, since{" "}
-            {shortDate(holder.dateCreated)}
+            , verified by {holder.method ?? "—"}, expires {shortDate(holder.expireAt)}
           </Text>
           <Toned tone="warn" wrap="truncate">
             approving: once {accountId} proves the number, {holder.accountId} loses it (DUPLICATED).
