@@ -54,13 +54,16 @@ const measure = async (
   const stdout = new FakeStdout()
   const stdin = new FakeStdin()
   const frames = () => stdout.writes.length
-  const instance = render(<App client={client} server={origin} colour={true} initial="accounts" />, {
-    ...RENDER_OPTIONS,
-    stdout: stdout as unknown as NodeJS.WriteStream,
-    stdin: stdin as unknown as NodeJS.ReadStream,
-    patchConsole: false,
-    exitOnCtrlC: false
-  })
+  const instance = render(
+    <App client={client} server={origin} colour={true} initial="accounts" directory={process.cwd()} />,
+    {
+      ...RENDER_OPTIONS,
+      stdout: stdout as unknown as NodeJS.WriteStream,
+      stdin: stdin as unknown as NodeJS.ReadStream,
+      patchConsole: false,
+      exitOnCtrlC: false
+    }
+  )
   const settle = async (ms = 400) => {
     let last = frames()
     for (;;) {

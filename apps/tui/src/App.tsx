@@ -4,15 +4,17 @@
  * and coming back finds it as it was (reloaded), an import still running; Esc pops the stack.
  */
 import type { PromiseClient } from "@senderid/client"
-import { Box, Text, useApp, useWindowSize } from "ink"
+import { Box, useApp, useWindowSize } from "ink"
 import { type ReactNode, useState } from "react"
 import { ApiProvider } from "./Api.tsx"
 import { BusyProvider, useBusy } from "./Busy.tsx"
 import { Confirm } from "./components/Confirm.tsx"
+import { Text } from "./components/Text.tsx"
 import { ViewBoundary } from "./components/ViewBoundary.tsx"
 import { ModalProvider, useKeymap, useModalOpen } from "./Keyboard.tsx"
 import { bindingsOf, keyLabel, SCREEN_SCOPES, type Scope } from "./keymap.ts"
 import { type ScreenProps, TABS, type TabScreen, type View } from "./Navigation.ts"
+import { DirectoryProvider } from "./Paths.tsx"
 import { Accounts } from "./screens/Accounts.tsx"
 import { Dashboard } from "./screens/Dashboard.tsx"
 import { Deliveries } from "./screens/Deliveries.tsx"
@@ -20,6 +22,7 @@ import { Detail } from "./screens/Detail.tsx"
 import { Expiring } from "./screens/Expiring.tsx"
 import { Help } from "./screens/Help.tsx"
 import { Import } from "./screens/Import.tsx"
+import { Keys } from "./screens/Keys.tsx"
 import { Numbers } from "./screens/Numbers.tsx"
 import { Reviews } from "./screens/Reviews.tsx"
 import { ColourProvider, Toned } from "./theme.tsx"
@@ -41,16 +44,20 @@ export interface AppProps {
   readonly colour: boolean
   /** The screen to open on (the dashboard unless given). */
   readonly initial?: TabScreen
+  /** Where paths the operator types are relative to (`startDirectory`). */
+  readonly directory: string
 }
 
-export const App = ({ client, server, colour, initial = "dashboard" }: AppProps) => (
+export const App = ({ client, server, colour, initial = "dashboard", directory }: AppProps) => (
   <ColourProvider enabled={colour}>
     <ApiProvider client={client}>
-      <ModalProvider>
-        <BusyProvider>
-          <Console server={server} initial={initial} />
-        </BusyProvider>
-      </ModalProvider>
+      <DirectoryProvider directory={directory}>
+        <ModalProvider>
+          <BusyProvider>
+            <Console server={server} initial={initial} />
+          </BusyProvider>
+        </ModalProvider>
+      </DirectoryProvider>
     </ApiProvider>
   </ColourProvider>
 )
@@ -75,6 +82,8 @@ const renderView = (view: View, props: ScreenProps): ReactNode => {
       return <Import {...props} />
     case "numbers":
       return <Numbers {...props} accountId={view.accountId} />
+    case "keys":
+      return <Keys {...props} accountId={view.accountId} />
     case "detail":
       return <Detail {...props} accountId={view.accountId} senderId={view.senderId} />
   }

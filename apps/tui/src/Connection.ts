@@ -4,6 +4,7 @@
  */
 import { ApiError, createClient, type PromiseClient, TimeoutError, TransportError } from "@senderid/client"
 import { transportReason } from "./ErrorText.ts"
+import { safeText } from "./SafeText.ts"
 import type { Settings } from "./Settings.ts"
 
 export type Connection =
@@ -42,7 +43,13 @@ const CREDENTIAL_CODES = new Set([
   "DuplicatedSignature"
 ])
 
-const refusal = (settings: Settings, error: unknown): string => {
+/** The server's words, written to the terminal as text (`safeText`), never as control sequences. */
+const refusal = (settings: Settings, error: unknown): string => safeLines(refusalOf(settings, error))
+
+/** Each line made safe; the line breaks are the console's own. */
+const safeLines = (message: string) => message.split("\n").map(safeText).join("\n")
+
+const refusalOf = (settings: Settings, error: unknown): string => {
   if (error instanceof TransportError)
     return `Cannot reach the senderid server at ${settings.url} (${transportReason(error)}). Is it running? \`pnpm start\` starts one.`
   if (error instanceof TimeoutError)

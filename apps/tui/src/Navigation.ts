@@ -1,6 +1,6 @@
 /**
  * The console's places: six screens reached from the tab bar, and the views opened from them (an
- * account's numbers, one number's details). Views stack, so Esc returns to the list as it was left.
+ * account's numbers or API keys, one number's details). Views stack, so Esc returns to the list as it was left.
  */
 import type { Wire } from "@senderid/contract"
 
@@ -12,6 +12,7 @@ export type View =
   | { readonly screen: "deliveries" }
   | { readonly screen: "import" }
   | { readonly screen: "numbers"; readonly accountId: string }
+  | { readonly screen: "keys"; readonly accountId: string }
   | { readonly screen: "detail"; readonly accountId: string; readonly senderId: Wire.SenderIdView }
 
 export type TabScreen = "dashboard" | "reviews" | "accounts" | "expiring" | "deliveries" | "import"

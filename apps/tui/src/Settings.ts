@@ -1,7 +1,9 @@
 /**
  * Where the console connects and as whom: flags first, then the environment, then a config file
  * (`--config`, `SENDERID_OPS_CONFIG`, or `~/.config/senderid/ops.json`). Each setting may come from
- * a different place; what is missing is named in the message, with how to give it.
+ * a different place; what is missing is named in the message, with how to give it. A secret given
+ * nowhere is asked for (without echo) when the console can ask: on the command line it would be
+ * echoed by pnpm into the scrollback and shown by `ps`.
  */
 import { readFile } from "node:fs/promises"
 import { homedir } from "node:os"
@@ -28,6 +30,8 @@ Usage: senderid-ops [--url URL] [--key KEY] [--secret SECRET] [--config FILE]
   --url       the server, e.g. http://127.0.0.1:3000   (env SENDERID_URL)
   --key       an operator API key                      (env SENDERID_API_KEY)
   --secret    its secret                               (env SENDERID_API_SECRET)
+              Better left out: the console then asks for it without echo.
+              On the command line it is shown by ps and kept in the history.
   --config    a JSON file {"url", "apiKey", "apiSecret"}
               (env SENDERID_OPS_CONFIG; default ~/.config/senderid/ops.json)
   --no-color  no colours (so does NO_COLOR=1)
@@ -78,9 +82,16 @@ const isHttpUrl = (url: string) => {
   }
 }
 
+export interface SettingsOptions {
+  /** Asks the operator for the key's secret when none is given; absent where nobody can answer
+   * (no terminal). `undefined` means the operator declined. */
+  readonly askSecret?: (apiKey: string) => Promise<string | undefined>
+}
+
 export const resolveSettings = async (
   argv: ReadonlyArray<string>,
-  env: Readonly<Record<string, string | undefined>>
+  env: Readonly<Record<string, string | undefined>>,
+  options: SettingsOptions = {}
 ): Promise<SettingsResult> => {
   let flags: ReturnType<typeof parse>
   try {
@@ -97,7 +108,18 @@ export const resolveSettings = async (
   if (problem !== undefined) return { _tag: "Invalid", message: problem }
   const url = flags.url ?? env.SENDERID_URL ?? file?.url
   const apiKey = flags.key ?? env.SENDERID_API_KEY ?? file?.apiKey
-  const apiSecret = flags.secret ?? env.SENDERID_API_SECRET ?? file?.apiSecret
+  let apiSecret = flags.secret ?? env.SENDERID_API_SECRET ?? file?.apiSecret
+  // Asked for only once everything else is there: a prompt before a missing-URL message wastes it.
+  if (
+    apiSecret === undefined &&
+    url !== undefined &&
+    apiKey !== undefined &&
+    options.askSecret !== undefined
+  ) {
+    const answer = (await options.askSecret(apiKey))?.trim()
+    if (answer === undefined) return { _tag: "Invalid", message: "No secret given: not connecting." }
+    if (answer !== "") apiSecret = answer
+  }
   const missing = [
     url === undefined ? 'the server (--url, SENDERID_URL or "url" in the config file)' : undefined,
     apiKey === undefined ? 'an operator key (--key, SENDERID_API_KEY or "apiKey")' : undefined,

@@ -4,11 +4,24 @@
  * there and the key is an operator's, then draws the console full-screen. Every way it can stop
  * early prints one clear sentence and exits non-zero; nothing it meets prints a stack trace.
  */
+import { startDirectory } from "./Paths.tsx"
+import { askHidden } from "./SecretPrompt.ts"
 import { resolveSettings } from "./Settings.ts"
 
 /** The exit status, once everything the console has to say is written. */
 const main = async (): Promise<number> => {
-  const resolved = await resolveSettings(process.argv.slice(2), process.env)
+  const terminal = process.stdin.isTTY === true && process.stdout.isTTY === true
+  const resolved = await resolveSettings(
+    process.argv.slice(2),
+    process.env,
+    // Asked on stderr, so nothing of it ends up in a redirected stdout.
+    terminal
+      ? {
+          askSecret: (apiKey) =>
+            askHidden(`Secret of the operator key ${apiKey}: `, process.stdin, process.stderr)
+        }
+      : {}
+  )
   if (resolved._tag === "Help") {
     process.stdout.write(`${resolved.text}\n`)
     return 0
@@ -18,7 +31,7 @@ const main = async (): Promise<number> => {
     return 2
   }
   const { settings } = resolved
-  if (!process.stdin.isTTY || !process.stdout.isTTY) {
+  if (!terminal) {
     process.stderr.write("senderid-ops: needs a terminal (run it in one, or over ssh -t).\n")
     return 2
   }
@@ -35,7 +48,12 @@ const main = async (): Promise<number> => {
     return 1
   }
   const instance = render(
-    <App client={connection.client} server={settings.url} colour={settings.colour} />,
+    <App
+      client={connection.client}
+      server={settings.url}
+      colour={settings.colour}
+      directory={startDirectory(process.env, process.cwd())}
+    />,
     RENDER_OPTIONS
   )
   await instance.waitUntilExit()

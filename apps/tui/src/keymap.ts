@@ -14,6 +14,7 @@ export type Scope =
   | "reviews"
   | "accounts"
   | "numbers"
+  | "keys"
   | "detail"
   | "expiring"
   | "deliveries"
@@ -56,6 +57,10 @@ export type Action =
   | "stopImport"
   | "setLimit"
   | "toggleSuspension"
+  | "openAccount"
+  | "showKeys"
+  | "issueKey"
+  | "revokeKey"
 
 export interface Binding {
   readonly scope: Scope
@@ -160,6 +165,23 @@ export const KEYMAP: ReadonlyArray<Binding> = [
     description: "suspend / reinstate",
     hint: "suspend"
   },
+  { scope: "accounts", action: "showKeys", keys: ["K"], description: "the account's API keys", hint: "keys" },
+  {
+    scope: "accounts",
+    action: "openAccount",
+    keys: ["c"],
+    description: "open a new account",
+    hint: "new account"
+  },
+
+  {
+    scope: "keys",
+    action: "issueKey",
+    keys: ["n"],
+    description: "issue a key",
+    hint: "issue"
+  },
+  { scope: "keys", action: "revokeKey", keys: ["x"], description: "revoke the key", hint: "revoke" },
 
   { scope: "numbers", action: "search", keys: ["/"], description: "search by number", hint: "search" },
   { scope: "numbers", action: "cycleFilter", keys: ["f"], description: "filter by status", hint: "status" },
@@ -230,6 +252,7 @@ export const SCREEN_SCOPES: Readonly<Record<string, ReadonlyArray<Scope>>> = {
   reviews: ["list", "reviews"],
   accounts: ["list", "accounts"],
   numbers: ["list", "numbers"],
+  keys: ["list", "keys"],
   detail: ["list", "detail"],
   expiring: ["list", "expiring"],
   deliveries: ["list", "deliveries"],

@@ -3,8 +3,9 @@
  * every colour off, and the console then leans on bold, dim and inverse, which are not colours.
  * Components ask for a tone, never a colour, so turning colour off is one switch.
  */
-import { Text, type TextProps } from "ink"
+import type { TextProps } from "ink"
 import { createContext, type ReactNode, useContext } from "react"
+import { Text } from "./components/Text.tsx"
 
 export type Tone = "accent" | "good" | "warn" | "bad" | "muted" | "plain"
 

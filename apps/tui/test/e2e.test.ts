@@ -4,9 +4,10 @@
  * dashboard, approving evidence, an account's numbers and a number's audit timeline, the help,
  * quitting cleanly; and the one-line refusals for wrong credentials and an absent server.
  */
-import { existsSync } from "node:fs"
+import { existsSync, mkdtempSync } from "node:fs"
 import { createServer } from "node:http"
 import type { AddressInfo } from "node:net"
+import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { createClient } from "@senderid/client"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
@@ -29,8 +30,22 @@ const runnable = hasTmux() || process.env.CI !== undefined
 
 let api: ApiServer
 const terminals: Array<Terminal> = []
+// Settings come from the flags alone: no environment, no config file this machine may have.
+const noConfig = mkdtempSync(join(tmpdir(), "senderid-tui-e2e-config-"))
 const consoleFor = (...flags: ReadonlyArray<string>) => {
-  const terminal = openTerminal(["env", "-u", "NO_COLOR", process.execPath, BIN, ...flags])
+  const terminal = openTerminal([
+    "env",
+    "-u",
+    "NO_COLOR",
+    "-u",
+    "SENDERID_API_SECRET",
+    "-u",
+    "SENDERID_OPS_CONFIG",
+    `XDG_CONFIG_HOME=${noConfig}`,
+    process.execPath,
+    BIN,
+    ...flags
+  ])
   terminals.push(terminal)
   return terminal
 }
@@ -90,16 +105,31 @@ describe.runIf(runnable)("senderid-ops in a terminal", () => {
     ops.send("Escape")
     await ops.waitFor(/number\s+status\s+method/u)
     ops.send("Escape")
-    await ops.waitFor(/account\s+limit\s+state/u)
+    await ops.waitFor(/account\s+held\s+limit\s+state/u)
 
     ops.send("?")
     await ops.waitFor("Keys (? or Esc closes)")
     ops.send("Escape")
     // A key right after Esc would arrive as Alt+key: like a person, the test sees the overlay
     // close (the console has read the Esc) before the next key.
-    await ops.waitFor((s) => /account\s+limit\s+state/u.test(s) && !s.includes("Keys (? or Esc closes)"))
+    await ops.waitFor(
+      (s) => /account\s+held\s+limit\s+state/u.test(s) && !s.includes("Keys (? or Esc closes)")
+    )
     ops.send("q")
     expect(await ops.exited()).toBe(0)
+  })
+
+  it("asks for a secret given nowhere without echoing it, and starts with it", async () => {
+    const ops = consoleFor("--url", api.origin, "--key", api.operator.apiKey)
+    await ops.waitFor(`Secret of the operator key ${api.operator.apiKey}: `)
+    ops.type(api.operator.apiSecret)
+    ops.send("Enter")
+    await ops.waitFor("review")
+    // Neither the screen nor what scrolled above it ever showed the secret.
+    expect(ops.transcript()).not.toContain(api.operator.apiSecret)
+    ops.send("q")
+    expect(await ops.exited()).toBe(0)
+    expect(ops.transcript()).not.toContain(api.operator.apiSecret)
   })
 
   it("refuses wrong credentials and an absent server in one sentence, not a stack trace", async () => {

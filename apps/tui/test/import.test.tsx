@@ -35,22 +35,36 @@ describe("bulk import", () => {
         "0512345678,SHOP,over the limit"
       ].join("\n")
     )
-    const ui = renderConsole(registry.operator, { initial: "import" })
+    // Started from the folder the file is in: its bare name is enough, as in the operator's shell.
+    const ui = renderConsole(registry.operator, { initial: "import", directory: folder })
     await ui.waitFor("Press o to choose a file")
     await ui.press("s")
     await ui.waitFor("There is no finished import")
     await ui.press("o")
     await ui.waitFor("CSV file:")
-    await ui.type(csv)
+    await ui.type("numbers.csv")
     await ui.press(KEYS.enter)
+    // Checked first: what would be skipped and why, and what the registry would refuse.
+    const preview = await ui.waitFor(
+      "Register 4 rows for 1 accounts, ACTIVE at once? The 4 listed are skipped."
+    )
+    // The notice wraps at the screen's width.
+    expect(preview.replace(/\s+/gu, " ")).toContain(
+      "8 rows: 4 to register for 1 account · 1 invalid number · 1 for an unknown account · 1 missing a value · 1 repeated · SHOP over its limit by 1"
+    )
+    expect(preview).toMatch(/4\s+SHOP\s+12\s+skipped InvalidPhoneNumber: /u)
+    expect(preview).toMatch(/5\s+NOBODY\s+0312345678\s+skipped UnknownAccount: no account NOBODY/u)
+    expect(preview).toMatch(/6\s+SHOP\s+skipped MissingValue/u)
+    expect(preview).toMatch(
+      /7\s+SHOP\s+0223456789\s+skipped RepeatedRow: the same number for the same account/u
+    )
     // Nothing is registered before the operator says so.
-    await ui.waitFor("Register 8 rows for 2 accounts, ACTIVE at once?")
     expect((await registry.operator.getAccount({ params: { accountId: "SHOP" } })).senderIds).toHaveLength(0)
     await ui.press(KEYS.enter)
-    const done = await ui.waitFor("Done: 3 registered, 5 failed")
-    expect(done).toMatch(/done 8\/8 ✓3 ✗5 \[█+\]/u)
+    const done = await ui.waitFor("Done: 3 registered, 1 failed, 4 skipped")
+    expect(done).toMatch(/done 4\/4 ✓3 ✗1 ⊘4 skipped \[█+\]/u)
     expect(done).toMatch(/2\s+SHOP\s+0223456789\s+registered ACTIVE/u)
-    expect(done).toMatch(/4\s+SHOP\s+12\s+InvalidPhoneNumber/u)
+    expect(done).toMatch(/4\s+SHOP\s+12\s+skipped InvalidPhoneNumber/u)
     await ui.press("s")
     await ui.waitFor("Save the report to:")
     await ui.press(KEYS.enter)
@@ -64,15 +78,13 @@ describe("bulk import", () => {
     expect(report.map((r) => [r.line, r.result, r.errorCode])).toEqual([
       ["2", "registered", ""],
       ["3", "registered", ""],
-      ["4", "failed", "InvalidPhoneNumber"],
-      ["5", "failed", report[3]?.errorCode],
-      ["6", "failed", "MissingValue"],
-      ["7", "failed", report[5]?.errorCode],
+      ["4", "skipped", "InvalidPhoneNumber"],
+      ["5", "skipped", "UnknownAccount"],
+      ["6", "skipped", "MissingValue"],
+      ["7", "skipped", "RepeatedRow"],
       ["8", "registered", ""],
       ["9", "failed", report[7]?.errorCode]
     ])
-    expect(report[3]?.errorCode).toMatch(/Account/u)
-    expect(report[5]?.errorCode).not.toBe("")
     expect(report[7]?.errorCode).toMatch(/Limit/u)
     const book = await registry.operator.getAccount({ params: { accountId: "SHOP" } })
     expect(book.senderIds.map((s) => s.phoneNumber).sort()).toEqual([
@@ -97,7 +109,8 @@ describe("bulk import", () => {
     await ui.waitFor("CSV file:")
     await ui.type(csv)
     await ui.press(KEYS.enter)
-    await ui.waitFor("Register 3000 rows for 1 accounts")
+    await ui.waitFor("Register 3000 rows for 1 accounts, ACTIVE at once?")
+    expect(ui.frame()).toContain("Every row passed the check.")
     await ui.press(KEYS.escape)
     await ui.waitFor("Nothing was imported.")
     await ui.press("o")
@@ -124,6 +137,25 @@ describe("bulk import", () => {
     expect(stopped).toMatch(/stopped 1\/3000 ✓1 ✗0 ·2999 not sent/u)
     const book = await registry.operator.getAccount({ params: { accountId: "BULK" } })
     expect(book.senderIds.map((s) => s.phoneNumber)).toEqual(["01030000000"])
+    ui.unmount()
+  })
+
+  it("registers nothing from a file whose every row has a problem, and reports why", async () => {
+    const csv = join(folder, "hopeless.csv")
+    writeFileSync(csv, ["accountId,phoneNumber", "NOBODY,0223456789", "SHOP,0101234567"].join("\n"))
+    const ui = renderConsole(registry.operator, { initial: "import", directory: folder })
+    await ui.press("o")
+    await ui.type("hopeless.csv")
+    await ui.press(KEYS.enter)
+    const refused = await ui.waitFor("Nothing to register; s saves the report.")
+    expect(refused.replace(/\s+/gu, " ")).toContain(
+      "2 rows: 0 to register for 0 accounts · 1 invalid number · 1 for an unknown account"
+    )
+    expect(refused).toMatch(/3\s+SHOP\s+0101234567\s+skipped InvalidPhoneNumber/u)
+    expect(refused).not.toContain("ACTIVE at once?")
+    await ui.press("s")
+    await ui.press(KEYS.enter)
+    await ui.waitFor("Saved the report of 2 rows")
     ui.unmount()
   })
 

@@ -3,6 +3,11 @@
  * documents' metadata, a rejection insists on a reason, and approving or rejecting takes the
  * review out of the queue and changes what the customer sees.
  */
+import { mkdtempSync, readdirSync, readFileSync, statSync } from "node:fs"
+import { tmpdir } from "node:os"
+import { join } from "node:path"
+import { SenderIdRepository } from "@senderid/domain"
+import { Effect, Option } from "effect"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { KEYS, renderConsole } from "./support/console.tsx"
 import { PNG, type Registry, requestHigherLimit, startRegistry, submitEvidence } from "./support/registry.ts"
@@ -32,8 +37,11 @@ describe("duplicate unlock", () => {
       body: { reason: "we own this line since 2019", name: "ACME Ltd" }
     })
     const ui = renderConsole(own.operator, { initial: "reviews" })
-    const review = await ui.waitFor("dup-unlock")
+    const review = await ui.waitFor("claimed by")
     expect(review).toContain("claimed by ACME Ltd: we own this line since 2019")
+    // Who holds it now, how it was verified, and what approving does to them.
+    expect(review).toMatch(/held now by HOLDER: ACTIVE, verified by OPERATOR, expires \d{4}-\d\d-\d\d/u)
+    expect(review).toContain("approving: once ACME proves the number, HOLDER loses it (DUPLICATED).")
     await ui.press("a")
     await ui.waitFor("Approve dup-unlock of ACME 0415551234?")
     await ui.press(KEYS.enter)
@@ -75,6 +83,58 @@ describe("an approval's note", () => {
     await ui.press("r")
     const evidence = await ui.waitFor("telecom-bill.png")
     expect(evidence).toContain("earlier: duplicate-unlock approved · note: called the line")
+    ui.unmount()
+    await own.close()
+  })
+})
+
+describe("data that carries control sequences", () => {
+  it("shows a document name with an OSC 8 link and ESC as visible text, writing no ESC of its own", async () => {
+    const own = await startRegistry()
+    const document = await submitEvidence(own, "0223456789", "licence.png")
+    // Stored as it was before the API refused such names: a clickable link, a screen clear, a
+    // right-to-left override.
+    const planted = "\u001B]8;;https://evil.example/\u001B\\licence\u001B]8;;\u001B\\\u001B[2J\u202Epng"
+    await own.run(
+      Effect.gen(function* () {
+        const repository = yield* SenderIdRepository
+        const stored = Option.getOrThrow(yield* repository.findDocument(document.documentId))
+        yield* repository.commit([{ _tag: "UpdateDocument", document: { ...stored, originalName: planted } }])
+      })
+    )
+    const ui = renderConsole(own.operator, { initial: "reviews", colour: true })
+    await ui.waitFor((f) => f.includes("1 of 1") && f.includes("Documents (1)"))
+    // Ink's own styling (bold, inverse, colours) is SGR; once that is taken out, no ESC may remain.
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: Ink's SGR sequences start with ESC.
+    const written = (ui.lastFrame() ?? "").replace(/\u001B\[[0-9;]*m/gu, "")
+    expect(written).not.toContain("\u001B")
+    expect(written).not.toContain("\u202E")
+    // What was there is shown, not obeyed.
+    expect(written).toContain("• ␛]8;;https://evil.e")
+    ui.unmount()
+    await own.close()
+  })
+})
+
+describe("saving a review's documents", () => {
+  it("offers a folder outside the source tree, and resolves a typed one where the console started", async () => {
+    const own = await startRegistry()
+    await submitEvidence(own, "0223456789", "licence.png")
+    const started = mkdtempSync(join(tmpdir(), "senderid-tui-evidence-"))
+    const ui = renderConsole(own.operator, { initial: "reviews", directory: started })
+    await ui.waitFor((f) => f.includes("1 of 1") && f.includes("licence.png"))
+    await ui.press("d")
+    const asked = await ui.waitFor("Save the 1 documents")
+    expect(asked).toMatch(/› ~\/senderid-evidence\/\S+/u)
+    await ui.press("\u0015") // Ctrl-U
+    await ui.type("papers")
+    await ui.press(KEYS.enter)
+    await ui.waitFor(`Saved to ${join(started, "papers")}`)
+    const [saved] = readdirSync(join(started, "papers"))
+    expect(saved).toMatch(/-licence\.png$/u)
+    const path = join(started, "papers", saved ?? "")
+    expect(readFileSync(path)).toEqual(Buffer.from(PNG, "base64"))
+    expect(statSync(path).mode & 0o777).toBe(0o600)
     ui.unmount()
     await own.close()
   })

@@ -63,6 +63,32 @@ describe("settings", () => {
     expect(message).toContain("Usage: senderid-ops")
   })
 
+  it("asks for a secret given nowhere, once the rest is there, and stops if none is given", async () => {
+    const asked: Array<string> = []
+    const ask = (answer: string | undefined) => ({
+      askSecret: async (apiKey: string) => {
+        asked.push(apiKey)
+        return answer
+      }
+    })
+    const flags = ["--url", "http://127.0.0.1:3000", "--key", "OPKEY"]
+    expect(await resolveSettings(flags, bare, ask(" TYPED "))).toEqual({
+      _tag: "Ready",
+      settings: { url: "http://127.0.0.1:3000", apiKey: "OPKEY", apiSecret: "TYPED", colour: true }
+    })
+    expect(asked).toEqual(["OPKEY"])
+    expect(await resolveSettings(flags, bare, ask(undefined))).toEqual({
+      _tag: "Invalid",
+      message: "No secret given: not connecting."
+    })
+    // Not asked when it is given, nor before the rest is.
+    await resolveSettings(flags, { ...bare, SENDERID_API_SECRET: "ENV" }, ask("unused"))
+    await resolveSettings(["--key", "OPKEY"], bare, ask("unused"))
+    expect(asked).toEqual(["OPKEY", "OPKEY"])
+    const empty = await resolveSettings(flags, bare, ask(""))
+    expect(empty).toMatchObject({ _tag: "Invalid", message: expect.stringContaining("Missing its secret") })
+  })
+
   it("refuses unknown flags, a broken config file and a URL that is not http", async () => {
     expect(await resolveSettings(["--colour"], bare)).toMatchObject({ _tag: "Invalid" })
     const broken = await resolveSettings(["--config", configFile("{ url: ")], bare)
@@ -134,6 +160,24 @@ describe("connecting", () => {
       `The server at http://127.0.0.1:${port} answered 404 with a web page, not the senderid API: is --url right?`
     )
     page.close()
+  })
+
+  it("writes what a server says as text, never as the control sequences it may carry", async () => {
+    const hostile = createServer((_, response) =>
+      response.writeHead(500, { "content-type": "application/json" }).end(
+        JSON.stringify({
+          errorCode: "Oops",
+          errorMessage: "\u001B]8;;https://evil.example/\u001B\\click\u001B]8;;\u001B\\\u001B[2J"
+        })
+      )
+    )
+    await new Promise<void>((resolve) => hostile.listen(0, "127.0.0.1", () => resolve()))
+    const { port } = hostile.address() as AddressInfo
+    const connection = await connect(settings({ url: `http://127.0.0.1:${port}` }))
+    const message = connection._tag === "Refused" ? connection.message : ""
+    expect(message).toContain("answered 500 Oops: ␛]8;;https://evil.example/␛\\click")
+    expect(message).not.toContain("\u001B")
+    hostile.close()
   })
 
   it("says a customer's key is not an operator's", async () => {

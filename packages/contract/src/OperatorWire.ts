@@ -31,8 +31,17 @@ export const AccountSummary = Schema.Struct({
 }).annotate({ identifier: "AccountSummary" })
 export type AccountSummary = typeof AccountSummary.Type
 
+/** An account as the account list shows it: its summary and how many sender IDs it holds. */
+export const AccountListEntry = Schema.Struct({
+  ...AccountSummary.fields,
+  senderIdCount: Schema.Number.annotate({
+    description: "The sender IDs the account holds, in any status: what its limit counts."
+  })
+}).annotate({ identifier: "AccountListEntry" })
+export type AccountListEntry = typeof AccountListEntry.Type
+
 export const AccountPage = Schema.Struct({
-  accounts: Schema.Array(AccountSummary),
+  accounts: Schema.Array(AccountListEntry),
   nextKey: Schema.NullOr(Schema.String)
 }).annotate({ identifier: "AccountPage" })
 export type AccountPage = typeof AccountPage.Type
@@ -59,6 +68,12 @@ export type IssuedApiKey = typeof IssuedApiKey.Type
 
 const ReviewKind = Schema.Literals(["EVIDENCE", "DUPLICATE_UNLOCK", "LIMITATION"])
 
+/** A sender ID with the account that holds it: whose registration another one is about. */
+export const AccountSenderId = Schema.Struct({ accountId: Schema.String, ...SenderIdView.fields }).annotate({
+  identifier: "AccountSenderId"
+})
+export type AccountSenderId = typeof AccountSenderId.Type
+
 export const ReviewView = Schema.Struct({
   kind: ReviewKind,
   reviewId: Schema.String,
@@ -70,7 +85,14 @@ export const ReviewView = Schema.Struct({
   /** The limit request itself; `null` for the other kinds. */
   limitation: Schema.NullOr(LimitationDocument),
   /** The documents the review rests on (metadata; `url` downloads them). */
-  documents: Schema.Array(DocumentView)
+  documents: Schema.Array(DocumentView),
+  /** For a duplicate-unlock request: the other account's registration that holds the number now
+   * (ACTIVE or INACTIVE), which loses it once the claimant, approved, proves the number; `null`
+   * when no other account holds it, and for the other kinds. */
+  holder: Schema.NullOr(AccountSenderId).annotate({
+    description:
+      "DUPLICATE_UNLOCK only: the other account's registration holding the number now, which approving puts at risk; null when none does."
+  })
 }).annotate({ identifier: "Review" })
 export type ReviewView = typeof ReviewView.Type
 

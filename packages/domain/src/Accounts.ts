@@ -200,12 +200,17 @@ export class Accounts extends Context.Service<Accounts>()("@senderid/domain/Acco
     const list = (query: AccountQuery) =>
       repository.listAccounts(query).pipe(Effect.withSpan("Accounts.list"))
 
+    /** How many sender IDs each account holds (what its limit counts), for a page of `list`. */
+    const countHeld = (accountIds: ReadonlyArray<string>) =>
+      repository.countHeld(accountIds).pipe(Effect.withSpan("Accounts.countHeld"))
+
     return {
       open,
       ensure,
       setLimit,
       registerSpecialNumber,
       list,
+      countHeld,
       suspend,
       reinstate,
       assertNotSuspended,

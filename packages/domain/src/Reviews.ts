@@ -16,12 +16,15 @@ import * as SenderId from "./SenderId.ts"
 import { type Page, type ReviewQuery, SenderIdRepository } from "./SenderIdRepository.ts"
 
 /** A queued review with what an operator needs to decide it: the registration or the limit
- * request it is about, and the documents it rests on (those still stored). */
+ * request it is about, the documents it rests on (those still stored), and for a duplicate-unlock
+ * request the registration of another account that holds the number now (the one approving puts
+ * at risk), `null` when none does any more. */
 export interface QueueEntry {
   readonly review: Review.QueuedReview
   readonly senderId: SenderId.SenderId | null
   readonly limitation: Account.LimitationRequest | null
   readonly documents: ReadonlyArray<Document>
+  readonly holder: SenderId.SenderId | null
 }
 
 export class Reviews extends Context.Service<Reviews>()("@senderid/domain/Reviews", {
@@ -128,14 +131,20 @@ export class Reviews extends Context.Service<Reviews>()("@senderid/domain/Review
             const limitation =
               account?.limitationRequests.find((r) => r.limitationId === review.reviewId) ?? null
             const documents = yield* documentsOf(limitation?.documents ?? [])
-            return { review, senderId: null, limitation, documents } satisfies QueueEntry
+            return { review, senderId: null, limitation, documents, holder: null } satisfies QueueEntry
           }
           const senderId = Option.getOrNull(
             yield* repository.findSenderId(review.accountId, review.phoneNumber ?? "")
           )
           const submission = senderId?.approvalDocuments.find((a) => a.approvalId === review.reviewId)
           const documents = yield* documentsOf(submission?.documents ?? [])
-          return { review, senderId, limitation: null, documents } satisfies QueueEntry
+          const holder =
+            review.kind === "DUPLICATE_UNLOCK" && review.phoneNumber !== null
+              ? ((yield* repository.findHolders(review.phoneNumber)).find(
+                  (h) => h.accountId !== review.accountId
+                ) ?? null)
+              : null
+          return { review, senderId, limitation: null, documents, holder } satisfies QueueEntry
         })
       )
       return { items, nextKey: page.nextKey } satisfies Page<QueueEntry>

@@ -178,6 +178,11 @@ export interface SenderIdRepositoryShape {
    * current by `commit` in the same transaction as the aggregates they come from. */
   readonly listPendingReviews: (query: ReviewQuery) => Effect.Effect<Page<QueuedReview>, RepositoryError>
   readonly listAccounts: (query: AccountQuery) => Effect.Effect<Page<Account>, RepositoryError>
+  /** How many sender IDs each of these accounts holds: its registrations in any status, what its
+   * limit counts (a page of `listAccounts`, say). Accounts that do not exist are left out. */
+  readonly countHeld: (
+    accountIds: ReadonlyArray<string>
+  ) => Effect.Effect<ReadonlyMap<string, number>, RepositoryError>
   /** Counts across every account, aggregated by the store: no aggregate is loaded. */
   readonly registryStats: (query: StatsQuery) => Effect.Effect<RegistryCounts, RepositoryError>
   readonly findDocument: (documentId: string) => Effect.Effect<Option.Option<Document>, RepositoryError>

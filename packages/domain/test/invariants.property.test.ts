@@ -627,6 +627,7 @@ const interleavedRegistry = (yields: ReadonlyArray<number>) => {
         listExpiring: paused(inner.listExpiring),
         listPendingReviews: paused(inner.listPendingReviews),
         listAccounts: paused(inner.listAccounts),
+        countHeld: paused(inner.countHeld),
         registryStats: paused(inner.registryStats),
         auditTrail: paused(inner.auditTrail),
         findDocument: paused(inner.findDocument),

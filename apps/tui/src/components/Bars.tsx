@@ -3,8 +3,9 @@
  * show: how operators take in a distribution at a glance. Plain block characters only, so the bars
  * survive any SSH session and `NO_COLOR`.
  */
-import { Box, Text } from "ink"
+import { Box } from "ink"
 import { type Tone, Toned } from "../theme.tsx"
+import { Text } from "./Text.tsx"
 
 const EIGHTHS = ["", "▏", "▎", "▍", "▌", "▋", "▊", "▉"]
 

@@ -4,14 +4,17 @@
  * so values never run together; and dates shown the short way operators read them (UTC).
  */
 import stringWidth from "string-width"
+import { safeText } from "../SafeText.ts"
 
-/** `text` in exactly `width` columns, the last of them blank. */
+/** `text` in exactly `width` columns, the last of them blank. Cells hold data, so control
+ * characters are made visible first (`safeText`): measured as they will be drawn. */
 export const cell = (text: string, width: number): string => {
   const room = Math.max(0, width - 1)
-  let shown = text
-  if (stringWidth(text) > room) {
+  const safe = safeText(text)
+  let shown = safe
+  if (stringWidth(safe) > room) {
     shown = ""
-    for (const char of text) {
+    for (const char of safe) {
       if (stringWidth(`${shown}${char}`) > room - 1) break
       shown += char
     }

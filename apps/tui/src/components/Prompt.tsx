@@ -4,12 +4,13 @@
  * `onChange` lets a search filter live as the operator types. The screen closes it once the answer
  * is done with, so a refused answer stays there to be corrected.
  */
-import { Box, Text, useInput, useWindowSize } from "ink"
+import { Box, useInput, useWindowSize } from "ink"
 import TextInput from "ink-text-input"
 import { useState } from "react"
 import stringWidth from "string-width"
 import { useKeymap, useModal } from "../Keyboard.tsx"
 import { Toned, useColour } from "../theme.tsx"
+import { Text } from "./Text.tsx"
 
 /** Rows a prompt takes (its border, the question, the field), for screens that make room for it. */
 export const PROMPT_HEIGHT = 4

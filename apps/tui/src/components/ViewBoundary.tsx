@@ -2,10 +2,11 @@
  * The last line of defence: a view that throws while rendering is replaced by a message, not a
  * crashed console. `r` tries the view again; Esc and the tabs still work.
  */
-import { Box, Text } from "ink"
+import { Box } from "ink"
 import { Component, type ReactNode } from "react"
 import { useKeymap } from "../Keyboard.tsx"
 import { Toned } from "../theme.tsx"
+import { Text } from "./Text.tsx"
 
 interface Props {
   readonly active: boolean

@@ -2,10 +2,11 @@
  * A list that renders only the rows that fit: 10,000 numbers cost the same frame as 20. The
  * cursor is a separate hook so a screen can move it from its keymap and read the selected item.
  */
-import { Box, Text } from "ink"
+import { Box } from "ink"
 import { type ReactNode, useCallback, useEffect, useMemo, useState } from "react"
 import type { Handlers } from "../Keyboard.tsx"
 import { Toned } from "../theme.tsx"
+import { Text } from "./Text.tsx"
 
 export interface Cursor {
   readonly index: number

@@ -19,7 +19,13 @@ export interface ImportRow {
 
 export type RowResult =
   | (ImportRow & { readonly ok: true; readonly status: string })
-  | (ImportRow & { readonly ok: false; readonly errorCode: string; readonly errorMessage: string })
+  | (ImportRow & {
+      readonly ok: false
+      readonly errorCode: string
+      readonly errorMessage: string
+      /** Refused by the check before the import (`ImportCheck`): never sent. */
+      readonly skipped?: boolean
+    })
 
 export type ParsedImport =
   | { readonly _tag: "Parsed"; readonly rows: ReadonlyArray<ImportRow> }
@@ -135,7 +141,13 @@ export const reportCsv = (results: ReadonlyArray<RowResult>): string =>
       line: r.line,
       accountId: r.accountId,
       phoneNumber: r.phoneNumber,
-      result: r.ok ? "registered" : r.errorCode === NOT_SENT ? "not sent" : "failed",
+      result: r.ok
+        ? "registered"
+        : r.skipped === true
+          ? "skipped"
+          : r.errorCode === NOT_SENT
+            ? "not sent"
+            : "failed",
       status: r.ok ? r.status : "",
       errorCode: r.ok ? "" : r.errorCode,
       errorMessage: r.ok ? "" : r.errorMessage

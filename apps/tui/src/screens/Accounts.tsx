@@ -1,9 +1,10 @@
 /**
- * Every account, searchable by id: its limit, whether it is suspended or waits for a limit raise.
- * Enter opens its numbers; `n` registers a number for it without leaving the list.
+ * Every account, searchable by id: how many sender IDs it holds against its limit, whether it is
+ * suspended or waits for a limit raise. Enter opens its numbers, `K` its API keys; `n` registers a
+ * number for it without leaving the list; `c` opens a new account.
  */
 import type { OperatorWire } from "@senderid/contract"
-import { Box, Text } from "ink"
+import { Box } from "ink"
 import { useState } from "react"
 import { useApi } from "../Api.tsx"
 import { ActionPrompt, checkReason, REASON_NEEDED } from "../components/ActionPrompt.tsx"
@@ -11,6 +12,7 @@ import { cell, shortDate } from "../components/Columns.ts"
 import { Confirm } from "../components/Confirm.tsx"
 import { NOTICE_HEIGHT, Notice, useNotice } from "../components/Notice.tsx"
 import { PROMPT_HEIGHT, Prompt } from "../components/Prompt.tsx"
+import { Text } from "../components/Text.tsx"
 import { positionText, useCursor, VirtualList } from "../components/VirtualList.tsx"
 import { errorText } from "../ErrorText.ts"
 import { useKeymap } from "../Keyboard.tsx"
@@ -20,14 +22,24 @@ import { useMoreAtEnd, usePaged } from "../Paged.ts"
 import { useReloadOnShow } from "../Remote.ts"
 import { RegisterNumber } from "./RegisterNumber.tsx"
 
-type Account = OperatorWire.AccountSummary
+type Account = OperatorWire.AccountListEntry
+
+/** An account id as the API takes it (`OperatorRequests.AccountId`). */
+const ACCOUNT_ID = /^[A-Za-z0-9_.-]{1,64}$/u
 
 export const Accounts = ({ active, width, height, open }: ScreenProps) => {
   const api = useApi()
   const [search, setSearch] = useState("")
-  const [prompt, setPrompt] = useState<"search" | "register" | "limit" | "suspend" | "reinstate" | undefined>(
-    undefined
-  )
+  const [prompt, setPrompt] = useState<
+    | "search"
+    | "register"
+    | "limit"
+    | "suspend"
+    | "reinstate"
+    | "newAccount"
+    | { readonly newLimitFor: string }
+    | undefined
+  >(undefined)
   const accounts = usePaged(
     async (startKey) => {
       const page = await api.listAccounts({
@@ -55,7 +67,9 @@ export const Accounts = ({ active, width, height, open }: ScreenProps) => {
       register: () => selected !== undefined && setPrompt("register"),
       setLimit: () => selected !== undefined && setPrompt("limit"),
       toggleSuspension: () =>
-        selected !== undefined && setPrompt(selected.suspension === null ? "suspend" : "reinstate")
+        selected !== undefined && setPrompt(selected.suspension === null ? "suspend" : "reinstate"),
+      showKeys: () => selected !== undefined && open({ screen: "keys", accountId: selected.accountId }),
+      openAccount: () => setPrompt("newAccount")
     },
     { active }
   )
@@ -69,7 +83,7 @@ export const Accounts = ({ active, width, height, open }: ScreenProps) => {
         {accounts.loading ? " · loading…" : ""}
       </Text>
       <Text bold wrap="truncate">
-        {`${cell("account", 24)}${cell("limit", 7)}${cell("state", 22)}created`}
+        {`${cell("account", 22)}${cell("held", 6)}${cell("limit", 7)}${cell("state", 22)}created`}
       </Text>
       <VirtualList
         items={accounts.items}
@@ -84,7 +98,7 @@ export const Accounts = ({ active, width, height, open }: ScreenProps) => {
               : `No account id contains "${search}".`
         }
         renderRow={(a: Account) =>
-          `${cell(a.accountId, 24)}${cell(String(a.limit), 7)}${cell(
+          `${cell(a.accountId, 22)}${cell(String(a.senderIdCount), 6)}${cell(String(a.limit), 7)}${cell(
             a.suspension !== null
               ? `SUSPENDED ${a.suspension.reason}`
               : a.limitRequestPending
@@ -165,6 +179,44 @@ export const Accounts = ({ active, width, height, open }: ScreenProps) => {
             )
           }}
           onCancel={() => setPrompt(undefined)}
+        />
+      ) : null}
+      {prompt === "newAccount" ? (
+        <ActionPrompt
+          label="Open a new account. Its id (letters, digits, _ . -):"
+          check={(value) =>
+            ACCOUNT_ID.test(value) ? undefined : "An account id is 1 to 64 letters, digits, _ . or -."
+          }
+          run={async (accountId) => {
+            // The id is only checked here; the limit's answer opens it (Esc there opens nothing).
+            setPrompt({ newLimitFor: accountId })
+            return ""
+          }}
+          onDone={() => undefined}
+          onFailed={(message) => say("bad", message)}
+          onClose={() => undefined}
+        />
+      ) : null}
+      {typeof prompt === "object" ? (
+        <ActionPrompt
+          label={`Open ${prompt.newLimitFor}: sender IDs it may hold (empty: the registry's default)`}
+          check={(value) =>
+            value === "" || (/^\d{1,7}$/u.test(value) && Number(value) <= 1_000_000)
+              ? undefined
+              : "A limit is a whole number from 0 to 1,000,000, or empty for the default."
+          }
+          run={async (value) => {
+            const book = await api.openAccount({
+              body: { accountId: prompt.newLimitFor, ...(value === "" ? {} : { limit: Number(value) }) }
+            })
+            // Shown where it sorts: searched for, so it is the row under the cursor.
+            setSearch(book.accountId)
+            cursor.set(0)
+            return `Opened ${book.accountId}, limit ${book.limit}. K issues its first API key.`
+          }}
+          onDone={(message) => say("good", message)}
+          onFailed={(message) => say("bad", message)}
+          onClose={() => setPrompt(undefined)}
         />
       ) : null}
       <Notice notice={notice} />

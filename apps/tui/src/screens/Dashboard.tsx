@@ -2,10 +2,11 @@
  * The registry at a glance: sender IDs by status and pending reviews by kind as bars, and how many
  * verifications lapse in each of the coming weeks as a chart, so a busy week shows before it comes.
  */
-import { Box, Text } from "ink"
+import { Box } from "ink"
 import { useApi } from "../Api.tsx"
 import { Bars } from "../components/Bars.tsx"
 import { Notice, useNotice } from "../components/Notice.tsx"
+import { Text } from "../components/Text.tsx"
 import { useKeymap } from "../Keyboard.tsx"
 import type { ScreenProps } from "../Navigation.ts"
 import { useReloadOnShow, useRemote } from "../Remote.ts"

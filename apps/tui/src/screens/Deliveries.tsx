@@ -4,11 +4,12 @@
  * hear about a review. `f` shows only pending, delivered or failed ones.
  */
 import type { WebhookWire } from "@senderid/contract"
-import { Box, Text } from "ink"
+import { Box } from "ink"
 import { useState } from "react"
 import { useApi } from "../Api.tsx"
 import { cell, shortDate } from "../components/Columns.ts"
 import { NOTICE_HEIGHT, Notice, useNotice } from "../components/Notice.tsx"
+import { Text } from "../components/Text.tsx"
 import { positionText, useCursor, VirtualList } from "../components/VirtualList.tsx"
 import { useKeymap } from "../Keyboard.tsx"
 import { SCREEN_SCOPES } from "../keymap.ts"

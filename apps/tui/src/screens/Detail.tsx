@@ -6,11 +6,12 @@
  */
 import { ApiError } from "@senderid/client"
 import type { OperatorWire, Wire } from "@senderid/contract"
-import { Box, Text } from "ink"
+import { Box } from "ink"
 import { useCallback, useState } from "react"
 import { useApi } from "../Api.tsx"
 import { cell, shortDate } from "../components/Columns.ts"
 import { NOTICE_HEIGHT, Notice, useNotice } from "../components/Notice.tsx"
+import { Text } from "../components/Text.tsx"
 import { useCursor, VirtualList } from "../components/VirtualList.tsx"
 import { errorText } from "../ErrorText.ts"
 import { useKeymap } from "../Keyboard.tsx"

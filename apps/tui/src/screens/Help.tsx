@@ -2,7 +2,8 @@
  * The help overlay, generated from the keymap table: the keys of the screen on top, then the list
  * keys, then those that work everywhere. `?` or Esc closes it.
  */
-import { Box, Text } from "ink"
+import { Box } from "ink"
+import { Text } from "../components/Text.tsx"
 import { useKeymap, useModal } from "../Keyboard.tsx"
 import { type Binding, bindingsOf, keyLabel, type Scope } from "../keymap.ts"
 import { Toned } from "../theme.tsx"
@@ -15,6 +16,7 @@ const SCOPE_TITLE: Record<Scope, string> = {
   reviews: "Review queue",
   accounts: "Accounts",
   numbers: "An account's numbers",
+  keys: "An account's API keys",
   detail: "A number's details",
   expiring: "Expiring soon",
   deliveries: "Webhook deliveries",

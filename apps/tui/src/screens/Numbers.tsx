@@ -4,7 +4,7 @@
  * filtered here; the list renders only the rows on screen, so 10,000 numbers stay quick.
  */
 import type { Wire } from "@senderid/contract"
-import { Box, Text } from "ink"
+import { Box } from "ink"
 import { useMemo, useState } from "react"
 import { useApi } from "../Api.tsx"
 import { ActionPrompt, checkReason, REASON_NEEDED } from "../components/ActionPrompt.tsx"
@@ -12,6 +12,7 @@ import { cell, shortDate } from "../components/Columns.ts"
 import { Confirm } from "../components/Confirm.tsx"
 import { NOTICE_HEIGHT, Notice, useNotice } from "../components/Notice.tsx"
 import { PROMPT_HEIGHT, Prompt } from "../components/Prompt.tsx"
+import { Text } from "../components/Text.tsx"
 import { positionText, useCursor, VirtualList } from "../components/VirtualList.tsx"
 import { errorText } from "../ErrorText.ts"
 import { useKeymap } from "../Keyboard.tsx"

@@ -6,22 +6,24 @@
  * review leaves the queue; a refused decision keeps the prompt and its text.
  */
 import { mkdir, writeFile } from "node:fs/promises"
-import { basename, join, resolve } from "node:path"
+import { basename, join } from "node:path"
 import type { OperatorWire, Wire } from "@senderid/contract"
-import { Box, Text } from "ink"
+import { Box } from "ink"
 import { useState } from "react"
 import { useApi } from "../Api.tsx"
 import { ActionPrompt, checkReason } from "../components/ActionPrompt.tsx"
 import { age, cell, shortDate } from "../components/Columns.ts"
 import { NOTICE_HEIGHT, Notice, useNotice } from "../components/Notice.tsx"
 import { PROMPT_HEIGHT } from "../components/Prompt.tsx"
+import { Text } from "../components/Text.tsx"
 import { positionText, useCursor, VirtualList } from "../components/VirtualList.tsx"
 import { useKeymap } from "../Keyboard.tsx"
 import { SCREEN_SCOPES } from "../keymap.ts"
 import type { ScreenProps } from "../Navigation.ts"
 import { useMoreAtEnd, usePaged } from "../Paged.ts"
+import { evidenceFolder, useResolvePath } from "../Paths.tsx"
 import { useReloadOnShow } from "../Remote.ts"
-import { Toned } from "../theme.tsx"
+import { statusTone, Toned } from "../theme.tsx"
 
 type Review = OperatorWire.ReviewView
 type Kind = Review["kind"]
@@ -45,11 +47,16 @@ type Asking =
 const subject = (review: Review) =>
   `${KIND_LABEL[review.kind]} of ${review.accountId}${review.phoneNumber === null ? "" : ` ${review.phoneNumber}`}`
 
-/** A document's file name, safe to write into the chosen folder. */
-const fileName = (name: string, fallback: string) => basename(name).replace(/[\\/:*?"<>|]/gu, "_") || fallback
+/** A document's file name, safe to write into the chosen folder and to list in a terminal: no
+ * path separators, nothing Windows refuses, no control characters. */
+const fileName = (name: string, fallback: string) =>
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: removing them is the point.
+  basename(name).replace(/[\\/:*?"<>|\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/gu, "_") ||
+  fallback
 
 export const Reviews = ({ active, width, height, open }: ScreenProps) => {
   const api = useApi()
+  const resolve = useResolvePath()
   const [filter, setFilter] = useState(0)
   const kind = KIND_FILTERS[filter]
   const queue = usePaged(
@@ -86,12 +93,13 @@ export const Reviews = ({ active, width, height, open }: ScreenProps) => {
   const saveDocuments = async (review: Review, folder: string) => {
     const target = resolve(folder)
     say("muted", `Saving ${review.documents.length} documents to ${target}…`)
-    await mkdir(target, { recursive: true })
+    // Customers' papers: readable by this operator alone.
+    await mkdir(target, { recursive: true, mode: 0o700 })
     const names: Array<string> = []
     for (const document of review.documents) {
       const file = await api.downloadAnyDocument({ params: { documentId: document.documentId } })
       const name = `${document.documentId}-${fileName(document.originalName, "document")}`
-      await writeFile(join(target, name), file.bytes)
+      await writeFile(join(target, name), file.bytes, { mode: 0o600 })
       names.push(name)
     }
     return `Saved to ${target}: ${names.join(", ")}`
@@ -180,7 +188,7 @@ export const Reviews = ({ active, width, height, open }: ScreenProps) => {
       {asking?.kind === "save" ? (
         <ActionPrompt
           label={`Save the ${asking.review.documents.length} documents of ${subject(asking.review)} to:`}
-          initial={join("evidence", asking.review.reviewId)}
+          initial={evidenceFolder(asking.review.reviewId)}
           check={(folder) => (folder === "" ? "Type a folder to save them in, or Esc." : undefined)}
           run={(folder) => saveDocuments(asking.review, folder)}
           onDone={(message) => say("good", message)}
@@ -208,12 +216,7 @@ const ReviewDetail = ({ review }: { review: Review }) => (
         limit {review.limitation.limitBeforeRequest} → <Text bold>{review.limitation.limitRequested}</Text>
       </Text>
     ) : null}
-    {review.kind === "DUPLICATE_UNLOCK" && review.senderId !== null ? (
-      <Text wrap="wrap">
-        claimed by {review.senderId.unlockDuplicate.name ?? "?"}:{" "}
-        {review.senderId.unlockDuplicate.reasonForRequested ?? ""}
-      </Text>
-    ) : null}
+    {review.kind === "DUPLICATE_UNLOCK" && review.senderId !== null ? <UnlockDetail review={review} /> : null}
     {review.kind === "EVIDENCE" && review.senderId !== null ? (
       <Text wrap="truncate">number status {review.senderId.status}</Text>
     ) : null}
@@ -264,6 +267,38 @@ const EarlierDecisions = ({ senderId }: { senderId: Wire.SenderIdView }) => {
             {said(a)}
           </Text>
         ))}
+    </>
+  )
+}
+
+/** A duplicate-unlock request: who claims the number and why, who holds it now and how it was
+ * verified, and what approving does to that holder, so the operator weighs both sides. */
+const UnlockDetail = ({ review }: { review: Review }) => {
+  const claim = review.senderId?.unlockDuplicate
+  const { holder, accountId } = review
+  return (
+    <>
+      {holder === null ? (
+        <Text wrap="truncate">
+          held by no other account now: approving lets {accountId} verify it (ARS or evidence).
+        </Text>
+      ) : (
+        <>
+          <Text wrap="truncate">
+            held now by <Text bold>{holder.accountId}</Text>:{" "}
+            <Toned tone={holder.suspension === undefined ? statusTone(holder.status) : "bad"}>
+              {holder.suspension === undefined ? holder.status : "SUSPENDED"}
+            </Toned>
+            , verified by {holder.method ?? "—"}, expires {shortDate(holder.expireAt)}
+          </Text>
+          <Toned tone="warn" wrap="truncate">
+            approving: once {accountId} proves the number, {holder.accountId} loses it (DUPLICATED).
+          </Toned>
+        </>
+      )}
+      <Text wrap="wrap">
+        claimed by {claim?.name ?? "?"}: {claim?.reasonForRequested ?? ""}
+      </Text>
     </>
   )
 }

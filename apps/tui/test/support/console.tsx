@@ -4,6 +4,9 @@
  * server are real, so frames arrive when the answers do). No timers: waits end at the settled
  * frame that answers them (`frames.ts`).
  */
+import { mkdtempSync } from "node:fs"
+import { tmpdir } from "node:os"
+import { join } from "node:path"
 import type { PromiseClient } from "@senderid/client"
 import { render } from "ink-testing-library"
 import { App } from "../../src/App.tsx"
@@ -22,13 +25,15 @@ export const KEYS = {
 
 export const renderConsole = (
   client: PromiseClient,
-  options: { initial?: TabScreen; colour?: boolean } = {}
+  options: { initial?: TabScreen; colour?: boolean; directory?: string } = {}
 ) => {
   const instance = render(
     <App
       client={client}
       server="http://test"
       colour={options.colour ?? false}
+      // Never the source tree: what a test saves goes to a folder of its own.
+      directory={options.directory ?? mkdtempSync(join(tmpdir(), "senderid-tui-start-"))}
       {...(options.initial === undefined ? {} : { initial: options.initial })}
     />
   )

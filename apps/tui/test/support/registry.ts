@@ -45,6 +45,9 @@ export interface Registry {
   readonly holdRequests: () => { readonly reached: Promise<void>; readonly release: () => void }
   /** One round of what the server's loop does every second: relay new events, attempt due deliveries. */
   readonly deliverWebhooks: () => Promise<void>
+  /** Runs an effect against the server's own services: to store what the API would refuse today,
+   * as data stored before it refused it. */
+  readonly run: <A, E>(effect: Effect.Effect<A, E, SenderIdRepository>) => Promise<A>
   readonly close: () => Promise<void>
 }
 
@@ -144,6 +147,7 @@ export const startRegistry = async (): Promise<Registry> => {
           Effect.asVoid
         )
       ),
+    run: (effect) => runtime.runPromise(effect),
     close: async () => {
       await Promise.all([operator.close(), customer.close()])
       await new Promise<void>((resolve) => server.close(() => resolve()))

@@ -92,7 +92,7 @@ const otherHolder = (draft: Draft, self: SenderId) => {
   return undefined
 }
 
-const countBook = (draft: Draft, accountId: string) => {
+const countBook = (draft: Pick<Snapshot, "senderIds">, accountId: string) => {
   let held = 0
   for (const s of draft.senderIds.values()) if (s.accountId === accountId) held++
   return held
@@ -308,6 +308,11 @@ export const make: Effect.Effect<SenderIdRepositoryShape> = Effect.gen(function*
           .sort((a, b) => compare(a.accountId, b.accountId))
         return { items: matching.slice(0, query.limit), nextKey: matching[query.limit]?.accountId ?? null }
       }),
+    countHeld: (accountIds) =>
+      read(
+        (s) =>
+          new Map(accountIds.filter((id) => s.accounts.has(id)).map((id) => [id, countBook(s, id)] as const))
+      ),
     registryStats: (query) =>
       read((s) => {
         const accounts = [...s.accounts.values()]

@@ -1037,6 +1037,40 @@ export const repositoryConformance = (
         )
       })
 
+      describe("held counts", () => {
+        it.effect("counts each account's registrations in any status, and leaves unknown accounts out", () =>
+          Effect.gen(function* () {
+            const full = yield* openAccount(5)
+            const empty = yield* openAccount(5)
+            for (const status of ["PENDING", "ACTIVE", "EXPIRED"] as const)
+              yield* commit({
+                _tag: "InsertSenderId",
+                senderId: Fixture.senderId(full.accountId, { status })
+              })
+            const gone = Fixture.senderId(full.accountId)
+            yield* commit({ _tag: "InsertSenderId", senderId: gone })
+            yield* commit({ _tag: "DeleteSenderId", senderId: gone })
+            const counts = yield* withRepository((r) =>
+              r.countHeld([full.accountId, empty.accountId, Fixture.accountId()])
+            )
+            assert.deepStrictEqual(Object.fromEntries(counts), { [full.accountId]: 3, [empty.accountId]: 0 })
+            assert.strictEqual((yield* withRepository((r) => r.countHeld([]))).size, 0)
+          })
+        )
+
+        it.effect("counts more accounts than one statement binds", () =>
+          Effect.gen(function* () {
+            const accounts = yield* Effect.forEach(Array.from({ length: 150 }), () => openAccount(1))
+            const last = accounts[149]?.accountId ?? ""
+            yield* commit({ _tag: "InsertSenderId", senderId: Fixture.senderId(last) })
+            const counts = yield* withRepository((r) => r.countHeld(accounts.map((a) => a.accountId)))
+            assert.strictEqual(counts.size, 150)
+            assert.strictEqual(counts.get(last), 1)
+            assert.strictEqual(counts.get(accounts[0]?.accountId ?? ""), 0)
+          })
+        )
+      })
+
       describe("usable numbers", () => {
         const insert = (...senderIds: ReadonlyArray<SenderId>) =>
           commit(...senderIds.map((senderId) => ({ _tag: "InsertSenderId" as const, senderId })))

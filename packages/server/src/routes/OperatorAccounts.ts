@@ -62,7 +62,14 @@ export const operatorAccountHandlers: Handlers<
           ...(startKey === undefined ? {} : { startKey })
         })
       )
-      return { accounts: page.items.map(OperatorWire.accountSummary), nextKey: page.nextKey }
+      const held = yield* Accounts.use((a) => a.countHeld(page.items.map((account) => account.accountId)))
+      return {
+        accounts: page.items.map((account) => ({
+          ...OperatorWire.accountSummary(account),
+          senderIdCount: held.get(account.accountId) ?? 0
+        })),
+        nextKey: page.nextKey
+      }
     }),
 
   openAccount: ({ operatorId, body }) =>

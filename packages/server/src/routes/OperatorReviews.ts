@@ -76,7 +76,7 @@ export const operatorReviewHandlers: Handlers<
         })
       )
       return {
-        reviews: page.items.map(({ review, senderId, limitation, documents }) => ({
+        reviews: page.items.map(({ review, senderId, limitation, documents, holder }) => ({
           kind: review.kind,
           reviewId: review.reviewId,
           accountId: review.accountId,
@@ -84,7 +84,9 @@ export const operatorReviewHandlers: Handlers<
           dateCreated: Wire.isoDate(review.dateCreated),
           senderId: senderId === null ? null : OperatorWire.senderIdView(senderId),
           limitation: limitation === null ? null : OperatorWire.limitationDocument(limitation),
-          documents: documents.map(documentView(origin))
+          documents: documents.map(documentView(origin)),
+          holder:
+            holder === null ? null : { accountId: holder.accountId, ...OperatorWire.senderIdView(holder) }
         })),
         nextKey: page.nextKey
       }

@@ -152,6 +152,7 @@ describe("accounts", () => {
     )
     assert.isNull(second.nextKey)
     assert.match(second.accounts[0]?.dateCreated ?? "", ISO)
+    assert.strictEqual(second.accounts[0]?.senderIdCount, 0)
     await expectError(await h.request(operator, "GET", `${OPS}/accounts?serch=shop`), 400, "InvalidParameter")
     await expectError(await h.request(operator, "GET", `${OPS}/accounts?limit=0`), 400, "InvalidParameter")
   })
@@ -161,6 +162,10 @@ describe("accounts", () => {
     const customer = await h.customer({ limit: 2 })
     await expectOk(await register(h, customer, MOBILE))
     await expectOk(await register(h, customer, "01023456790"))
+    const listed = await expectOk<OperatorWire.AccountPage>(
+      await h.request(operator, "GET", `${OPS}/accounts?search=${customer.accountId}`)
+    )
+    assert.strictEqual(listed.accounts[0]?.senderIdCount, 2)
     const raised = await expectOk<Wire.AccountBook>(
       await h.request(operator, "PUT", `${OPS}/accounts/${customer.accountId}/limit`, { limit: 10 })
     )
@@ -271,7 +276,7 @@ const queueOf = async (h: Harness, operator: Operator, query = "") =>
 
 describe("the review queue", () => {
   it("shows every pending review oldest first, with what it is about and its documents", async () => {
-    const { h, operator, customer, evidenceDocument, limitDocument } = await withPendingReviews()
+    const { h, operator, customer, holder, evidenceDocument, limitDocument } = await withPendingReviews()
     const queue = await queueOf(h, operator, `?accountId=${customer.accountId}`)
     assert.deepStrictEqual(
       queue.reviews.map((r) => r.kind),
@@ -293,6 +298,13 @@ describe("the review queue", () => {
     )
     assert.strictEqual(unlock?.senderId?.status, "DUPLICATED")
     assert.strictEqual(unlock?.senderId?.unlockDuplicate.reasonForRequested, "번호를 이전받았습니다")
+    // Who would lose the number: the other account's registration that holds it now.
+    assert.strictEqual(unlock?.holder?.accountId, holder.accountId)
+    assert.strictEqual(unlock?.holder?.phoneNumber, "01099990000")
+    assert.strictEqual(unlock?.holder?.status, "ACTIVE")
+    assert.strictEqual(unlock?.holder?.method, "ARS")
+    assert.isNull(evidence?.holder)
+    assert.isNull(limitation?.holder)
     assert.isNull(queue.nextKey)
   })
 

@@ -15,6 +15,7 @@ import { Array as Arr, Effect, Option } from "effect"
 import type * as SqlClient from "effect/sql/SqlClient"
 import { isSqlError, type SqlError } from "effect/sql/SqlError"
 import type { Statement } from "effect/sql/Statement"
+import { countHeld } from "./heldCounts.ts"
 import {
   type AccountRow,
   type AuditRow,
@@ -264,6 +265,8 @@ export const makeReads = (
           return { items: accounts, nextKey: rows[query.limit]?.account_id ?? null }
         })
       ),
+    countHeld: (accountIds) =>
+      read<ReadonlyMap<string, number>, never>("countHeld", countHeld(sql, accountIds)),
     // One statement: one round trip and one consistent view on every engine. Each part is a GROUP
     // BY, so only counts come back. An account's suspension lives in its JSON body, read with each
     // engine's JSON operator. Expiries are bucketed by integer division of their distance from `now`:
