@@ -2,10 +2,18 @@
  * The Node server's settings, read from the environment once at start. Every one has a default that
  * makes `pnpm start` work on a fresh machine: port 3000, a SQLite file under `./data`.
  */
+import { isIP } from "node:net"
 import { resolve } from "node:path"
 import { Schema } from "effect"
 
 const Port = Schema.NumberFromString.check(Schema.isInt(), Schema.isBetween({ minimum: 0, maximum: 65535 }))
+const AddressList = Schema.String.check(
+  Schema.makeFilter(
+    (list) =>
+      list.split(",").every((address) => isIP(address.trim()) !== 0) ||
+      "a comma-separated list of IP addresses"
+  )
+)
 
 export const Environment = Schema.Struct({
   PORT: Schema.optionalKey(Port),
@@ -27,7 +35,9 @@ export const Environment = Schema.Struct({
   /** `off` silences the per-request JSON log lines. */
   SENDERID_REQUEST_LOG: Schema.optionalKey(Schema.Literals(["on", "off"])),
   /** Whether webhook URLs may name loopback or private addresses. */
-  SENDERID_WEBHOOK_PRIVATE_HOSTS: Schema.optionalKey(Schema.Literals(["allow", "deny"]))
+  SENDERID_WEBHOOK_PRIVATE_HOSTS: Schema.optionalKey(Schema.Literals(["allow", "deny"])),
+  /** Reverse proxies (IP addresses) whose `X-Forwarded-For` names the client. */
+  SENDERID_TRUSTED_PROXIES: Schema.optionalKey(AddressList)
 })
 
 export interface NodeConfig {
@@ -42,6 +52,7 @@ export interface NodeConfig {
   readonly requestLog: boolean
   readonly publicUrl: string | undefined
   readonly webhookPrivateHosts: boolean
+  readonly trustedProxies: ReadonlyArray<string>
 }
 
 /** A listening address only this machine can reach. */
@@ -77,6 +88,10 @@ export const fromEnvironment = (env: Readonly<Record<string, string | undefined>
     webhookPrivateHosts:
       parsed.SENDERID_WEBHOOK_PRIVATE_HOSTS === undefined
         ? isLoopback(parsed.HOST ?? "127.0.0.1")
-        : parsed.SENDERID_WEBHOOK_PRIVATE_HOSTS === "allow"
+        : parsed.SENDERID_WEBHOOK_PRIVATE_HOSTS === "allow",
+    trustedProxies: (parsed.SENDERID_TRUSTED_PROXIES ?? "")
+      .split(",")
+      .map((address) => address.trim())
+      .filter((address) => address !== "")
   }
 }

@@ -8,6 +8,7 @@ import { serve } from "@hono/node-server"
 import { EventRelay, Expiry, Webhooks } from "@senderid/domain"
 import { makeApp } from "@senderid/server"
 import { Effect, Fiber, Layer, Logger, ManagedRuntime, Schedule } from "effect"
+import { clientAddressOf } from "./ClientAddress.ts"
 import { banner, firstStart } from "./FirstStart.ts"
 import { fromEnvironment } from "./NodeConfig.ts"
 import { hmacSha256 } from "./NodeCrypto.ts"
@@ -34,6 +35,7 @@ const app = makeApp(runtime, {
     config.rateLimitPerSecond === 0
       ? false
       : { perSecond: config.rateLimitPerSecond, burst: config.rateLimitPerSecond * 5 },
+  clientAddress: clientAddressOf(config.trustedProxies),
   ...(config.requestLog ? { log: writeLine } : {})
 })
 

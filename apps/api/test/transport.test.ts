@@ -1,0 +1,92 @@
+/**
+ * Every client of `pnpm start` gets an answer, over real sockets to the real process: rate limits
+ * that refuse before anything is written and count failed authentications per client address,
+ * connection timeouts and a connection cap, oversize bodies answered with a 413 the client reads,
+ * and a SIGTERM that answers every request that has reached the server.
+ */
+import { join } from "node:path"
+import { DatabaseSync } from "node:sqlite"
+import { Signature } from "@senderid/server"
+import { Effect } from "effect"
+import { afterAll, assert, describe, it } from "vitest"
+import { firstStartKeys, type RunningServer, startServer } from "./support/server.ts"
+
+interface Key {
+  readonly apiKey: string
+  readonly secret: string
+}
+
+const sign = (key: Key) => Effect.runPromise(Signature.sign({ apiKey: key.apiKey, apiSecret: key.secret }))
+
+const errorCodeOf = async (response: Response) => ((await response.json()) as { errorCode: string }).errorCode
+
+const started: Array<RunningServer> = []
+const start = async (env: Record<string, string> = {}) => {
+  const server = await startServer({ env })
+  started.push(server)
+  return { server, ...firstStartKeys(server.lines) }
+}
+afterAll(async () => {
+  await Promise.all(started.map((server) => server.stop("SIGKILL")))
+})
+
+describe("rate limits, before anything is written", () => {
+  const usedSignatures = (server: RunningServer) => {
+    const db = new DatabaseSync(join(server.dataDirectory, "senderid.db"), { readOnly: true })
+    try {
+      return Number((db.prepare("SELECT count(*) AS n FROM used_signatures").get() as { n: number }).n)
+    } finally {
+      db.close()
+    }
+  }
+
+  it("refuses a key over its limit without claiming the signature, and limits bad signatures per address", async () => {
+    const { server, customer } = await start({ SENDERID_RATE_LIMIT: "1" })
+    const book = `${server.origin}/senderid/v1/numbers`
+    const before = usedSignatures(server)
+
+    const statuses: Array<number> = []
+    for (let i = 0; i < 40; i++) {
+      const response = await fetch(book, { headers: { authorization: await sign(customer) } })
+      await response.arrayBuffer()
+      statuses.push(response.status)
+    }
+    const answered = statuses.filter((s) => s === 200).length
+    assert.isAbove(statuses.filter((s) => s === 429).length, 0, statuses.join(" "))
+    assert.strictEqual(answered + statuses.filter((s) => s === 429).length, statuses.length)
+    assert.strictEqual(usedSignatures(server) - before, answered, "one used signature per admitted request")
+
+    const forged = { apiKey: customer.apiKey, secret: "NOT-THE-SECRET" }
+    const codes: Array<string> = []
+    for (let i = 0; i < 40; i++) {
+      codes.push(await errorCodeOf(await fetch(book, { headers: { authorization: await sign(forged) } })))
+    }
+    assert.include(codes, "TooManyRequests")
+    assert.deepStrictEqual(new Set(codes), new Set(["SignatureDoesNotMatch", "TooManyRequests"]))
+    assert.strictEqual(usedSignatures(server) - before, answered, "no bad signature wrote anything")
+    // Without trusted proxies, X-Forwarded-For is the client's own word: it buys no fresh budget.
+    const spoofed = await fetch(book, {
+      headers: { authorization: await sign(forged), "x-forwarded-for": "192.0.2.77" }
+    })
+    assert.strictEqual(await errorCodeOf(spoofed), "TooManyRequests")
+  })
+
+  it("takes the client from X-Forwarded-For only when the peer is a trusted proxy", async () => {
+    const { server, customer } = await start({
+      SENDERID_RATE_LIMIT: "1",
+      SENDERID_TRUSTED_PROXIES: "127.0.0.1"
+    })
+    const forged = { apiKey: customer.apiKey, secret: "NOT-THE-SECRET" }
+    const from = async (client: string) =>
+      errorCodeOf(
+        await fetch(`${server.origin}/senderid/v1/numbers`, {
+          // A client's own X-Forwarded-For entry comes first; the proxy appends the address it saw.
+          headers: { authorization: await sign(forged), "x-forwarded-for": `203.0.113.9, ${client}` }
+        })
+      )
+    const codes: Array<string> = []
+    while (codes.length < 200 && codes.at(-1) !== "TooManyRequests") codes.push(await from("192.0.2.1"))
+    assert.strictEqual(codes.at(-1), "TooManyRequests")
+    assert.strictEqual(await from("192.0.2.2"), "SignatureDoesNotMatch", "another client behind the proxy")
+  })
+})
