@@ -4,7 +4,7 @@
  * events to the log and to webhooks, delivers webhooks, sweeps expiries every minute, and on
  * SIGTERM/SIGINT stops accepting, lets in-flight requests finish, then closes the database.
  */
-import { serve } from "@hono/node-server"
+import type { AddressInfo } from "node:net"
 import { EventRelay, Expiry, Webhooks } from "@senderid/domain"
 import { makeApp } from "@senderid/server"
 import { Effect, Fiber, Layer, Logger, ManagedRuntime, Schedule } from "effect"
@@ -12,6 +12,7 @@ import { clientAddressOf } from "./ClientAddress.ts"
 import { banner, firstStart } from "./FirstStart.ts"
 import { fromEnvironment } from "./NodeConfig.ts"
 import { hmacSha256 } from "./NodeCrypto.ts"
+import { makeNodeServer } from "./NodeServer.ts"
 import * as NodeServices from "./NodeServices.ts"
 
 const config = fromEnvironment(process.env)
@@ -71,7 +72,9 @@ const sweeper = runtime.runFork(
   )
 )
 
-const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, (info) => {
+const server = makeNodeServer(app.fetch, config.connections)
+server.listen(config.port, config.host, () => {
+  const info = server.address() as AddressInfo
   const origin = `http://${info.family === "IPv6" ? `[${info.address}]` : info.address}:${info.port}`
   if (keys !== undefined) process.stdout.write(banner(origin, keys))
   writeLine({
@@ -112,10 +115,8 @@ const shutdown = (signal: string) => {
   })
   // Keep-alive connections would hold close() open: close each one as soon as it is idle, so
   // in-flight requests finish and are answered, and nothing new starts on them.
-  if ("closeIdleConnections" in server) {
-    server.closeIdleConnections()
-    setInterval(() => server.closeIdleConnections(), 50).unref()
-  }
+  server.closeIdleConnections()
+  setInterval(() => server.closeIdleConnections(), 50).unref()
 }
 process.once("SIGTERM", () => shutdown("SIGTERM"))
 process.once("SIGINT", () => shutdown("SIGINT"))

@@ -4,6 +4,7 @@
  * connection timeouts and a connection cap, oversize bodies answered with a 413 the client reads,
  * and a SIGTERM that answers every request that has reached the server.
  */
+import { connect, type Socket } from "node:net"
 import { join } from "node:path"
 import { DatabaseSync } from "node:sqlite"
 import { Signature } from "@senderid/server"
@@ -88,5 +89,71 @@ describe("rate limits, before anything is written", () => {
     while (codes.length < 200 && codes.at(-1) !== "TooManyRequests") codes.push(await from("192.0.2.1"))
     assert.strictEqual(codes.at(-1), "TooManyRequests")
     assert.strictEqual(await from("192.0.2.2"), "SignatureDoesNotMatch", "another client behind the proxy")
+  })
+})
+
+/** Everything the server sent on a raw connection, once it has closed it. */
+const untilClosed = (
+  origin: string,
+  write: string,
+  socket = connect(Number(new URL(origin).port), "127.0.0.1")
+) =>
+  new Promise<string>((resolve) => {
+    let received = ""
+    socket.on("data", (chunk: Buffer) => {
+      received += chunk.toString("latin1")
+    })
+    socket.on("error", () => {})
+    socket.on("close", () => resolve(received))
+    if (write !== "") socket.write(write)
+  })
+
+/** A raw connection that has been answered once and stays open (keep-alive). */
+const answeredOnce = (origin: string) =>
+  new Promise<Socket>((resolve, reject) => {
+    const socket = connect(Number(new URL(origin).port), "127.0.0.1")
+    socket.once("data", () => resolve(socket))
+    socket.once("close", () => reject(new Error("closed without an answer")))
+    socket.on("error", () => {})
+    socket.write("GET /health HTTP/1.1\r\nHost: senderid\r\n\r\n")
+  })
+
+describe("connection timeouts and cap", () => {
+  it("closes a connection whose request does not arrive in time, with a 408", async () => {
+    const { server, customer } = await start({ SENDERID_REQUEST_TIMEOUT_MS: "500" })
+    const head = [
+      "POST /senderid/v1/numbers HTTP/1.1",
+      "Host: senderid",
+      `Authorization: ${await sign(customer)}`,
+      "Content-Type: application/json",
+      "Content-Length: 100"
+    ]
+    const [declaredNeverSent, headersNeverEnded, nothingSent] = await Promise.all([
+      untilClosed(server.origin, `${head.join("\r\n")}\r\n\r\n{"phoneNumber":`),
+      untilClosed(server.origin, `${head.join("\r\n")}\r\n`),
+      untilClosed(server.origin, "")
+    ])
+    assert.match(declaredNeverSent, /^HTTP\/1\.1 408 /u)
+    assert.match(headersNeverEnded, /^HTTP\/1\.1 408 /u)
+    assert.match(nothingSent, /^HTTP\/1\.1 408 /u)
+  })
+
+  it("closes connections over the cap as they arrive, and serves again once one has closed", async () => {
+    const { server } = await start({
+      SENDERID_MAX_CONNECTIONS: "2",
+      SENDERID_KEEP_ALIVE_TIMEOUT_MS: "600000"
+    })
+    const first = await answeredOnce(server.origin)
+    await answeredOnce(server.origin)
+    assert.strictEqual(await untilClosed(server.origin, "GET /health HTTP/1.1\r\nHost: senderid\r\n\r\n"), "")
+    first.destroy()
+    // The server counts the closed connection out when it sees the close: until then, retry.
+    let answer = ""
+    while (answer === "")
+      answer = await untilClosed(
+        server.origin,
+        "GET /health HTTP/1.1\r\nHost: senderid\r\nConnection: close\r\n\r\n"
+      )
+    assert.match(answer, /^HTTP\/1\.1 200 /u)
   })
 })
