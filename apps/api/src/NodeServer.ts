@@ -1,26 +1,92 @@
 /**
- * The Node HTTP server the app is served by, so that no client holds a connection for long:
- * timeouts for a request's headers, for the whole request and for an idle keep-alive connection,
- * and a cap on open connections (`ConnectionLimits`, from the environment).
+ * The Node HTTP server the app is served by, so that every client gets an answer and none holds a
+ * connection for long:
+ * - timeouts for a request's headers, for the whole request and for an idle keep-alive connection,
+ *   and a cap on open connections (`ConnectionLimits`, from the environment);
+ * - an answer that leaves part of its request unread (a 413, a refusal before the body was read)
+ *   closes the connection with a lingering close: our side is shut after the answer and what the
+ *   client is still sending is read and thrown away, up to a bound, so that it finishes writing and
+ *   reads the answer instead of failing with EPIPE or ECONNRESET.
  */
-import { createServer, type Server } from "node:http"
+import {
+  createServer,
+  type IncomingMessage,
+  type OutgoingHttpHeader,
+  type OutgoingHttpHeaders,
+  type Server,
+  ServerResponse
+} from "node:http"
+import type { Socket } from "node:net"
 import { getRequestListener } from "@hono/node-server"
 import type { ConnectionLimits } from "./NodeConfig.ts"
+
+/** What a lingering close reads and throws away at most: bytes, then time. */
+export const LINGER_BYTES = 64 * 1024 * 1024
+export const LINGER_MS = 5_000
 
 type Fetch = Parameters<typeof getRequestListener>[0]
 
 export const makeNodeServer = (fetch: Fetch, limits: ConnectionLimits): Server => {
+  // The request each connection is reading, so that a lingering close can discard the rest of it.
+  const reading = new WeakMap<Socket, IncomingMessage>()
+  const lingering = new WeakSet<Socket>()
+
+  class Answer extends ServerResponse {
+    override writeHead(
+      statusCode: number,
+      reasonOrHeaders?: string | OutgoingHttpHeaders | Array<OutgoingHttpHeader>,
+      headers?: OutgoingHttpHeaders | Array<OutgoingHttpHeader>
+    ): this {
+      // An answer that leaves part of its request unread is the connection's last: Node then says
+      // `Connection: close` and ends the connection after it (see `linger`).
+      if (!this.req.complete) this.shouldKeepAlive = false
+      return typeof reasonOrHeaders === "string"
+        ? super.writeHead(statusCode, reasonOrHeaders, headers)
+        : super.writeHead(statusCode, reasonOrHeaders)
+    }
+  }
+
+  const linger = (socket: Socket) => {
+    if (lingering.has(socket)) return
+    lingering.add(socket)
+    socket.end()
+    const timer = setTimeout(() => socket.destroy(), LINGER_MS)
+    timer.unref()
+    socket.once("close", () => clearTimeout(timer))
+    const request = reading.get(socket)
+    if (request === undefined || request.complete) return
+    // Whoever was reading the body (a stream the app gave up on) is done with it.
+    request.removeAllListeners("data")
+    let discarded = 0
+    request.on("data", (chunk: Buffer) => {
+      discarded += chunk.length
+      if (discarded > LINGER_BYTES) socket.destroy()
+    })
+    request.resume()
+  }
+
+  const listener = getRequestListener(fetch)
   const server = createServer(
     {
+      ServerResponse: Answer,
       headersTimeout: limits.headersTimeoutMs,
       requestTimeout: limits.requestTimeoutMs,
       keepAliveTimeout: limits.keepAliveTimeoutMs,
       // Node checks both request timeouts every 30 s unless told otherwise.
       connectionsCheckingInterval: Math.min(1_000, limits.headersTimeoutMs, limits.requestTimeoutMs)
     },
-    getRequestListener(fetch)
+    (request, response) => {
+      reading.set(request.socket, request)
+      void listener(request, response)
+    }
   )
   // Connections over the cap are closed as they are accepted.
   server.maxConnections = limits.maxConnections
+  server.on("connection", (socket: Socket) => {
+    // Node ends a connection after its last answer with `destroySoon`: end, then destroy once
+    // written. With request bytes still arriving, that destroy resets the connection, and a client
+    // still sending fails before it has read the answer.
+    socket.destroySoon = () => linger(socket)
+  })
   return server
 }

@@ -157,3 +157,43 @@ describe("connection timeouts and cap", () => {
     assert.match(answer, /^HTTP\/1\.1 200 /u)
   })
 })
+
+describe("oversize bodies", () => {
+  it("answers 30 MB declared bodies and 20 streams of 100 MB with the 413 in SOLAPI's shape", async () => {
+    const { server, customer } = await start()
+    const url = `${server.origin}/senderid/v1/numbers`
+    const body = new Uint8Array(30 * 1024 * 1024).fill(0x20)
+    for (let i = 0; i < 5; i++) {
+      const declared = await fetch(url, {
+        method: "POST",
+        headers: { authorization: await sign(customer), "content-type": "application/json" },
+        body
+      })
+      assert.strictEqual(`${declared.status} ${await errorCodeOf(declared)}`, "413 PayloadTooLarge")
+    }
+
+    const streamed = async () => {
+      const chunk = new Uint8Array(64 * 1024).fill(0x20)
+      let sent = 0
+      const body = new ReadableStream<Uint8Array>({
+        pull: (controller) => {
+          if (sent >= 100 * 1024 * 1024) return controller.close()
+          sent += chunk.length
+          controller.enqueue(chunk)
+        }
+      })
+      const response = await fetch(url, {
+        method: "POST",
+        headers: { authorization: await sign(customer), "content-type": "application/json" },
+        body,
+        duplex: "half"
+      } as RequestInit)
+      return `${response.status} ${await errorCodeOf(response)}`
+    }
+    const answers = await Promise.all(Array.from({ length: 20 }, streamed))
+    assert.deepStrictEqual(
+      answers,
+      Array.from({ length: 20 }, () => "413 PayloadTooLarge")
+    )
+  })
+})
