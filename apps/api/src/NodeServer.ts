@@ -6,7 +6,9 @@
  * - an answer that leaves part of its request unread (a 413, a refusal before the body was read)
  *   closes the connection with a lingering close: our side is shut after the answer and what the
  *   client is still sending is read and thrown away, up to a bound, so that it finishes writing and
- *   reads the answer instead of failing with EPIPE or ECONNRESET.
+ *   reads the answer instead of failing with EPIPE or ECONNRESET;
+ * - `drain()` for shutdown: stops accepting, answers every request that has arrived with
+ *   `Connection: close`, closes idle connections, and resolves once every connection is closed.
  */
 import {
   createServer,
@@ -16,7 +18,7 @@ import {
   type Server,
   ServerResponse
 } from "node:http"
-import type { Socket } from "node:net"
+import { Server as NetServer, type Socket } from "node:net"
 import { getRequestListener } from "@hono/node-server"
 import type { ConnectionLimits } from "./NodeConfig.ts"
 
@@ -24,9 +26,27 @@ import type { ConnectionLimits } from "./NodeConfig.ts"
 export const LINGER_BYTES = 64 * 1024 * 1024
 export const LINGER_MS = 5_000
 
+/**
+ * How long a connection that is idle when the drain starts may still bring a request, which is
+ * answered and closes it: its client may be sending one right now, not knowing the server stops,
+ * and closing the connection under it would leave that request unanswered.
+ */
+export const IDLE_GRACE_MS = 1_000
+
 type Fetch = Parameters<typeof getRequestListener>[0]
 
-export const makeNodeServer = (fetch: Fetch, limits: ConnectionLimits): Server => {
+/** After the event loop has read what is already in the sockets' buffers: a request that has reached
+ * the server is then in progress, and its connection is no longer idle. */
+const afterPendingReads = (run: () => void) => setImmediate(() => setImmediate(run))
+
+export interface NodeServer {
+  readonly server: Server
+  /** Resolves once every connection is closed; nothing new is accepted meanwhile. */
+  readonly drain: () => Promise<void>
+}
+
+export const makeNodeServer = (fetch: Fetch, limits: ConnectionLimits): NodeServer => {
+  let draining = false
   // The request each connection is reading, so that a lingering close can discard the rest of it.
   const reading = new WeakMap<Socket, IncomingMessage>()
   const lingering = new WeakSet<Socket>()
@@ -37,9 +57,9 @@ export const makeNodeServer = (fetch: Fetch, limits: ConnectionLimits): Server =
       reasonOrHeaders?: string | OutgoingHttpHeaders | Array<OutgoingHttpHeader>,
       headers?: OutgoingHttpHeaders | Array<OutgoingHttpHeader>
     ): this {
-      // An answer that leaves part of its request unread is the connection's last: Node then says
-      // `Connection: close` and ends the connection after it (see `linger`).
-      if (!this.req.complete) this.shouldKeepAlive = false
+      // An answer that leaves part of its request unread, or goes out while draining, is the
+      // connection's last: Node then says `Connection: close` and ends the connection after it.
+      if (draining || !this.req.complete) this.shouldKeepAlive = false
       return typeof reasonOrHeaders === "string"
         ? super.writeHead(statusCode, reasonOrHeaders, headers)
         : super.writeHead(statusCode, reasonOrHeaders)
@@ -88,5 +108,23 @@ export const makeNodeServer = (fetch: Fetch, limits: ConnectionLimits): Server =
     // still sending fails before it has read the answer.
     socket.destroySoon = () => linger(socket)
   })
-  return server
+
+  const drain = () =>
+    new Promise<void>((resolve) => {
+      // Connections the kernel has completed are accepted before the listener closes (closing it
+      // resets them), and until then answers keep their connections, so that no client is sent to
+      // reconnect into that queue. From then on every answer closes its connection (or lingers,
+      // bounded), and idle connections are closed after a grace period.
+      afterPendingReads(() => {
+        draining = true
+        // net.Server's close: http.Server's would close the idle connections at the same instant.
+        NetServer.prototype.close.call(server, () => resolve())
+        setTimeout(
+          () => afterPendingReads(() => server.closeIdleConnections()),
+          Math.min(IDLE_GRACE_MS, limits.keepAliveTimeoutMs)
+        ).unref()
+      })
+    })
+
+  return { server, drain }
 }

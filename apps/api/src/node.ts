@@ -2,7 +2,7 @@
  * `pnpm start`: the API on Node. Reads the environment, builds the services once into a
  * `ManagedRuntime`, creates the demo keys on the first start, serves the Hono app, relays registry
  * events to the log and to webhooks, delivers webhooks, sweeps expiries every minute, and on
- * SIGTERM/SIGINT stops accepting, lets in-flight requests finish, then closes the database.
+ * SIGTERM/SIGINT stops accepting, answers every request that has arrived, then closes the database.
  */
 import type { AddressInfo } from "node:net"
 import { EventRelay, Expiry, Webhooks } from "@senderid/domain"
@@ -72,7 +72,7 @@ const sweeper = runtime.runFork(
   )
 )
 
-const server = makeNodeServer(app.fetch, config.connections)
+const { server, drain } = makeNodeServer(app.fetch, config.connections)
 server.listen(config.port, config.host, () => {
   const info = server.address() as AddressInfo
   const origin = `http://${info.family === "IPv6" ? `[${info.address}]` : info.address}:${info.port}`
@@ -104,19 +104,13 @@ const shutdown = (signal: string) => {
   writeLine({ time: new Date().toISOString(), level: "info", message: "senderid stopping", signal })
   // A request still running after 10 s is cut off, but each commit is one transaction: nothing is half-written.
   setTimeout(() => process.exit(1), 10_000).unref()
-  server.close(() => {
-    runtime
-      .runPromise(Fiber.interruptAll([relay, deliverer, sweeper]))
-      .then(() => runtime.dispose())
-      .then(() => {
-        writeLine({ time: new Date().toISOString(), level: "info", message: "senderid stopped" })
-        process.exit(0)
-      })
-  })
-  // Keep-alive connections would hold close() open: close each one as soon as it is idle, so
-  // in-flight requests finish and are answered, and nothing new starts on them.
-  server.closeIdleConnections()
-  setInterval(() => server.closeIdleConnections(), 50).unref()
+  void drain()
+    .then(() => runtime.runPromise(Fiber.interruptAll([relay, deliverer, sweeper])))
+    .then(() => runtime.dispose())
+    .then(() => {
+      writeLine({ time: new Date().toISOString(), level: "info", message: "senderid stopped" })
+      process.exit(0)
+    })
 }
 process.once("SIGTERM", () => shutdown("SIGTERM"))
 process.once("SIGINT", () => shutdown("SIGINT"))

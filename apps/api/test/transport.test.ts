@@ -4,6 +4,7 @@
  * connection timeouts and a connection cap, oversize bodies answered with a 413 the client reads,
  * and a SIGTERM that answers every request that has reached the server.
  */
+import { Agent, request as httpRequest } from "node:http"
 import { connect, type Socket } from "node:net"
 import { join } from "node:path"
 import { DatabaseSync } from "node:sqlite"
@@ -195,5 +196,81 @@ describe("oversize bodies", () => {
       answers,
       Array.from({ length: 20 }, () => "413 PayloadTooLarge")
     )
+  })
+})
+
+describe("SIGTERM", () => {
+  it("answers every request that has reached the server, each with Connection: close, and resets none", async () => {
+    const { server, customer } = await start()
+    const { hostname, port } = new URL(server.origin)
+
+    // Keep-alive clients in a loop, until the server refuses their connection.
+    const agent = new Agent({ keepAlive: true, maxSockets: 20 })
+    const failures: Array<string> = []
+    let refused = false
+    const get = () =>
+      new Promise<boolean>((resolve) => {
+        const req = httpRequest({ host: hostname, port, path: "/health", agent }, (res) => {
+          res.resume()
+          res.on("end", () => resolve(true))
+        })
+        req.on("error", (error: NodeJS.ErrnoException) => {
+          if (error.code === "ECONNREFUSED") refused = true
+          else failures.push(`${error.code} on a ${req.reusedSocket ? "reused" : "new"} connection`)
+          resolve(false)
+        })
+        req.end()
+      })
+    let served = 0
+    let everyClientServed: () => void = () => {}
+    const allServed = new Promise<void>((resolve) => {
+      everyClientServed = resolve
+    })
+    const loops = Array.from({ length: 20 }, async () => {
+      if (await get()) served += 1
+      if (served === 20) everyClientServed()
+      while (!refused) await get()
+    })
+    await allServed
+
+    // Requests in flight: the server has the head and part of the body when SIGTERM arrives.
+    const inFlight = await Promise.all(
+      Array.from({ length: 5 }, async (_, i) => {
+        const socket = await answeredOnce(server.origin)
+        socket.removeAllListeners("data")
+        const body = JSON.stringify({ phoneNumber: `0703${String(2_000_000 + i).padStart(7, "0")}` })
+        const head = [
+          "POST /senderid/v1/numbers HTTP/1.1",
+          "Host: senderid",
+          `Authorization: ${await sign(customer)}`,
+          "Content-Type: application/json",
+          `Content-Length: ${body.length}`
+        ]
+        socket.write(`${head.join("\r\n")}\r\n\r\n${body.slice(0, 10)}`)
+        return { socket, rest: body.slice(10) }
+      })
+    )
+
+    server.process.kill("SIGTERM")
+    // The drain has begun once the server no longer accepts connections.
+    for (;;) {
+      const outcome = await new Promise<string>((resolve) => {
+        const probe = connect(Number(port), hostname)
+        probe.once("connect", () => {
+          probe.destroy()
+          resolve("accepted")
+        })
+        probe.once("error", (error: NodeJS.ErrnoException) => resolve(error.code ?? "error"))
+      })
+      if (outcome === "ECONNREFUSED") break
+    }
+    const answers = await Promise.all(inFlight.map(({ socket, rest }) => untilClosed("", rest, socket)))
+    await Promise.all(loops)
+    assert.deepStrictEqual(failures, [], "requests left without an answer")
+    for (const answer of answers) {
+      assert.match(answer, /^HTTP\/1\.1 200 /u, answer)
+      assert.match(answer, /\r\nconnection: close\r\n/iu)
+    }
+    assert.strictEqual(await server.exited, 0)
   })
 })
