@@ -18,11 +18,11 @@ import {
   type Server,
   ServerResponse
 } from "node:http"
-import { Server as NetServer, type Socket } from "node:net"
+import { Server as NetServer, Socket } from "node:net"
 import { getRequestListener } from "@hono/node-server"
 import type { ConnectionLimits } from "./NodeConfig.ts"
 
-/** What a lingering close reads and throws away at most: bytes, then time. */
+/** What a lingering close reads and throws away at most, unless the body ends first: bytes, then time. */
 export const LINGER_BYTES = 64 * 1024 * 1024
 export const LINGER_MS = 5_000
 
@@ -67,14 +67,15 @@ export const makeNodeServer = (fetch: Fetch, limits: ConnectionLimits): NodeServ
   }
 
   const linger = (socket: Socket) => {
+    const request = reading.get(socket)
+    // Read in full, the request leaves nothing that could reset the connection: close as Node does.
+    if (request === undefined || request.complete) return Socket.prototype.destroySoon.call(socket)
     if (lingering.has(socket)) return
     lingering.add(socket)
     socket.end()
     const timer = setTimeout(() => socket.destroy(), LINGER_MS)
     timer.unref()
     socket.once("close", () => clearTimeout(timer))
-    const request = reading.get(socket)
-    if (request === undefined || request.complete) return
     // Whoever was reading the body (a stream the app gave up on) is done with it.
     request.removeAllListeners("data")
     let discarded = 0
@@ -82,6 +83,8 @@ export const makeNodeServer = (fetch: Fetch, limits: ConnectionLimits): NodeServ
       discarded += chunk.length
       if (discarded > LINGER_BYTES) socket.destroy()
     })
+    // Everything has arrived: nothing is left to discard, and the answer is the client's to read.
+    request.once("end", () => socket.destroy())
     request.resume()
   }
 
