@@ -2,10 +2,19 @@
  * The Node server's settings, read from the environment once at start. Every one has a default that
  * makes `pnpm start` work on a fresh machine: port 3000, a SQLite file under `./data`.
  */
+import { isIP } from "node:net"
 import { resolve } from "node:path"
 import { Schema } from "effect"
 
 const Port = Schema.NumberFromString.check(Schema.isInt(), Schema.isBetween({ minimum: 0, maximum: 65535 }))
+const Positive = Schema.NumberFromString.check(Schema.isInt(), Schema.isGreaterThanOrEqualTo(1))
+const AddressList = Schema.String.check(
+  Schema.makeFilter(
+    (list) =>
+      list.split(",").every((address) => isIP(address.trim()) !== 0) ||
+      "a comma-separated list of IP addresses"
+  )
+)
 
 export const Environment = Schema.Struct({
   PORT: Schema.optionalKey(Port),
@@ -27,8 +36,26 @@ export const Environment = Schema.Struct({
   /** `off` silences the per-request JSON log lines. */
   SENDERID_REQUEST_LOG: Schema.optionalKey(Schema.Literals(["on", "off"])),
   /** Whether webhooks may reach loopback or private addresses (by URL or by what its name resolves to). */
-  SENDERID_WEBHOOK_PRIVATE_HOSTS: Schema.optionalKey(Schema.Literals(["allow", "deny"]))
+  SENDERID_WEBHOOK_PRIVATE_HOSTS: Schema.optionalKey(Schema.Literals(["allow", "deny"])),
+  /** Milliseconds a client may take to send a request's headers. */
+  SENDERID_HEADERS_TIMEOUT_MS: Schema.optionalKey(Positive),
+  /** Milliseconds a client may take to send a whole request, headers and body. */
+  SENDERID_REQUEST_TIMEOUT_MS: Schema.optionalKey(Positive),
+  /** Milliseconds an idle keep-alive connection is kept open. */
+  SENDERID_KEEP_ALIVE_TIMEOUT_MS: Schema.optionalKey(Positive),
+  /** Connections open at once; further ones are closed as they arrive. */
+  SENDERID_MAX_CONNECTIONS: Schema.optionalKey(Positive),
+  /** Reverse proxies (IP addresses) whose `X-Forwarded-For` names the client. */
+  SENDERID_TRUSTED_PROXIES: Schema.optionalKey(AddressList)
 })
+
+/** How long a client may hold a connection, and how many it may hold (see `NodeServer.ts`). */
+export interface ConnectionLimits {
+  readonly headersTimeoutMs: number
+  readonly requestTimeoutMs: number
+  readonly keepAliveTimeoutMs: number
+  readonly maxConnections: number
+}
 
 export interface NodeConfig {
   readonly port: number
@@ -42,6 +69,8 @@ export interface NodeConfig {
   readonly requestLog: boolean
   readonly publicUrl: string | undefined
   readonly webhookPrivateHosts: boolean
+  readonly connections: ConnectionLimits
+  readonly trustedProxies: ReadonlyArray<string>
 }
 
 /** A listening address only this machine can reach. */
@@ -68,6 +97,12 @@ export const fromEnvironment = (env: Readonly<Record<string, string | undefined>
     Object.entries(env).filter(([, value]) => blankToUndefined(value) !== undefined)
   )
   const parsed = Schema.decodeUnknownSync(Environment)(given)
+  const requestTimeoutMs = parsed.SENDERID_REQUEST_TIMEOUT_MS ?? 30_000
+  const headersTimeoutMs = parsed.SENDERID_HEADERS_TIMEOUT_MS ?? Math.min(10_000, requestTimeoutMs)
+  // Node refuses the other way round: the headers are part of the request.
+  if (headersTimeoutMs > requestTimeoutMs) {
+    throw new Error("SENDERID_HEADERS_TIMEOUT_MS must not exceed SENDERID_REQUEST_TIMEOUT_MS")
+  }
   return {
     port: parsed.PORT ?? 3000,
     host: parsed.HOST ?? "127.0.0.1",
@@ -86,6 +121,16 @@ export const fromEnvironment = (env: Readonly<Record<string, string | undefined>
     webhookPrivateHosts:
       parsed.SENDERID_WEBHOOK_PRIVATE_HOSTS === undefined
         ? isLoopback(parsed.HOST ?? "127.0.0.1") && !isReachedFromElsewhere(parsed.SENDERID_PUBLIC_URL)
-        : parsed.SENDERID_WEBHOOK_PRIVATE_HOSTS === "allow"
+        : parsed.SENDERID_WEBHOOK_PRIVATE_HOSTS === "allow",
+    connections: {
+      headersTimeoutMs,
+      requestTimeoutMs,
+      keepAliveTimeoutMs: parsed.SENDERID_KEEP_ALIVE_TIMEOUT_MS ?? 5_000,
+      maxConnections: parsed.SENDERID_MAX_CONNECTIONS ?? 1_000
+    },
+    trustedProxies: (parsed.SENDERID_TRUSTED_PROXIES ?? "")
+      .split(",")
+      .map((address) => address.trim())
+      .filter((address) => address !== "")
   }
 }

@@ -2,15 +2,17 @@
  * `pnpm start`: the API on Node. Reads the environment, builds the services once into a
  * `ManagedRuntime`, creates the demo keys on the first start, serves the Hono app, relays registry
  * events to the log and to webhooks, delivers webhooks, sweeps expiries every minute, and on
- * SIGTERM/SIGINT stops accepting, lets in-flight requests finish, then closes the database.
+ * SIGTERM/SIGINT stops accepting, answers every request that has arrived, then closes the database.
  */
-import { serve } from "@hono/node-server"
+import type { AddressInfo } from "node:net"
 import { EventRelay, Expiry, Webhooks } from "@senderid/domain"
 import { LogLine, makeApp } from "@senderid/server"
 import { Effect, Fiber, Layer, Logger, ManagedRuntime, Schedule } from "effect"
+import { clientAddressOf } from "./ClientAddress.ts"
 import { banner, firstStart } from "./FirstStart.ts"
 import { fromEnvironment } from "./NodeConfig.ts"
 import { hmacSha256 } from "./NodeCrypto.ts"
+import { makeNodeServer } from "./NodeServer.ts"
 import * as NodeServices from "./NodeServices.ts"
 
 const config = fromEnvironment(process.env)
@@ -34,6 +36,7 @@ const app = makeApp(runtime, {
     config.rateLimitPerSecond === 0
       ? false
       : { perSecond: config.rateLimitPerSecond, burst: config.rateLimitPerSecond * 5 },
+  clientAddress: clientAddressOf(config.trustedProxies),
   ...(config.requestLog ? { log: log.line } : {})
 })
 
@@ -69,7 +72,9 @@ const sweeper = runtime.runFork(
   )
 )
 
-const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, (info) => {
+const { server, drain } = makeNodeServer(app.fetch, config.connections)
+server.listen(config.port, config.host, () => {
+  const info = server.address() as AddressInfo
   const origin = `http://${info.family === "IPv6" ? `[${info.address}]` : info.address}:${info.port}`
   if (keys !== undefined) process.stdout.write(banner(origin, keys))
   log.line({
@@ -99,21 +104,13 @@ const shutdown = (signal: string) => {
   log.line({ time: new Date().toISOString(), level: "info", message: "senderid stopping", signal })
   // A request still running after 10 s is cut off, but each commit is one transaction: nothing is half-written.
   setTimeout(() => process.exit(1), 10_000).unref()
-  server.close(() => {
-    runtime
-      .runPromise(Fiber.interruptAll([relay, deliverer, sweeper]))
-      .then(() => runtime.dispose())
-      .then(() => {
-        log.line({ time: new Date().toISOString(), level: "info", message: "senderid stopped" })
-        process.exit(0)
-      })
-  })
-  // Keep-alive connections would hold close() open: close each one as soon as it is idle, so
-  // in-flight requests finish and are answered, and nothing new starts on them.
-  if ("closeIdleConnections" in server) {
-    server.closeIdleConnections()
-    setInterval(() => server.closeIdleConnections(), 50).unref()
-  }
+  void drain()
+    .then(() => runtime.runPromise(Fiber.interruptAll([relay, deliverer, sweeper])))
+    .then(() => runtime.dispose())
+    .then(() => {
+      log.line({ time: new Date().toISOString(), level: "info", message: "senderid stopped" })
+      process.exit(0)
+    })
 }
 process.once("SIGTERM", () => shutdown("SIGTERM"))
 process.once("SIGINT", () => shutdown("SIGINT"))

@@ -29,7 +29,11 @@ export const isolateFor = (env: WorkerServices.WorkerEnv) => {
     isolate = {
       db: env.DB,
       runtime,
-      app: makeApp(runtime, { log: log.line })
+      app: makeApp(runtime, {
+        log: log.line,
+        // Set by Cloudflare's edge, which replaces any value the client sent; absent only in local tests.
+        clientAddress: (c) => c.req.header("cf-connecting-ip")
+      })
     }
   }
   return isolate

@@ -106,6 +106,32 @@ describe("the Worker on D1", () => {
     assert.deepStrictEqual(Object.keys((await bad.json()) as object).sort(), ["errorCode", "errorMessage"])
   })
 
+  it("limits failed authentications per CF-Connecting-IP, and answers 429 past the limit", async () => {
+    const forged = (address: string) =>
+      Effect.runPromise(Signature.sign({ apiKey: customer.apiKey, apiSecret: "NOT-THE-SECRET" })).then(
+        (authorization) =>
+          worker.fetch(
+            new Request("https://senderid.example/senderid/v1/numbers", {
+              headers: { authorization, "cf-connecting-ip": address }
+            }),
+            env,
+            {}
+          )
+      )
+    // The bucket refills while the loop runs, so count until it is empty rather than to its size.
+    const codes: Array<string> = []
+    while (codes.length < 1000 && codes.at(-1) !== "TooManyRequests") {
+      codes.push(((await (await forged("192.0.2.1")).json()) as { errorCode: string }).errorCode)
+    }
+    assert.strictEqual(codes.at(-1), "TooManyRequests")
+    assert.isAtLeast(codes.length, 100, "the burst")
+    assert.deepStrictEqual(new Set(codes.slice(0, -1)), new Set(["SignatureDoesNotMatch"]))
+    const elsewhere = await forged("192.0.2.2")
+    assert.strictEqual(((await elsewhere.json()) as { errorCode: string }).errorCode, "SignatureDoesNotMatch")
+    const good = await signed("GET", "/senderid/v1/numbers", undefined, { "cf-connecting-ip": "192.0.2.1" })
+    assert.strictEqual(good.status, 200, "signed requests from that address are their key's business")
+  })
+
   it("relays a change's events to webhook deliveries right after the request, not only on the cron", async () => {
     const pending: Array<Promise<unknown>> = []
     const context = { waitUntil: (promise: Promise<unknown>) => void pending.push(promise) }

@@ -1,7 +1,8 @@
 /**
  * `makeApp(runtime)`: the Hono application. Routes are registered from the contract's endpoint table,
  * each request runs as one Effect on the given `ManagedRuntime` (built once per process or isolate):
- * body limit → authentication and scope → rate limit → idempotency → decode → use case → JSON.
+ * body limit → authentication (rate limited before the signature is claimed) and scope → idempotency →
+ * decode → use case → JSON.
  * Every failure leaves as SOLAPI's `{ errorCode, errorMessage }`; internals only reach the log.
  */
 import { type Endpoints as Contract, Endpoints } from "@senderid/contract"
@@ -17,9 +18,9 @@ import { idempotent } from "./Idempotency.ts"
 import type { LogLine } from "./LogLine.ts"
 import { openApiDocument } from "./OpenApi.ts"
 import { onlyDeclared } from "./QueryParameters.ts"
-import { makeRateLimiter, type RateLimitOptions } from "./RateLimit.ts"
+import { makeRateLimits, type RateLimitOptions } from "./RateLimit.ts"
 import { decodeJson } from "./RequestBody.ts"
-import { reject, tooManyRequests } from "./RequestError.ts"
+import { reject } from "./RequestError.ts"
 import { type Failure, failureResponse, jsonResponse } from "./Responses.ts"
 import type { AppServices, Handler, Handlers } from "./Route.ts"
 import { documentHandlers } from "./routes/Documents.ts"
@@ -54,8 +55,17 @@ export interface AppOptions {
   readonly maxBodyBytes?: number
   /** Largest upload body (bytes); default 1 MiB, room for a 700 KiB file in base64. */
   readonly maxUploadBytes?: number
-  /** Per-key token bucket; default 20 requests/s with bursts of 100; `false` turns it off. */
+  /**
+   * Token buckets per key, and per client address for requests that fail authentication; default 20
+   * requests/s with bursts of 100; `false` turns them off.
+   */
   readonly rateLimit?: RateLimitOptions | false
+  /**
+   * The caller's address, for the limit on failed authentications: the composition root knows where
+   * it comes from (the socket on Node, `CF-Connecting-IP` on Workers). Without it, or when it gives
+   * nothing, every such failure counts against one shared address.
+   */
+  readonly clientAddress?: (c: Context) => string | undefined
   /** Receives one entry per request (`JsonLog.line` writes it like every other line); nothing is
    * logged without it. */
   readonly log?: (entry: RequestLogEntry) => void
@@ -113,11 +123,12 @@ export const makeApp = <ER>(
 ) => {
   const maxBodyBytes = options.maxBodyBytes ?? 64 * 1024
   const maxUploadBytes = options.maxUploadBytes ?? 1024 * 1024
-  const limiter =
+  const now = options.now ?? Date.now
+  const rateLimits =
     options.rateLimit === false
       ? undefined
-      : makeRateLimiter(options.rateLimit ?? { perSecond: 20, burst: 100 })
-  const now = options.now ?? Date.now
+      : makeRateLimits(options.rateLimit ?? { perSecond: 20, burst: 100 }, now)
+  const clientAddress = options.clientAddress
   const log = options.log
   const authenticator = options.authenticator ?? authenticate
   const hmacSha256 = options.hmacSha256
@@ -193,7 +204,14 @@ export const makeApp = <ER>(
         let operatorId = ""
         let apiKey: string | undefined
         if (endpoint.scope !== null) {
-          const credentials = yield* authenticator(c.req.header("authorization"), endpoint.scope, hmacSha256)
+          const credentials = yield* authenticator(
+            c.req.header("authorization"),
+            endpoint.scope,
+            hmacSha256,
+            rateLimits === undefined
+              ? undefined
+              : { rateLimits, clientAddress: clientAddress?.(c) ?? "unknown" }
+          )
           c.set("apiKey", credentials.apiKey)
           apiKey = credentials.apiKey
           // A key is a customer's or an operator's, never both: each reaches only its own routes,
@@ -206,9 +224,6 @@ export const makeApp = <ER>(
             accountId = credentials.accountId
             yield* Accounts.use((accounts) => accounts.assertNotSuspended(accountId))
           }
-          const admission = limiter?.take(credentials.apiKey, now())
-          if (admission !== undefined && !admission.allowed)
-            return yield* tooManyRequests(admission.retryAfterSeconds)
         }
         // A read takes only the query parameters its endpoint declares (one check for every route).
         if (endpoint.method === "GET") yield* onlyDeclared(c.req.queries(), endpoint.query ?? [])

@@ -1,10 +1,12 @@
 /**
  * Authenticates a request with SOLAPI's HMAC scheme against the API-key store, then checks the scope
  * the endpoint needs. Revoked keys are unknown keys; every failure is one of SOLAPI's auth codes.
+ * Rate limits apply on the way, before the signature is claimed (see `RateLimit.RateLimits`).
  */
 import { ApiKeys } from "@senderid/domain"
 import { Effect, Option } from "effect"
-import { reject } from "./RequestError.ts"
+import type { RateLimits } from "./RateLimit.ts"
+import { type RequestRejected, reject } from "./RequestError.ts"
 import * as Signature from "./Signature.ts"
 
 const lookup = (apiKey: string) =>
@@ -24,20 +26,39 @@ const lookup = (apiKey: string) =>
     )
   )
 
+/** The rate limits to apply, and the address a failure is counted against. */
+export interface AuthenticationLimits {
+  readonly rateLimits: RateLimits
+  readonly clientAddress: string
+}
+
 /** The credentials of a request signed by a live key that carries `scope`. */
 export const authenticate = (
   authorization: string | undefined,
   scope: Signature.Scope,
-  hmacSha256?: Signature.HmacSha256
-) =>
-  Signature.verify(authorization, { lookup, hmacSha256 }).pipe(
+  hmacSha256?: Signature.HmacSha256,
+  limits?: AuthenticationLimits
+) => {
+  // A failure is charged to the caller's address; past its limit the answer is 429, not the failure.
+  const failed = (error: RequestRejected) =>
+    limits === undefined
+      ? Effect.fail(error)
+      : limits.rateLimits.failure(limits.clientAddress).pipe(Effect.andThen(Effect.fail(error)))
+  return Signature.verify(authorization, {
+    lookup,
+    hmacSha256,
+    admit: limits === undefined ? undefined : (credentials) => limits.rateLimits.key(credentials.apiKey)
+  }).pipe(
     Effect.catchTags({
-      MissingAuthorization: () => Effect.fail(reject("Unauthorized")),
-      MalformedAuthorization: (e) => Effect.fail(reject("InvalidAuthorization", { reason: e.reason })),
-      InvalidApiKey: () => Effect.fail(reject("InvalidAPIKey")),
-      SignatureMismatch: () => Effect.fail(reject("SignatureDoesNotMatch")),
-      RequestTimeSkewed: () => Effect.fail(reject("RequestTimeTooSkewed")),
-      DuplicatedSignature: () => Effect.fail(reject("DuplicatedSignature"))
+      MissingAuthorization: () => failed(reject("Unauthorized")),
+      MalformedAuthorization: (e) => failed(reject("InvalidAuthorization", { reason: e.reason })),
+      InvalidApiKey: () => failed(reject("InvalidAPIKey")),
+      SignatureMismatch: () => failed(reject("SignatureDoesNotMatch")),
+      RequestTimeSkewed: () => failed(reject("RequestTimeTooSkewed")),
+      DuplicatedSignature: (e) => {
+        limits?.rateLimits.refundKey(e.apiKey)
+        return failed(reject("DuplicatedSignature"))
+      }
     }),
     Effect.flatMap((credentials) =>
       Signature.hasScope(credentials, scope)
@@ -45,3 +66,4 @@ export const authenticate = (
         : Effect.fail(reject("Forbidden", { scope }))
     )
   )
+}

@@ -1,8 +1,11 @@
 /**
- * A per-key token bucket: each API key may make `burst` requests at once and `perSecond` more every
- * second after. Counted per process (or isolate), so behind N instances a key gets up to N times the
- * rate; it protects each instance, it is not a billing quota.
+ * Token buckets: each API key may make `burst` requests at once and `perSecond` more every second
+ * after, and so may each client address with requests that fail authentication. Counted per process
+ * (or isolate), so behind N instances a key gets up to N times the rate; it protects each instance,
+ * it is not a billing quota.
  */
+import { Effect } from "effect"
+import { type RequestRejected, tooManyRequests } from "./RequestError.ts"
 
 export interface RateLimitOptions {
   /** Sustained requests per second per key. */
@@ -54,8 +57,45 @@ export const makeRateLimiter = (options: RateLimitOptions) => {
         allowed: false,
         retryAfterSeconds: Math.max(1, Math.ceil((1 - bucket.tokens) / perMillisecond / 1000))
       }
+    },
+    /** Gives back the token of a request `key` turned out not to have made. */
+    refund: (key: string) => {
+      const bucket = buckets.get(key)
+      if (bucket !== undefined) bucket.tokens = Math.min(options.burst, bucket.tokens + 1)
     }
   }
 }
 
 export type RateLimiter = ReturnType<typeof makeRateLimiter>
+
+/**
+ * The limits authentication applies before anything is written. A request whose signature proves its
+ * key takes one of the key's tokens before the signature is claimed; a request that fails to
+ * authenticate (no or a malformed header, an unknown key, a wrong signature, a skewed date, a replay)
+ * cannot be pinned on a key, so it takes one of its client address's tokens, and once those are gone
+ * it is answered 429 instead. Addresses pay only for failures: customers behind one address (NAT, a
+ * proxy) share nothing while their requests are signed.
+ */
+export interface RateLimits {
+  /** One of the key's tokens, or 429. */
+  readonly key: (apiKey: string) => Effect.Effect<void, RequestRejected>
+  /** The key's token back: its signature was replayed, so the request was not the key holder's. */
+  readonly refundKey: (apiKey: string) => void
+  /** One of the address's tokens for a failed authentication, or 429. */
+  readonly failure: (address: string) => Effect.Effect<void, RequestRejected>
+}
+
+export const makeRateLimits = (options: RateLimitOptions, now: () => number): RateLimits => {
+  const keys = makeRateLimiter(options)
+  const addresses = makeRateLimiter(options)
+  const admit = (limiter: RateLimiter, key: string) =>
+    Effect.suspend(() => {
+      const admission = limiter.take(key, now())
+      return admission.allowed ? Effect.void : Effect.fail(tooManyRequests(admission.retryAfterSeconds))
+    })
+  return {
+    key: (apiKey) => admit(keys, apiKey),
+    refundKey: keys.refund,
+    failure: (address) => admit(addresses, address)
+  }
+}

@@ -236,22 +236,28 @@ export const constantTimeEqual = (a: string, b: string): boolean => {
 
 const windowMillis = Duration.toMillis(replayWindow)
 
-export interface VerifyOptions<E, R> {
+export interface VerifyOptions<E, R, EA = never, RA = never> {
   /** The key's credentials, or `None` when it is unknown or revoked. */
   readonly lookup: (apiKey: string) => Effect.Effect<Option.Option<Credentials>, E, R>
   /** WebCrypto's unless given. */
   readonly hmacSha256?: HmacSha256 | undefined
+  /**
+   * Runs once the signature has proved the key, before the signature is claimed (the only write):
+   * a rate limit fails here, so a refused request writes nothing.
+   */
+  readonly admit?: ((credentials: Credentials) => Effect.Effect<void, EA, RA>) | undefined
 }
 
 /**
  * Authenticates a request: parse → look the key up → check the date against the clock → compare the
- * signature in constant time → claim it against replay. The claim comes last so that unsigned garbage
- * cannot fill the replay store, and it lasts until the signed date itself leaves the window: a signature
- * dated ahead of the server stays valid for longer than the window from its first use.
+ * signature in constant time → admit → claim it against replay. The claim comes last so that unsigned
+ * garbage and refused requests cannot fill the replay store, and it lasts until the signed date itself
+ * leaves the window: a signature dated ahead of the server stays valid for longer than the window from
+ * its first use.
  */
-export const verify = Effect.fn("Signature.verify")(function* <E, R>(
+export const verify = Effect.fn("Signature.verify")(function* <E, R, EA = never, RA = never>(
   header: string | null | undefined,
-  options: VerifyOptions<E, R>
+  options: VerifyOptions<E, R, EA, RA>
 ) {
   const parsed = yield* parseAuthorization(header)
   const found = yield* options.lookup(parsed.apiKey)
@@ -276,6 +282,8 @@ export const verify = Effect.fn("Signature.verify")(function* <E, R>(
   if (!constantTimeEqual(expected, parsed.signature)) {
     return yield* new SignatureMismatch({ apiKey: parsed.apiKey })
   }
+
+  if (options.admit !== undefined) yield* options.admit(credentials)
 
   // Refused until one millisecond past the last instant the date is accepted (skew of exactly the window).
   const claimFor = Duration.millis(parsed.dateMillis + windowMillis + 1 - now)

@@ -235,6 +235,26 @@ describe("replay protection", () => {
     }).pipe(Effect.provide(UsedSignatures.layerMemory))
   )
 
+  it.effect("asks admit after the signature has proved the key and before claiming it", () =>
+    Effect.gen(function* () {
+      const header = yield* signAs()
+      const admitted: Array<string> = []
+      const refusing = Signature.verify(header, {
+        lookup,
+        admit: (credentials) =>
+          Effect.sync(() => admitted.push(credentials.apiKey)).pipe(
+            Effect.andThen(Effect.fail("refused" as const))
+          )
+      })
+      assert.strictEqual(yield* failureOf(refusing), "refused")
+      assert.deepStrictEqual(admitted, [customer.apiKey])
+      assert.isTrue(yield* claim(signatureOf(header)), "a refused request left its signature unclaimed")
+      const forged = header.replace(signatureOf(header), "0".repeat(64))
+      const notAsked = Signature.verify(forged, { lookup, admit: () => Effect.die("admit must not run") })
+      assert.instanceOf(yield* failureOf(notAsked), Signature.SignatureMismatch)
+    }).pipe(Effect.provide(UsedSignatures.layerMemory))
+  )
+
   it.effect("lets exactly one of 20 concurrent copies of a header through", () =>
     Effect.gen(function* () {
       const header = yield* signAs()

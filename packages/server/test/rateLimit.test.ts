@@ -4,10 +4,14 @@ import { type Customer, type Harness, makeHarness } from "./support/harness.ts"
 const BOOK = "/senderid/v1/numbers"
 const START = Date.parse("2026-03-01T00:00:00.000Z")
 
-/** A harness whose rate limiter reads a clock the test moves by hand. */
+/** A harness whose rate limiter reads a clock the test moves by hand; the client address is the test's `x-test-address`. */
 const makeLimited = (limits = { perSecond: 1, burst: 3 }) => {
   const clock = { now: START }
-  const h = makeHarness({ rateLimit: limits, now: () => clock.now })
+  const h = makeHarness({
+    rateLimit: limits,
+    now: () => clock.now,
+    clientAddress: (c) => c.req.header("x-test-address")
+  })
   const advance = (millis: number) => {
     clock.now += millis
   }
@@ -117,6 +121,62 @@ describe("rate limit", () => {
     const retried = await h.request(who, "POST", BOOK, body, { "idempotency-key": "after-429" })
     assert.strictEqual(retried.status, 200)
     assert.strictEqual(retried.headers.get("idempotent-replayed"), null)
+  })
+
+  it("refuses before the signature is claimed: the refused header itself is accepted once tokens are back", async () => {
+    const { h, advance } = makeLimited()
+    const who = await h.customer()
+    await statusesOf(h, who, 3)
+    const authorization = await h.authorization(who)
+    const send = () => h.app.request(BOOK, { headers: { authorization } })
+    assert.strictEqual((await send()).status, 429)
+    advance(2000)
+    // Had the refused request claimed its signature, this would be 403 DuplicatedSignature.
+    assert.strictEqual((await send()).status, 200)
+    const replayed = await send()
+    assert.strictEqual(((await replayed.json()) as { errorCode: string }).errorCode, "DuplicatedSignature")
+  })
+
+  it("limits failed authentications per client address, and only failures", async () => {
+    const { h } = makeLimited()
+    const who = await h.customer()
+    const forged = { apiKey: who.apiKey, secret: "NOT-THE-SECRET" }
+    const codesFrom = async (address: string, count: number) => {
+      const codes: Array<string> = []
+      for (let i = 0; i < count; i++) {
+        const response = await h.request(forged, "GET", BOOK, undefined, { "x-test-address": address })
+        codes.push(((await response.json()) as { errorCode: string }).errorCode)
+      }
+      return codes
+    }
+    assert.deepStrictEqual(await codesFrom("192.0.2.1", 5), [
+      "SignatureDoesNotMatch",
+      "SignatureDoesNotMatch",
+      "SignatureDoesNotMatch",
+      "TooManyRequests",
+      "TooManyRequests"
+    ])
+    const unknownKey = await h.request({ apiKey: "NCSNOSUCHKEY0000", secret: "x" }, "GET", BOOK, undefined, {
+      "x-test-address": "192.0.2.1"
+    })
+    assert.strictEqual(unknownKey.status, 429)
+    const unsigned = await h.app.request(BOOK, { headers: { "x-test-address": "192.0.2.1" } })
+    assert.strictEqual(unsigned.status, 429)
+    assert.deepStrictEqual(await codesFrom("192.0.2.2", 1), ["SignatureDoesNotMatch"], "another address")
+    const signed = await h.request(who, "GET", BOOK, undefined, { "x-test-address": "192.0.2.1" })
+    assert.strictEqual(signed.status, 200, "a signed request from the same address is the key's business")
+  })
+
+  it("does not charge a key for replays of its signature", async () => {
+    const { h } = makeLimited()
+    const who = await h.customer()
+    const authorization = await h.authorization(who)
+    assert.strictEqual((await h.app.request(BOOK, { headers: { authorization } })).status, 200)
+    for (const address of ["192.0.2.1", "192.0.2.2", "192.0.2.3"]) {
+      const replay = await h.app.request(BOOK, { headers: { authorization, "x-test-address": address } })
+      assert.strictEqual(((await replay.json()) as { errorCode: string }).errorCode, "DuplicatedSignature")
+    }
+    assert.deepStrictEqual(await statusesOf(h, who, 3), [200, 200, 429])
   })
 
   it("does not limit the unauthenticated health check", async () => {

@@ -114,5 +114,15 @@ export const startServer = async (
   }
 }
 
+/** The demo keys a first start prints in its banner. */
+export const firstStartKeys = (lines: ReadonlyArray<string>) => {
+  const keyLine = (label: string) => {
+    const line = lines.find((l) => l.trimStart().startsWith(label)) ?? ""
+    const [, apiKey = "", secret = ""] = /(NCS[0-9A-Z]{13})\s+secret\s+([0-9A-Z]{32})/u.exec(line) ?? []
+    return { apiKey, secret }
+  }
+  return { customer: keyLine("customer key"), operator: keyLine("operator key") }
+}
+
 /** Runs a shell line (the banner's curl line) and returns its stdout. */
 export const shell = (line: string) => execFileSync("bash", ["-c", line], { encoding: "utf8" })
