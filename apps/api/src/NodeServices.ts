@@ -2,7 +2,8 @@
  * Everything the app needs on Node, as one layer: the registry on a SQLite file (or PostgreSQL when
  * `DATABASE_URL` is set), API keys, idempotency keys, webhooks and used signatures in the same
  * database (used signatures in Redis when `REDIS_URL` is set), documents as files, the development
- * ARS provider, and events published to the log and to webhooks (sent with `fetch`). Built once per process into a `ManagedRuntime`.
+ * ARS provider, and events published to the log and to webhooks (sent with `fetch`). Every secret,
+ * PIN and identifier is drawn from WebCrypto's CSPRNG. Built once per process into a `ManagedRuntime`.
  */
 import { join } from "node:path"
 import {
@@ -25,6 +26,7 @@ import * as UsedSignaturesSql from "@senderid/storage/usedSignatures"
 import { layerRedis } from "@senderid/storage/usedSignaturesRedis"
 import * as WebhooksSql from "@senderid/storage/webhooks"
 import { Layer } from "effect"
+import { SecureRandom } from "effect/crypto"
 import { layerPublisher } from "./EventLog.ts"
 import type { NodeConfig } from "./NodeConfig.ts"
 import { hmacSha256 } from "./NodeCrypto.ts"
@@ -72,5 +74,5 @@ export const layer = (config: NodeConfig, options: NodeServicesOptions = {}) => 
     layerDevelopment,
     layerPublisher.pipe(Layer.provide(webhooks))
   )
-  return Registry.layer.pipe(Layer.provideMerge(ports))
+  return Registry.layer.pipe(Layer.provideMerge(ports), Layer.provideMerge(SecureRandom.layerWebCrypto))
 }

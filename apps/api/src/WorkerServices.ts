@@ -2,7 +2,8 @@
  * Everything the app needs on Cloudflare Workers, as one layer over the isolate's D1 binding: the
  * registry, API keys, idempotency keys, used signatures, webhooks and document bytes all in D1
  * (migrated when the layer is built), the development ARS provider, and events published to the log
- * and to webhooks (sent with `fetch`). Web APIs only.
+ * and to webhooks (sent with `fetch`). Secrets, PINs and identifiers come from WebCrypto's CSPRNG.
+ * Web APIs only.
  */
 import type { D1Database } from "@cloudflare/workers-types"
 import { layerDevelopment, Registry, Webhooks } from "@senderid/domain"
@@ -14,6 +15,7 @@ import { layerSqlBlobs } from "@senderid/storage/sqlBlobStore"
 import * as UsedSignaturesSql from "@senderid/storage/usedSignatures"
 import * as WebhooksSql from "@senderid/storage/webhooks"
 import { Layer } from "effect"
+import { SecureRandom } from "effect/crypto"
 import { layerPublisher } from "./EventLog.ts"
 
 /** The Worker's bindings and secrets (`wrangler.jsonc`; the master key via `wrangler secret put`). */
@@ -40,6 +42,7 @@ export const layer = (env: WorkerEnv) => {
   return Registry.layer.pipe(
     Layer.provideMerge(
       Layer.mergeAll(webhooks, layerDevelopment, layerPublisher.pipe(Layer.provide(webhooks)))
-    )
+    ),
+    Layer.provideMerge(SecureRandom.layerWebCrypto)
   )
 }

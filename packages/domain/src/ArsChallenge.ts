@@ -1,9 +1,11 @@
 /**
  * An ARS ownership challenge: the registry places a call to the number that reads a short PIN, and
  * whoever answered types it back. A challenge expires, allows a few wrong PINs, and can be used
- * once; its state is kept so that the attempt count survives between requests.
+ * once; its state is kept so that the attempt count survives between requests. The PIN is drawn
+ * from the CSPRNG: a guessable PIN would let someone take a number another person owns.
  */
-import { Duration, Effect, Random, Schema } from "effect"
+import { Duration, Effect, Schema } from "effect"
+import * as RandomText from "./RandomText.ts"
 import {
   ArsCallLimited,
   ChallengeAlreadyUsed,
@@ -30,12 +32,8 @@ export const ArsChallenge = Schema.Struct({
 })
 export type ArsChallenge = typeof ArsChallenge.Type
 
-/** A PIN of `length` decimal digits from `Random` (leading zeros allowed). */
-export const makePin = Effect.fn("ArsChallenge.makePin")(function* (length: number) {
-  let pin = ""
-  for (let i = 0; i < length; i++) pin += String(yield* Random.nextIntBetween(0, 10, { halfOpen: true }))
-  return pin
-})
+/** A PIN of `length` decimal digits (leading zeros allowed), each uniform, from `SecureRandom`. */
+export const makePin = (length: number) => RandomText.draw(RandomText.DIGITS, length)
 
 export const open = (input: {
   readonly transactionId: string

@@ -4,6 +4,7 @@
  * a higher limit. Each runs read–decide–commit over the repository and retries on conflicts.
  */
 import { Context, Duration, Effect, Layer, Option, Result } from "effect"
+import { SecureRandom } from "effect/crypto"
 import * as Account from "./Account.ts"
 import * as ArsChallenge from "./ArsChallenge.ts"
 import { accountActor } from "./AuditEntry.ts"
@@ -57,6 +58,8 @@ export class SenderIds extends Context.Service<SenderIds>()("@senderid/domain/Se
     const repository = yield* SenderIdRepository
     const voice = yield* VoiceCallProvider
     const policy = yield* RegistryPolicy
+    // Identifiers and PINs come from the CSPRNG this service was built with.
+    const drawing = Effect.provideService(SecureRandom.SecureRandom, yield* SecureRandom.SecureRandom)
 
     const book = Effect.fn("SenderIds.book")(function* (accountId: string) {
       const account = yield* requireAccount(repository, accountId)
@@ -142,7 +145,7 @@ export class SenderIds extends Context.Service<SenderIds>()("@senderid/domain/Se
           return senderId
         })
       )
-    })
+    }, drawing)
 
     /** Registers one number and returns the account book, as SOLAPI's endpoint does. */
     const register = Effect.fn("SenderIds.register")(function* (accountId: string, input: RegisterInput) {
@@ -177,7 +180,7 @@ export class SenderIds extends Context.Service<SenderIds>()("@senderid/domain/Se
       decide: (
         senderId: SenderId.SenderId,
         at: SenderId.At
-      ) => Effect.Effect<readonly [SenderId.SenderId, ReadonlyArray<Change>], E>
+      ) => Effect.Effect<readonly [SenderId.SenderId, ReadonlyArray<Change>], E, SecureRandom.SecureRandom>
     ) =>
       retryOnConflict(
         Effect.gen(function* () {
@@ -186,7 +189,7 @@ export class SenderIds extends Context.Service<SenderIds>()("@senderid/domain/Se
           const [next, extra] = yield* decide(current, at)
           yield* repository.commit([{ _tag: "UpdateSenderId", senderId: next }, ...extra])
         })
-      ).pipe(Effect.andThen(book(accountId)), Effect.withSpan(name))
+      ).pipe(drawing, Effect.andThen(book(accountId)), Effect.withSpan(name))
 
     const setStatus = (accountId: string, phoneNumber: string, status: SenderId.SenderIdStatus) =>
       transition("SenderIds.setStatus", accountId, phoneNumber, (current, at) =>
@@ -252,7 +255,7 @@ export class SenderIds extends Context.Service<SenderIds>()("@senderid/domain/Se
         })
       )
       return yield* book(accountId)
-    })
+    }, drawing)
 
     /** Step one of ARS: open a challenge and have the provider call the number with its PIN. Calls
      * are rationed per sender ID (`RegistryPolicy.arsCallInterval`, `arsCallsPerDay`), and the new
@@ -316,7 +319,7 @@ export class SenderIds extends Context.Service<SenderIds>()("@senderid/domain/Se
         expireAt: challenge.expireAt,
         attemptsLeft: challenge.maxAttempts
       } satisfies ArsCallPlaced
-    })
+    }, drawing)
 
     /** Step two of ARS: the PIN heard on the call. A wrong PIN is counted before it is reported. */
     const completeArs = Effect.fn("SenderIds.completeArs")(function* (
@@ -367,7 +370,7 @@ export class SenderIds extends Context.Service<SenderIds>()("@senderid/domain/Se
         })
       )
       return yield* book(accountId)
-    })
+    }, drawing)
 
     const submitEvidence = (accountId: string, phoneNumber: string, documentIds: ReadonlyArray<string>) =>
       transition("SenderIds.submitEvidence", accountId, phoneNumber, (current, at) =>
@@ -449,7 +452,7 @@ export class SenderIds extends Context.Service<SenderIds>()("@senderid/domain/Se
         })
       )
       return yield* book(accountId)
-    })
+    }, drawing)
 
     return {
       book,

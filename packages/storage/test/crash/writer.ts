@@ -20,6 +20,7 @@ import {
   SenderIds
 } from "@senderid/domain"
 import { Data, Effect, Layer } from "effect"
+import { SecureRandom } from "effect/crypto"
 import * as Postgres from "../../src/postgres.ts"
 import * as Sqlite from "../../src/sqlite.ts"
 
@@ -91,7 +92,8 @@ const RegistryLive = Registry.layer.pipe(
       layerDevelopment,
       layerMemory
     )
-  )
+  ),
+  Layer.provideMerge(SecureRandom.layerWebCrypto)
 )
 
 /** Resolves on the parent's go; an orphaned standby (stdin closed without a go) just leaves. */

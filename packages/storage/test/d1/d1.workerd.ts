@@ -23,7 +23,7 @@ import {
   SenderIdRepository,
   SenderIds
 } from "@senderid/domain"
-import { Fixture } from "@senderid/domain/testing"
+import { Fixture, layerMemorySecrets } from "@senderid/domain/testing"
 import { Effect, Layer, Option } from "effect"
 import * as D1 from "../../src/d1.ts"
 import { expectBackfilled, insertLegacyRows, legacyAggregates } from "../support/reviewQueueBackfill.ts"
@@ -90,7 +90,13 @@ describe("D1 migrations", () => {
 
 const registryOnD1 = Registry.layer.pipe(
   Layer.provideMerge(
-    Layer.mergeAll(D1.layer(env.DB), DocumentBlobStore.layerMemory, layerDevelopment, layerMemory)
+    Layer.mergeAll(
+      D1.layer(env.DB),
+      DocumentBlobStore.layerMemory,
+      layerDevelopment,
+      layerMemory,
+      layerMemorySecrets
+    )
   )
 )
 
