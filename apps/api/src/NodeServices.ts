@@ -3,7 +3,9 @@
  * `DATABASE_URL` is set), API keys, idempotency keys, webhooks and used signatures in the same
  * database (used signatures in Redis when `REDIS_URL` is set), documents as files, the development
  * ARS provider, and events published to the log and to webhooks (sent with `fetch`). Every secret,
- * PIN and identifier is drawn from WebCrypto's CSPRNG. Built once per process into a `ManagedRuntime`.
+ * PIN and identifier is drawn from WebCrypto's CSPRNG; ARS PINs are hashed under a key derived from
+ * the master key, or generated and kept in the database without one (`pinKeys.ts`). Built once per
+ * process into a `ManagedRuntime`.
  */
 import { join } from "node:path"
 import {
@@ -20,6 +22,7 @@ import { SqlRepository } from "@senderid/storage"
 import * as ApiKeysSql from "@senderid/storage/apiKeys"
 import { layerFiles } from "@senderid/storage/fileBlobStore"
 import * as IdempotencyKeysSql from "@senderid/storage/idempotencyKeys"
+import * as PinKeysSql from "@senderid/storage/pinKeys"
 import * as Postgres from "@senderid/storage/postgres"
 import * as Sqlite from "@senderid/storage/sqlite"
 import * as UsedSignaturesSql from "@senderid/storage/usedSignatures"
@@ -53,7 +56,8 @@ export const layer = (config: NodeConfig, options: NodeServicesOptions = {}) => 
     ApiKeys.layerCached().pipe(Layer.provide(ApiKeysSql.layerSql({ masterKey: config.masterKey }))),
     IdempotencyKeysSql.layerSql,
     WebhooksSql.layerSql,
-    usedSignatures
+    usedSignatures,
+    PinKeysSql.layerSql({ masterKey: config.masterKey })
   ).pipe(Layer.provide(client))
   const webhooks = Webhooks.layer.pipe(
     Layer.provide(

@@ -19,6 +19,7 @@ import * as Identifier from "./Identifier.ts"
 import { activationChanges } from "./internal/activation.ts"
 import { eventOf, requireAccount, requireSenderId, retryOnConflict, stamp } from "./internal/unitOfWork.ts"
 import { InvalidPhoneNumber, lookupKey, validate } from "./PhoneNumber.ts"
+import { PinHasher } from "./PinHasher.ts"
 import { RegistryPolicy } from "./RegistryPolicy.ts"
 import * as SenderId from "./SenderId.ts"
 import {
@@ -58,6 +59,7 @@ export class SenderIds extends Context.Service<SenderIds>()("@senderid/domain/Se
     const repository = yield* SenderIdRepository
     const voice = yield* VoiceCallProvider
     const policy = yield* RegistryPolicy
+    const pins = yield* PinHasher
     // Identifiers and PINs come from the CSPRNG this service was built with.
     const drawing = Effect.provideService(SecureRandom.SecureRandom, yield* SecureRandom.SecureRandom)
 
@@ -261,6 +263,11 @@ export class SenderIds extends Context.Service<SenderIds>()("@senderid/domain/Se
      * are rationed per sender ID (`RegistryPolicy.arsCallInterval`, `arsCallsPerDay`), and the new
      * challenge replaces any earlier one. */
     const startArs = Effect.fn("SenderIds.startArs")(function* (accountId: string, phoneNumber: string) {
+      // Drawn and hashed once, before the read–decide–commit loop: a retry stored nothing, so it may
+      // reuse them, and the loop does no crypto between its reads and its commit.
+      const transactionId = yield* Identifier.make("ARS")
+      const pin = yield* ArsChallenge.makePin(policy.pinLength)
+      const pinHash = yield* pins.hash(transactionId, pin)
       const challenge = yield* retryOnConflict(
         Effect.gen(function* () {
           const senderId = yield* requireSenderId(repository, accountId, lookupKey(phoneNumber))
@@ -281,11 +288,11 @@ export class SenderIds extends Context.Service<SenderIds>()("@senderid/domain/Se
             perDay: policy.arsCallsPerDay
           })
           const opened = ArsChallenge.open({
-            transactionId: yield* Identifier.make("ARS"),
+            transactionId,
             accountId,
             phoneNumber: senderId.phoneNumber,
             handleKey: senderId.handleKey,
-            pin: yield* ArsChallenge.makePin(policy.pinLength),
+            pinHash,
             maxAttempts: policy.challengeMaxAttempts,
             now: at.now,
             ttlMillis: Duration.toMillis(policy.challengeTtl)
@@ -308,10 +315,11 @@ export class SenderIds extends Context.Service<SenderIds>()("@senderid/domain/Se
           return opened
         })
       )
+      // The only place the PIN itself goes: the call that reads it to whoever answers.
       yield* voice.placeCall({
         transactionId: challenge.transactionId,
         phoneNumber: challenge.phoneNumber,
-        pin: challenge.pin
+        pin
       })
       return {
         transactionId: challenge.transactionId,
@@ -328,6 +336,7 @@ export class SenderIds extends Context.Service<SenderIds>()("@senderid/domain/Se
       input: { readonly transactionId: string; readonly token: string }
     ) {
       const key = lookupKey(phoneNumber)
+      const tokenHash = yield* pins.hash(input.transactionId, input.token)
       yield* retryOnConflict(
         Effect.gen(function* () {
           const found = yield* repository.findChallenge(input.transactionId)
@@ -344,7 +353,7 @@ export class SenderIds extends Context.Service<SenderIds>()("@senderid/domain/Se
           if (!SenderId.isCurrentChallenge(called, input.transactionId)) {
             return yield* new ChallengeNotFound({ transactionId: input.transactionId })
           }
-          const outcome = yield* ArsChallenge.attempt(found.value, input.token, at.now)
+          const outcome = yield* ArsChallenge.attempt(found.value, tokenHash, at.now)
           if (outcome._tag === "Mismatch") {
             yield* repository.commit([{ _tag: "UpdateChallenge", challenge: outcome.challenge }])
             return yield* outcome.error

@@ -28,6 +28,7 @@ import {
 import { makeReads } from "./internal/reads.ts"
 import type { AuditRow } from "./internal/rows.ts"
 import {
+  arsPinHashStatements,
   auditRequestStatements,
   challengeLookupStatements,
   registryStatements,
@@ -66,7 +67,9 @@ const migrations: ReadonlyArray<{
   // The backfill skips reviews already queued, so a replay adds nothing twice.
   { id: 5, name: "5_review_queue", statements: reviewQueueStatements("sqlite").map(ifNotExists) },
   { id: 6, name: "6_webhooks", statements: webhookStatements("sqlite").map(ifNotExists) },
-  { id: 7, name: "7_audit_request", statements: auditRequestStatements() }
+  { id: 7, name: "7_audit_request", statements: auditRequestStatements() },
+  // Replaying the update finds no PIN left to remove.
+  { id: 8, name: "8_ars_pin_hash", statements: arsPinHashStatements("sqlite").map(ifNotExists) }
 ]
 
 const onDatabase = <A>(operation: string, run: () => Promise<A>) =>

@@ -16,6 +16,7 @@ import {
   layerDevelopment as developmentCalls,
   EventRelay,
   IdempotencyKeys,
+  PinHasher,
   Registry as RegistryLayer,
   RegistryPolicy,
   SenderIdRepository,
@@ -67,8 +68,8 @@ export const startRegistry = async (): Promise<Registry> => {
       // Quiet: webhook attempts would log over the test report.
       Logger.layer([])
     ).pipe(
-      // As the apps draw them: WebCrypto's CSPRNG.
-      Layer.provideMerge(SecureRandom.layerWebCrypto),
+      // As the apps draw them: WebCrypto's CSPRNG, and a PIN key for this in-memory registry.
+      Layer.provideMerge(PinHasher.layerMemory.pipe(Layer.provideMerge(SecureRandom.layerWebCrypto))),
       Layer.provide(
         Layer.merge(
           Layer.succeed(RegistryPolicy, {

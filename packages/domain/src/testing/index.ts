@@ -7,6 +7,7 @@ import { Effect, Layer, Random } from "effect"
 import { SecureRandom } from "effect/crypto"
 import { DocumentBlobStore } from "../DocumentBlobStore.ts"
 import * as EventPublisher from "../EventPublisher.ts"
+import { PinHasher } from "../PinHasher.ts"
 import * as Registry from "../Registry.ts"
 import { SenderIdRepository } from "../SenderIdRepository.ts"
 import * as VoiceCallProvider from "../VoiceCallProvider.ts"
@@ -31,8 +32,10 @@ export const layerSeededRandom = (seed: string): Layer.Layer<SecureRandom.Secure
     }).pipe(Random.withSeed(seed))
   )
 
-/** What a registry in one process's memory draws secrets with: WebCrypto's CSPRNG, as the apps use. */
-export const layerMemorySecrets: Layer.Layer<SecureRandom.SecureRandom> = SecureRandom.layerWebCrypto
+/** What a registry in one process's memory draws secrets with: WebCrypto's CSPRNG, as the apps
+ * use, and a PIN key drawn for the layer's life (`PinHasher.layerMemory`). */
+export const layerMemorySecrets: Layer.Layer<PinHasher | SecureRandom.SecureRandom> =
+  PinHasher.layerMemory.pipe(Layer.provideMerge(SecureRandom.layerWebCrypto))
 
 /** Every port but the repository in memory: blobs, the development ARS provider, events, secrets. */
 export const layerMemoryAuxiliaryPorts = Layer.mergeAll(

@@ -15,6 +15,7 @@ import {
   DocumentBlobStore,
   layerDevelopment,
   layerMemory,
+  PinHasher,
   Registry,
   SenderIdRepository,
   SenderIds
@@ -90,7 +91,8 @@ const RegistryLive = Registry.layer.pipe(
       repositoryFor(process.argv.slice(2)),
       DocumentBlobStore.layerMemory,
       layerDevelopment,
-      layerMemory
+      layerMemory,
+      PinHasher.layerMemory
     )
   ),
   Layer.provideMerge(SecureRandom.layerWebCrypto)

@@ -26,6 +26,7 @@ import {
 import { Fixture, layerMemorySecrets } from "@senderid/domain/testing"
 import { Effect, Layer, Option } from "effect"
 import * as D1 from "../../src/d1.ts"
+import { expectPinsGone, insertLegacyChallenges, legacyChallenges } from "../support/arsPinLegacy.ts"
 import { expectBackfilled, insertLegacyRows, legacyAggregates } from "../support/reviewQueueBackfill.ts"
 
 const tagOf = <A, E extends { readonly _tag: string }, R>(effect: Effect.Effect<A, E, R>) =>
@@ -49,7 +50,8 @@ describe("D1 migrations", () => {
           "4_challenge_lookup",
           "5_review_queue",
           "6_webhooks",
-          "7_audit_request"
+          "7_audit_request",
+          "8_ars_pin_hash"
         ],
         "exactly one start applies each migration"
       )
@@ -64,7 +66,8 @@ describe("D1 migrations", () => {
         { migration_id: 4, name: "4_challenge_lookup" },
         { migration_id: 5, name: "5_review_queue" },
         { migration_id: 6, name: "6_webhooks" },
-        { migration_id: 7, name: "7_audit_request" }
+        { migration_id: 7, name: "7_audit_request" },
+        { migration_id: 8, name: "8_ars_pin_hash" }
       ])
     })
   )
@@ -84,6 +87,23 @@ describe("D1 migrations", () => {
       yield* insertLegacyRows(seeded).pipe(Effect.provide(D1Client.layer({ db })))
       assert.deepStrictEqual(yield* D1.migrate(db), ["5_review_queue"])
       yield* expectBackfilled(seeded).pipe(Effect.provide(D1.layer(db)))
+    })
+  )
+
+  it.live("remove the PINs challenges held before 8_ars_pin_hash and expire the open ones", () =>
+    Effect.gen(function* () {
+      const db = env.FRESH_DB
+      yield* D1.migrate(db)
+      yield* Effect.promise(() =>
+        db.batch([
+          db.prepare("DROP TABLE deployment_secrets"),
+          db.prepare("DELETE FROM senderid_migrations WHERE migration_id = 8")
+        ])
+      )
+      const seeded = legacyChallenges()
+      yield* insertLegacyChallenges(seeded).pipe(Effect.provide(D1Client.layer({ db })))
+      assert.deepStrictEqual(yield* D1.migrate(db), ["8_ars_pin_hash"])
+      yield* expectPinsGone(seeded).pipe(Effect.provide(Layer.merge(D1.layer(db), D1Client.layer({ db }))))
     })
   )
 })
