@@ -12,6 +12,7 @@ export default defineConfig({
     "src/fileBlobStore.ts",
     "src/sqlBlobStore.ts",
     "src/apiKeys.ts",
+    "src/pinKeys.ts",
     "src/webhooks.ts"
   ],
   format: "esm",

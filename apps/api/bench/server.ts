@@ -31,7 +31,7 @@ const seeded = await runtime.runPromise(
       Effect.gen(function* () {
         const accountId = `BENCH${String(i).padStart(5, "0")}`
         yield* Accounts.use((a) => a.open(actor, accountId, { limit: 1000 }))
-        const credentials = Credentials.generateCredentials()
+        const credentials = yield* Credentials.generateCredentials()
         yield* ApiKeys.use((k) =>
           k.issue({ ...credentials, scopes: ["senderid:read", "senderid:write"], accountId })
         )

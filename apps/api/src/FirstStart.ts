@@ -20,8 +20,8 @@ export const firstStart = Effect.fn("FirstStart")(function* () {
   const keys = yield* ApiKeys
   if ((yield* keys.list()).length > 0) return undefined
   yield* Accounts.use((a) => a.ensure(AuditEntry.systemActor, DEMO_ACCOUNT))
-  const customer = Credentials.generateCredentials()
-  const operator = Credentials.generateCredentials()
+  const customer = yield* Credentials.generateCredentials()
+  const operator = yield* Credentials.generateCredentials()
   yield* keys.issue({ ...customer, scopes: ["senderid:read", "senderid:write"], accountId: DEMO_ACCOUNT })
   yield* keys.issue({ ...operator, scopes: ["operator:read", "operator:write"], operatorId: "operator" })
   return { accountId: DEMO_ACCOUNT, customer, operator } satisfies FirstStartKeys

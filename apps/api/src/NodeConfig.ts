@@ -25,7 +25,8 @@ export const Environment = Schema.Struct({
   DATABASE_URL: Schema.optionalKey(Schema.String),
   /** `redis://…`: replay protection shared by every instance through Redis. */
   REDIS_URL: Schema.optionalKey(Schema.String),
-  /** Encrypts API-key secrets at rest; a long random string (e.g. `openssl rand -base64 32`). */
+  /** Encrypts API-key secrets at rest and keys the ARS PIN hash; a long random string (e.g.
+   * `openssl rand -base64 32`). */
   SENDERID_MASTER_KEY: Schema.optionalKey(Schema.String),
   /** `FULL` makes every SQLite commit survive power loss, at an fsync per commit. */
   SENDERID_SQLITE_SYNCHRONOUS: Schema.optionalKey(Schema.Literals(["NORMAL", "FULL"])),

@@ -3,7 +3,10 @@
  * `DATABASE_URL` is set), API keys, idempotency keys, webhooks and used signatures in the same
  * database (used signatures in Redis when `REDIS_URL` is set), documents as files, the development
  * ARS provider, and events published to the log and to webhooks (sent over connections pinned to
- * the addresses checked against the private-host policy). Built once per process into a `ManagedRuntime`.
+ * the addresses checked against the private-host policy). Every secret,
+ * PIN and identifier is drawn from WebCrypto's CSPRNG; ARS PINs are hashed under a key derived from
+ * the master key, or generated and kept in the database without one (`pinKeys.ts`). Built once per
+ * process into a `ManagedRuntime`.
  */
 import { join } from "node:path"
 import {
@@ -19,12 +22,14 @@ import { SqlRepository } from "@senderid/storage"
 import * as ApiKeysSql from "@senderid/storage/apiKeys"
 import { layerFiles } from "@senderid/storage/fileBlobStore"
 import * as IdempotencyKeysSql from "@senderid/storage/idempotencyKeys"
+import * as PinKeysSql from "@senderid/storage/pinKeys"
 import * as Postgres from "@senderid/storage/postgres"
 import * as Sqlite from "@senderid/storage/sqlite"
 import * as UsedSignaturesSql from "@senderid/storage/usedSignatures"
 import { layerRedis } from "@senderid/storage/usedSignaturesRedis"
 import * as WebhooksSql from "@senderid/storage/webhooks"
 import { Layer } from "effect"
+import { SecureRandom } from "effect/crypto"
 import { layerPublisher } from "./EventLog.ts"
 import type { NodeConfig } from "./NodeConfig.ts"
 import { hmacSha256 } from "./NodeCrypto.ts"
@@ -54,7 +59,8 @@ export const layer = (config: NodeConfig, options: NodeServicesOptions = {}) => 
     ApiKeys.layerCached().pipe(Layer.provide(ApiKeysSql.layerSql({ masterKey: config.masterKey }))),
     IdempotencyKeysSql.layerSql,
     WebhooksSql.layerSql,
-    usedSignatures
+    usedSignatures,
+    PinKeysSql.layerSql({ masterKey: config.masterKey })
   ).pipe(Layer.provide(client))
   const webhooks = Webhooks.layer.pipe(
     Layer.provide(
@@ -78,5 +84,5 @@ export const layer = (config: NodeConfig, options: NodeServicesOptions = {}) => 
     layerDevelopment,
     layerPublisher.pipe(Layer.provide(webhooks))
   )
-  return Registry.layer.pipe(Layer.provideMerge(ports))
+  return Registry.layer.pipe(Layer.provideMerge(ports), Layer.provideMerge(SecureRandom.layerWebCrypto))
 }

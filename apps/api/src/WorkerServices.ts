@@ -2,7 +2,9 @@
  * Everything the app needs on Cloudflare Workers, as one layer over the isolate's D1 binding: the
  * registry, API keys, idempotency keys, used signatures, webhooks and document bytes all in D1
  * (migrated when the layer is built), the development ARS provider, and events published to the log
- * and to webhooks (sent with `fetch`). Web APIs only.
+ * and to webhooks (sent with `fetch`). Secrets, PINs and identifiers come from WebCrypto's CSPRNG;
+ * ARS PINs are hashed under a key derived from `SENDERID_MASTER_KEY`, or generated and kept in D1
+ * without one (`pinKeys.ts`). Web APIs only.
  */
 import type { D1Database } from "@cloudflare/workers-types"
 import { layerDevelopment, Registry, Webhooks } from "@senderid/domain"
@@ -10,13 +12,16 @@ import { WebhookSender } from "@senderid/server"
 import * as ApiKeysSql from "@senderid/storage/apiKeys"
 import * as D1 from "@senderid/storage/d1"
 import * as IdempotencyKeysSql from "@senderid/storage/idempotencyKeys"
+import * as PinKeysSql from "@senderid/storage/pinKeys"
 import { layerSqlBlobs } from "@senderid/storage/sqlBlobStore"
 import * as UsedSignaturesSql from "@senderid/storage/usedSignatures"
 import * as WebhooksSql from "@senderid/storage/webhooks"
 import { Layer } from "effect"
+import { SecureRandom } from "effect/crypto"
 import { layerPublisher } from "./EventLog.ts"
 
-/** The Worker's bindings and secrets (`wrangler.jsonc`; the master key via `wrangler secret put`). */
+/** The Worker's bindings and secrets (`wrangler.jsonc`; the master key, which also keys the ARS PIN
+ * hash, via `wrangler secret put`). */
 export interface WorkerEnv {
   readonly DB: D1Database
   readonly SENDERID_MASTER_KEY?: string
@@ -30,7 +35,8 @@ export const layer = (env: WorkerEnv) => {
     IdempotencyKeysSql.layerSql,
     UsedSignaturesSql.layerSql,
     WebhooksSql.layerSql,
-    layerSqlBlobs
+    layerSqlBlobs,
+    PinKeysSql.layerSql({ masterKey: env.SENDERID_MASTER_KEY })
   ).pipe(Layer.provide(client))
   // At the edge the policy is the default, deny: URLs naming private hosts or addresses are refused
   // at registration and at every attempt. Names are resolved by the platform, from a network that
@@ -42,6 +48,7 @@ export const layer = (env: WorkerEnv) => {
   return Registry.layer.pipe(
     Layer.provideMerge(
       Layer.mergeAll(webhooks, layerDevelopment, layerPublisher.pipe(Layer.provide(webhooks)))
-    )
+    ),
+    Layer.provideMerge(SecureRandom.layerWebCrypto)
   )
 }

@@ -39,7 +39,7 @@ const program = Effect.gen(function* () {
   switch (command) {
     case "create": {
       if ((values.account === undefined) === (values.operator === undefined)) return usage
-      const credentials = Credentials.generateCredentials()
+      const credentials = yield* Credentials.generateCredentials()
       if (values.account !== undefined) {
         const accountId = values.account
         yield* Accounts.use((a) => a.ensure(operatorActor, accountId))

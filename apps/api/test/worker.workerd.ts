@@ -14,8 +14,10 @@ import {
   Webhooks
 } from "@senderid/domain"
 import { Signature } from "@senderid/server"
-import { Duration, Effect, Option } from "effect"
+import { Duration, Effect, Layer, Option } from "effect"
+import * as WorkerServices from "../src/WorkerServices.ts"
 import worker, { isolateFor, scheduled } from "../src/worker.ts"
+import { expectWebCryptoDraws, recordedRandom } from "./support/recordedRandom.ts"
 
 const run = Date.now().toString(36).toUpperCase()
 const customer = { apiKey: `NCSW${run}`.slice(0, 16), secret: `S${run}`.padEnd(32, "X") }
@@ -194,5 +196,17 @@ describe("the Worker on D1", () => {
     assert.isAtLeast(report.removed, 1)
     const left = await runtime.runPromise(SenderIdRepository.use((r) => r.listSenderIds(accountId)))
     assert.deepStrictEqual(left, [])
+  })
+})
+
+describe("the Worker's randomness", () => {
+  it("draws identifiers, PINs and credentials from WebCrypto's getRandomValues in workerd", async () => {
+    const recorded = recordedRandom()
+    const drawn = await Effect.runPromise(
+      expectWebCryptoDraws(recorded, "0312349876").pipe(
+        Effect.provide(WorkerServices.layer(env).pipe(Layer.provide(recorded.layer)))
+      )
+    )
+    assert.match(drawn.pin, /^\d{6}$/u)
   })
 })

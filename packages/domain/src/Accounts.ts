@@ -5,6 +5,7 @@
  * because an operator's decision is its proof.
  */
 import { Cache, Context, Duration, Effect, Layer, Option, Result } from "effect"
+import { SecureRandom } from "effect/crypto"
 import * as Account from "./Account.ts"
 import { type Actor, operatorActor } from "./AuditEntry.ts"
 import * as Identifier from "./Identifier.ts"
@@ -22,6 +23,8 @@ export class Accounts extends Context.Service<Accounts>()("@senderid/domain/Acco
   make: Effect.gen(function* () {
     const repository = yield* SenderIdRepository
     const policy = yield* RegistryPolicy
+    // Identifiers come from the CSPRNG this service was built with.
+    const drawing = Effect.provideService(SecureRandom.SecureRandom, yield* SecureRandom.SecureRandom)
 
     const open = Effect.fn("Accounts.open")(function* (
       actor: Actor,
@@ -58,7 +61,7 @@ export class Accounts extends Context.Service<Accounts>()("@senderid/domain/Acco
           return next
         })
       )
-    })
+    }, drawing)
 
     const registerSpecialNumber = Effect.fn("Accounts.registerSpecialNumber")(function* (
       operatorId: string,
@@ -90,7 +93,7 @@ export class Accounts extends Context.Service<Accounts>()("@senderid/domain/Acco
         })
       ])
       return senderId
-    })
+    }, drawing)
 
     // Read on every customer request, so kept for a few seconds per instance: a suspension made on
     // another instance applies here within `SUSPENSION_CACHE_TTL`, one made here at once.
@@ -134,7 +137,7 @@ export class Accounts extends Context.Service<Accounts>()("@senderid/domain/Acco
       )
       yield* Cache.invalidate(suspensions, accountId)
       return next
-    })
+    }, drawing)
 
     const reinstate = Effect.fn("Accounts.reinstate")(function* (operatorId: string, accountId: string) {
       const next = yield* retryOnConflict(
@@ -151,7 +154,7 @@ export class Accounts extends Context.Service<Accounts>()("@senderid/domain/Acco
       )
       yield* Cache.invalidate(suspensions, accountId)
       return next
-    })
+    }, drawing)
 
     const suspendNumber = Effect.fn("Accounts.suspendNumber")(function* (
       operatorId: string,
@@ -175,7 +178,7 @@ export class Accounts extends Context.Service<Accounts>()("@senderid/domain/Acco
         })
       )
       return yield* requireSenderId(repository, accountId, lookupKey(phoneNumber))
-    })
+    }, drawing)
 
     const liftNumberSuspension = Effect.fn("Accounts.liftNumberSuspension")(function* (
       operatorId: string,
@@ -194,7 +197,7 @@ export class Accounts extends Context.Service<Accounts>()("@senderid/domain/Acco
         })
       )
       return yield* requireSenderId(repository, accountId, lookupKey(phoneNumber))
-    })
+    }, drawing)
 
     /** Accounts in id order, a page at a time, optionally searched by part of the id. */
     const list = (query: AccountQuery) =>

@@ -1,9 +1,12 @@
 /**
  * An ARS ownership challenge: the registry places a call to the number that reads a short PIN, and
  * whoever answered types it back. A challenge expires, allows a few wrong PINs, and can be used
- * once; its state is kept so that the attempt count survives between requests.
+ * once; its state is kept so that the attempt count survives between requests. The PIN is drawn
+ * from the CSPRNG and kept only as its keyed hash (`PinHasher`): whoever reads a challenge must not
+ * be able to answer a call placed to someone else's phone.
  */
-import { Duration, Effect, Random, Schema } from "effect"
+import { Duration, Effect, Schema } from "effect"
+import * as RandomText from "./RandomText.ts"
 import {
   ArsCallLimited,
   ChallengeAlreadyUsed,
@@ -19,7 +22,9 @@ export const ArsChallenge = Schema.Struct({
   accountId: Schema.String,
   phoneNumber: Schema.String,
   handleKey: Schema.String,
-  pin: Schema.String,
+  /** `PinHasher.hash(transactionId, pin)`, never the PIN; empty on a challenge opened before PINs
+   * were hashed, whose PIN the upgrade removed as it expired the challenge (`8_ars_pin_hash`). */
+  pinHash: Schema.String,
   status: ChallengeStatus,
   attempts: Schema.Number,
   maxAttempts: Schema.Number,
@@ -30,19 +35,15 @@ export const ArsChallenge = Schema.Struct({
 })
 export type ArsChallenge = typeof ArsChallenge.Type
 
-/** A PIN of `length` decimal digits from `Random` (leading zeros allowed). */
-export const makePin = Effect.fn("ArsChallenge.makePin")(function* (length: number) {
-  let pin = ""
-  for (let i = 0; i < length; i++) pin += String(yield* Random.nextIntBetween(0, 10, { halfOpen: true }))
-  return pin
-})
+/** A PIN of `length` decimal digits (leading zeros allowed), each uniform, from `SecureRandom`. */
+export const makePin = (length: number) => RandomText.draw(RandomText.DIGITS, length)
 
 export const open = (input: {
   readonly transactionId: string
   readonly accountId: string
   readonly phoneNumber: string
   readonly handleKey: string
-  readonly pin: string
+  readonly pinHash: string
   readonly maxAttempts: number
   readonly now: number
   readonly ttlMillis: number
@@ -51,7 +52,7 @@ export const open = (input: {
   accountId: input.accountId,
   phoneNumber: input.phoneNumber,
   handleKey: input.handleKey,
-  pin: input.pin,
+  pinHash: input.pinHash,
   status: "OPEN",
   attempts: 0,
   maxAttempts: input.maxAttempts,
@@ -61,9 +62,9 @@ export const open = (input: {
   version: 0
 })
 
-/** Compares without an early exit, so response time does not reveal how many digits matched.
- * The PIN's length is public (policy), so a length mismatch may return at once. */
-const samePin = (a: string, b: string): boolean => {
+/** Compares without an early exit, so response time does not reveal how much of the hash matched.
+ * Hashes have one length, so a length mismatch (a challenge with no hash) may return at once. */
+const sameHash = (a: string, b: string): boolean => {
   if (a.length !== b.length) return false
   let diff = 0
   for (let i = 0; i < a.length; i++) diff |= a.charCodeAt(i) ^ b.charCodeAt(i)
@@ -79,11 +80,12 @@ export type Attempt =
       readonly error: ChallengeTokenMismatch | ChallengeAttemptsExceeded
     }
 
-/** Checks a PIN against an open challenge. A wrong PIN is not a failure of this function: the
- * counted attempt must be stored before the error reaches the caller. */
+/** Checks a PIN, given as its hash (`PinHasher.hash(transactionId, token)`), against an open
+ * challenge. A wrong PIN is not a failure of this function: the counted attempt must be stored
+ * before the error reaches the caller. */
 export const attempt = (
   self: ArsChallenge,
-  token: string,
+  tokenHash: string,
   now: number
 ): Effect.Effect<Attempt, ChallengeAlreadyUsed | ChallengeExpired | ChallengeAttemptsExceeded> => {
   const { transactionId } = self
@@ -92,7 +94,7 @@ export const attempt = (
     return Effect.fail(new ChallengeAttemptsExceeded({ transactionId, maxAttempts: self.maxAttempts }))
   }
   if (now >= self.expireAt) return Effect.fail(new ChallengeExpired({ transactionId }))
-  if (samePin(token, self.pin)) {
+  if (sameHash(tokenHash, self.pinHash)) {
     return Effect.succeed({ _tag: "Verified", challenge: { ...self, status: "COMPLETED", dateUpdated: now } })
   }
   const attempts = self.attempts + 1

@@ -4,6 +4,7 @@
  * committed, so a document that is listed always has its file.
  */
 import { Context, Effect, Layer, Option } from "effect"
+import { SecureRandom } from "effect/crypto"
 import { accountActor } from "./AuditEntry.ts"
 import { assertUsable, type Document, type DocumentCategory } from "./Document.ts"
 import { DocumentBlobStore } from "./DocumentBlobStore.ts"
@@ -26,6 +27,8 @@ export class Documents extends Context.Service<Documents>()("@senderid/domain/Do
     const repository = yield* SenderIdRepository
     const blobs = yield* DocumentBlobStore
     const policy = yield* RegistryPolicy
+    // Identifiers come from the CSPRNG this service was built with.
+    const drawing = Effect.provideService(SecureRandom.SecureRandom, yield* SecureRandom.SecureRandom)
 
     const owned = Effect.fn("Documents.owned")(function* (accountId: string, documentId: string) {
       const found = yield* repository.findDocument(documentId)
@@ -65,7 +68,7 @@ export class Documents extends Context.Service<Documents>()("@senderid/domain/Do
         .commit([{ _tag: "InsertDocument", document }])
         .pipe(Effect.tapError(() => Effect.ignore(blobs.remove(documentId))))
       return document
-    })
+    }, drawing)
 
     const list = Effect.fn("Documents.list")(function* (accountId: string, query: DocumentQuery) {
       return yield* repository.listDocuments(accountId, query)

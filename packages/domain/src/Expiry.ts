@@ -5,6 +5,7 @@
  * transition twice: the loser sees a conflict and skips the record.
  */
 import { Clock, Context, Duration, Effect, Layer } from "effect"
+import { SecureRandom } from "effect/crypto"
 import { systemActor } from "./AuditEntry.ts"
 import { eventOf, stamp } from "./internal/unitOfWork.ts"
 import { RegistryPolicy } from "./RegistryPolicy.ts"
@@ -23,6 +24,8 @@ export class Expiry extends Context.Service<Expiry>()("@senderid/domain/Expiry",
   make: Effect.gen(function* () {
     const repository = yield* SenderIdRepository
     const policy = yield* RegistryPolicy
+    // Identifiers come from the CSPRNG this service was built with.
+    const drawing = Effect.provideService(SecureRandom.SecureRandom, yield* SecureRandom.SecureRandom)
 
     const settle = Effect.fn("Expiry.settle")(function* (senderId: SenderId.SenderId, at: SenderId.At) {
       const data = { phoneNumber: senderId.phoneNumber, statusBefore: senderId.status }
@@ -47,7 +50,7 @@ export class Expiry extends Context.Service<Expiry>()("@senderid/domain/Expiry",
         lapsed: true
       })
       return ["removed", [{ _tag: "DeleteSenderId", senderId: SenderId.lapse(senderId, at) }, event]] as const
-    })
+    }, drawing)
 
     /** Registrations holding their number whose verification lapses within `days` from now,
      * soonest first: what the sweep will expire (or renew) next. */

@@ -1,9 +1,12 @@
 /**
  * Identifiers in SOLAPI's shape: a three-letter preamble naming the kind of record, the creation
  * time as `yyyyMMddHHmmss` in Korea time, and 15 random upper-case letters and digits (32 in all).
- * Time and randomness come from `Clock` and `Random`, so tests get the same identifiers every run.
+ * The random part comes from the CSPRNG (`RandomText`): an identifier names a record in URLs and
+ * challenges, so it must not be predictable from the ones before it. Time comes from `Clock`; a
+ * test that wants the same identifiers every run gives a seeded `SecureRandom` and a `TestClock`.
  */
-import { Clock, Effect, Random, Schema } from "effect"
+import { Clock, Effect, Schema } from "effect"
+import * as RandomText from "./RandomText.ts"
 
 /** `SED` sender ID (handleKey), `DOC` document, `APD` approval submission, `DUP` duplicate-unlock
  * request, `LID` limitation request; ours: `ARS` an ARS challenge's transaction id, `EVT` an event,
@@ -15,7 +18,6 @@ export const Identifier = Schema.String.check(
   Schema.isPattern(/^(?:SED|DOC|APD|DUP|LID|ARS|EVT|WHK)\d{14}[0-9A-Z]{15}$/u)
 )
 
-const ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 const RANDOM_LENGTH = 15
 // Korea has used UTC+9 without daylight saving since 1988, so a fixed offset is exact.
 const KOREA_OFFSET_MS = 9 * 60 * 60 * 1000
@@ -35,12 +37,9 @@ export const koreaTimestamp = (epochMillis: number): string => {
   )
 }
 
-/** A fresh identifier of the given kind, stamped with the current `Clock` time. */
+/** A fresh identifier of the given kind, stamped with the current `Clock` time, its random part
+ * drawn from `SecureRandom`. */
 export const make = Effect.fn("Identifier.make")(function* (preamble: Preamble) {
   const now = yield* Clock.currentTimeMillis
-  let suffix = ""
-  for (let i = 0; i < RANDOM_LENGTH; i++) {
-    suffix += ALPHABET[yield* Random.nextIntBetween(0, ALPHABET.length, { halfOpen: true })]
-  }
-  return `${preamble}${koreaTimestamp(now)}${suffix}`
+  return `${preamble}${koreaTimestamp(now)}${yield* RandomText.draw(RandomText.ALPHANUMERIC, RANDOM_LENGTH)}`
 })

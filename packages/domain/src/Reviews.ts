@@ -4,6 +4,7 @@
  * approved evidence submission is the only way besides ARS that a number becomes ACTIVE.
  */
 import { Context, Effect, Layer, Option } from "effect"
+import { SecureRandom } from "effect/crypto"
 import * as Account from "./Account.ts"
 import { operatorActor } from "./AuditEntry.ts"
 import type { Document } from "./Document.ts"
@@ -31,6 +32,8 @@ export class Reviews extends Context.Service<Reviews>()("@senderid/domain/Review
   make: Effect.gen(function* () {
     const repository = yield* SenderIdRepository
     const policy = yield* RegistryPolicy
+    // Identifiers come from the CSPRNG this service was built with.
+    const drawing = Effect.provideService(SecureRandom.SecureRandom, yield* SecureRandom.SecureRandom)
 
     const decideEvidence = Effect.fn("Reviews.decideEvidence")(function* (
       operatorId: string,
@@ -56,7 +59,7 @@ export class Reviews extends Context.Service<Reviews>()("@senderid/domain/Review
         })
       )
       return yield* requireSenderId(repository, target.accountId, lookupKey(target.phoneNumber))
-    })
+    }, drawing)
 
     const decideUnlock = Effect.fn("Reviews.decideUnlock")(function* (
       operatorId: string,
@@ -81,7 +84,7 @@ export class Reviews extends Context.Service<Reviews>()("@senderid/domain/Review
         })
       )
       return yield* requireSenderId(repository, target.accountId, lookupKey(target.phoneNumber))
-    })
+    }, drawing)
 
     const decideLimitation = Effect.fn("Reviews.decideLimitation")(function* (
       operatorId: string,
@@ -113,7 +116,7 @@ export class Reviews extends Context.Service<Reviews>()("@senderid/domain/Review
         })
       )
       return yield* requireAccount(repository, target.accountId)
-    })
+    }, drawing)
 
     const documentsOf = (ids: ReadonlyArray<string>) =>
       Effect.forEach(ids, (id) => repository.findDocument(id)).pipe(

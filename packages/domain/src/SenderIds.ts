@@ -4,6 +4,7 @@
  * a higher limit. Each runs read–decide–commit over the repository and retries on conflicts.
  */
 import { Context, Duration, Effect, Layer, Option, Result } from "effect"
+import { SecureRandom } from "effect/crypto"
 import * as Account from "./Account.ts"
 import * as ArsChallenge from "./ArsChallenge.ts"
 import { accountActor } from "./AuditEntry.ts"
@@ -18,6 +19,7 @@ import * as Identifier from "./Identifier.ts"
 import { activationChanges } from "./internal/activation.ts"
 import { eventOf, requireAccount, requireSenderId, retryOnConflict, stamp } from "./internal/unitOfWork.ts"
 import { InvalidPhoneNumber, lookupKey, validate } from "./PhoneNumber.ts"
+import { PinHasher } from "./PinHasher.ts"
 import { RegistryPolicy } from "./RegistryPolicy.ts"
 import * as SenderId from "./SenderId.ts"
 import {
@@ -68,6 +70,9 @@ export class SenderIds extends Context.Service<SenderIds>()("@senderid/domain/Se
     const repository = yield* SenderIdRepository
     const voice = yield* VoiceCallProvider
     const policy = yield* RegistryPolicy
+    const pins = yield* PinHasher
+    // Identifiers and PINs come from the CSPRNG this service was built with.
+    const drawing = Effect.provideService(SecureRandom.SecureRandom, yield* SecureRandom.SecureRandom)
 
     const book = Effect.fn("SenderIds.book")(function* (accountId: string) {
       const account = yield* requireAccount(repository, accountId)
@@ -161,7 +166,7 @@ export class SenderIds extends Context.Service<SenderIds>()("@senderid/domain/Se
           return senderId
         })
       )
-    })
+    }, drawing)
 
     /** Registers one number and returns the account book, as SOLAPI's endpoint does. */
     const register = Effect.fn("SenderIds.register")(function* (accountId: string, input: RegisterInput) {
@@ -196,7 +201,7 @@ export class SenderIds extends Context.Service<SenderIds>()("@senderid/domain/Se
       decide: (
         senderId: SenderId.SenderId,
         at: SenderId.At
-      ) => Effect.Effect<readonly [SenderId.SenderId, ReadonlyArray<Change>], E>
+      ) => Effect.Effect<readonly [SenderId.SenderId, ReadonlyArray<Change>], E, SecureRandom.SecureRandom>
     ) =>
       retryOnConflict(
         Effect.gen(function* () {
@@ -205,7 +210,7 @@ export class SenderIds extends Context.Service<SenderIds>()("@senderid/domain/Se
           const [next, extra] = yield* decide(current, at)
           yield* repository.commit([{ _tag: "UpdateSenderId", senderId: next }, ...extra])
         })
-      ).pipe(Effect.andThen(book(accountId)), Effect.withSpan(name))
+      ).pipe(drawing, Effect.andThen(book(accountId)), Effect.withSpan(name))
 
     /** The owner's switches in one change, committed once: the status (ACTIVE ⇄ INACTIVE) and
      * auto-extension either both apply or neither does. A status equal to the current one sent
@@ -289,12 +294,17 @@ export class SenderIds extends Context.Service<SenderIds>()("@senderid/domain/Se
         })
       )
       return yield* book(accountId)
-    })
+    }, drawing)
 
     /** Step one of ARS: open a challenge and have the provider call the number with its PIN. Calls
      * are rationed per sender ID (`RegistryPolicy.arsCallInterval`, `arsCallsPerDay`), and the new
      * challenge replaces any earlier one. */
     const startArs = Effect.fn("SenderIds.startArs")(function* (accountId: string, phoneNumber: string) {
+      // Drawn and hashed once, before the read–decide–commit loop: a retry stored nothing, so it may
+      // reuse them, and the loop does no crypto between its reads and its commit.
+      const transactionId = yield* Identifier.make("ARS")
+      const pin = yield* ArsChallenge.makePin(policy.pinLength)
+      const pinHash = yield* pins.hash(transactionId, pin)
       const challenge = yield* retryOnConflict(
         Effect.gen(function* () {
           const senderId = yield* requireSenderId(repository, accountId, lookupKey(phoneNumber))
@@ -315,11 +325,11 @@ export class SenderIds extends Context.Service<SenderIds>()("@senderid/domain/Se
             perDay: policy.arsCallsPerDay
           })
           const opened = ArsChallenge.open({
-            transactionId: yield* Identifier.make("ARS"),
+            transactionId,
             accountId,
             phoneNumber: senderId.phoneNumber,
             handleKey: senderId.handleKey,
-            pin: yield* ArsChallenge.makePin(policy.pinLength),
+            pinHash,
             maxAttempts: policy.challengeMaxAttempts,
             now: at.now,
             ttlMillis: Duration.toMillis(policy.challengeTtl)
@@ -342,10 +352,11 @@ export class SenderIds extends Context.Service<SenderIds>()("@senderid/domain/Se
           return opened
         })
       )
+      // The only place the PIN itself goes: the call that reads it to whoever answers.
       yield* voice.placeCall({
         transactionId: challenge.transactionId,
         phoneNumber: challenge.phoneNumber,
-        pin: challenge.pin
+        pin
       })
       return {
         transactionId: challenge.transactionId,
@@ -353,7 +364,7 @@ export class SenderIds extends Context.Service<SenderIds>()("@senderid/domain/Se
         expireAt: challenge.expireAt,
         attemptsLeft: challenge.maxAttempts
       } satisfies ArsCallPlaced
-    })
+    }, drawing)
 
     /** Step two of ARS: the PIN heard on the call. A wrong PIN is counted before it is reported. */
     const completeArs = Effect.fn("SenderIds.completeArs")(function* (
@@ -362,6 +373,7 @@ export class SenderIds extends Context.Service<SenderIds>()("@senderid/domain/Se
       input: { readonly transactionId: string; readonly token: string }
     ) {
       const key = lookupKey(phoneNumber)
+      const tokenHash = yield* pins.hash(input.transactionId, input.token)
       yield* retryOnConflict(
         Effect.gen(function* () {
           const found = yield* repository.findChallenge(input.transactionId)
@@ -378,7 +390,7 @@ export class SenderIds extends Context.Service<SenderIds>()("@senderid/domain/Se
           if (!SenderId.isCurrentChallenge(called, input.transactionId)) {
             return yield* new ChallengeNotFound({ transactionId: input.transactionId })
           }
-          const outcome = yield* ArsChallenge.attempt(found.value, input.token, at.now)
+          const outcome = yield* ArsChallenge.attempt(found.value, tokenHash, at.now)
           if (outcome._tag === "Mismatch") {
             yield* repository.commit([{ _tag: "UpdateChallenge", challenge: outcome.challenge }])
             return yield* outcome.error
@@ -404,7 +416,7 @@ export class SenderIds extends Context.Service<SenderIds>()("@senderid/domain/Se
         })
       )
       return yield* book(accountId)
-    })
+    }, drawing)
 
     const submitEvidence = (accountId: string, phoneNumber: string, documentIds: ReadonlyArray<string>) =>
       transition("SenderIds.submitEvidence", accountId, phoneNumber, (current, at) =>
@@ -486,7 +498,7 @@ export class SenderIds extends Context.Service<SenderIds>()("@senderid/domain/Se
         })
       )
       return yield* book(accountId)
-    })
+    }, drawing)
 
     return {
       book,

@@ -7,6 +7,7 @@
  * recorded with the reason and fails the delivery at once. Customers and operators read deliveries and their attempts.
  */
 import { Clock, Context, Duration, Effect, Layer, Option, Random } from "effect"
+import { SecureRandom } from "effect/crypto"
 import { EventPublisher, type EventPublisherShape, EventPublishFailed } from "./EventPublisher.ts"
 import * as Identifier from "./Identifier.ts"
 import type { RegistryEvent, RegistryEventType } from "./RegistryEvent.ts"
@@ -54,6 +55,8 @@ export class Webhooks extends Context.Service<Webhooks>()("@senderid/domain/Webh
     const store = yield* WebhookStore
     const transport = yield* WebhookTransport
     const policy = yield* WebhookPolicy
+    // Endpoint ids come from the CSPRNG this service was built with.
+    const drawing = Effect.provideService(SecureRandom.SecureRandom, yield* SecureRandom.SecureRandom)
 
     const addEndpoint = Effect.fn("Webhooks.addEndpoint")(function* (
       accountId: string,
@@ -79,7 +82,7 @@ export class Webhooks extends Context.Service<Webhooks>()("@senderid/domain/Webh
       }
       yield* store.addEndpoint(endpoint)
       return endpoint
-    })
+    }, drawing)
 
     const listEndpoints = (accountId: string) =>
       store.listEndpoints(accountId).pipe(Effect.withSpan("Webhooks.listEndpoints"))

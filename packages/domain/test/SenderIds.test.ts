@@ -1,9 +1,10 @@
 import { assert, describe, it } from "@effect/vitest"
-import { Effect, Schema } from "effect"
+import { Effect, Option, Schema } from "effect"
 import { TestClock } from "effect/testing"
 import { Accounts } from "../src/Accounts.ts"
 import { Expiry } from "../src/Expiry.ts"
 import { Identifier } from "../src/Identifier.ts"
+import { PinHasher } from "../src/PinHasher.ts"
 import { Reviews } from "../src/Reviews.ts"
 import { SenderIdRepository } from "../src/SenderIdRepository.ts"
 import { SenderIds } from "../src/SenderIds.ts"
@@ -161,6 +162,33 @@ describe("ARS verification", () => {
         assert.isTrue(yield* SenderIds.use((s) => s.maySendFrom("A", "010-2345-6789")))
       })
     )
+  )
+
+  it.effect(
+    "keeps the PIN only as its keyed hash: the stored challenge does not hold what the callee heard",
+    () =>
+      inRegistry(
+        Effect.gen(function* () {
+          yield* openAccount("A")
+          yield* register("A", MOBILE)
+          const { transactionId, pin } = yield* callNumber("A", MOBILE)
+          const stored = Option.getOrThrow(
+            yield* SenderIdRepository.use((r) => r.findChallenge(transactionId))
+          )
+          assert.notProperty(stored, "pin")
+          assert.notInclude(JSON.stringify(stored), pin)
+          assert.strictEqual(stored.pinHash, yield* PinHasher.use((h) => h.hash(transactionId, pin)))
+          // The hash itself is not a PIN that verifies.
+          const hashAsToken = yield* tagOf(
+            SenderIds.use((s) =>
+              s.completeArs("A", MOBILE, { transactionId, token: stored.pinHash.slice(0, 16) })
+            )
+          )
+          assert.strictEqual(hashAsToken, "ChallengeTokenMismatch")
+          yield* SenderIds.use((s) => s.completeArs("A", MOBILE, { transactionId, token: pin }))
+          assert.strictEqual((yield* senderIdOf("A", MOBILE)).status, "ACTIVE")
+        })
+      )
   )
 
   it.effect("uses a challenge once", () =>

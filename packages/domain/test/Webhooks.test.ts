@@ -7,6 +7,7 @@ import { EventRelay } from "../src/EventRelay.ts"
 import * as Registry from "../src/Registry.ts"
 import type { RegistryEventType } from "../src/RegistryEvent.ts"
 import { SenderIdRepository } from "../src/SenderIdRepository.ts"
+import { layerMemorySecrets } from "../src/testing/index.ts"
 import * as VoiceCallProvider from "../src/VoiceCallProvider.ts"
 import * as Webhook from "../src/Webhook.ts"
 import { WebhookStore } from "../src/WebhookStore.ts"
@@ -136,7 +137,7 @@ const inRegistryWithWebhooks = <A, E, R>(
     VoiceCallProvider.layerDevelopment,
     Webhooks.publisher.pipe(Layer.provide(webhooks)),
     webhooks
-  )
+  ).pipe(Layer.provideMerge(layerMemorySecrets))
   return Effect.gen(function* () {
     yield* TestClock.setTime(NOW)
     return yield* effect
@@ -327,7 +328,9 @@ describe("the private-host policy, at every attempt", () => {
     })
     return body(sent).pipe(
       Effect.provide(
-        Webhooks.layer.pipe(Layer.provideMerge(Layer.mergeAll(WebhookStore.layerMemory, transport, policy)))
+        Webhooks.layer.pipe(
+          Layer.provideMerge(Layer.mergeAll(WebhookStore.layerMemory, transport, policy, layerMemorySecrets))
+        )
       )
     )
   }

@@ -16,7 +16,7 @@ import { Reviews } from "../src/Reviews.ts"
 import { holds, type SenderId } from "../src/SenderId.ts"
 import { SenderIdRepository } from "../src/SenderIdRepository.ts"
 import { type AccountBook, SenderIds } from "../src/SenderIds.ts"
-import { layerMemoryRegistry } from "../src/testing/index.ts"
+import { layerMemoryRegistry, layerMemorySecrets } from "../src/testing/index.ts"
 import * as VoiceCallProvider from "../src/VoiceCallProvider.ts"
 import { DevelopmentCalls } from "../src/VoiceCallProvider.ts"
 import { callNumber, DAY, NOW, openAccount, register, tagOf, upload } from "./registryHarness.ts"
@@ -642,7 +642,8 @@ const interleavedRegistry = (yields: ReadonlyArray<number>) => {
     repository,
     DocumentBlobStore.layerMemory,
     VoiceCallProvider.layerDevelopment,
-    EventPublisher.layerMemory
+    EventPublisher.layerMemory,
+    layerMemorySecrets
   )
   return Registry.layer.pipe(Layer.provideMerge(ports))
 }

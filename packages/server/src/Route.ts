@@ -18,6 +18,7 @@ import type {
   Webhooks
 } from "@senderid/domain"
 import type { Effect, Schema } from "effect"
+import type { SecureRandom } from "effect/crypto"
 
 /** What `makeApp`'s runtime must provide. */
 export type AppServices =
@@ -32,6 +33,8 @@ export type AppServices =
   | UsedSignatures
   | IdempotencyKeys
   | SenderIdRepository
+  /** The CSPRNG credentials and webhook secrets are drawn from. */
+  | SecureRandom.SecureRandom
 
 export interface RouteRequest<E extends Endpoints.Endpoint> {
   /** The authenticated customer key's account; empty on operator routes and unauthenticated ones. */

@@ -285,6 +285,30 @@ export const auditNoteStatements = (): ReadonlyArray<string> => [
   "ALTER TABLE audit_entries ADD COLUMN note TEXT"
 ]
 
+/**
+ * ARS PINs kept as keyed hashes (`PinHasher`, domain): every stored PIN is removed from its
+ * challenge's body. The key lives outside SQL (the master key) or is made on first use, so no
+ * statement here can hash a PIN: a challenge still open at the upgrade gets an empty hash and is
+ * expired (`expireAt` = its creation), so answering it reports ChallengeExpired and a new call,
+ * rationed as before, gives a PIN that checks. Challenges last minutes, so few if any are open.
+ * `deployment_secrets` holds keys a deployment generated for itself (`pinKeys.ts`).
+ */
+export const arsPinHashStatements = (dialect: "sqlite" | "pg"): ReadonlyArray<string> => [
+  dialect === "pg"
+    ? `UPDATE challenges
+      SET body = (jsonb_set(body::jsonb - 'pin', '{expireAt}', body::jsonb -> 'dateCreated')
+        || '{"pinHash": ""}'::jsonb)::text
+      WHERE body::jsonb -> 'pin' IS NOT NULL`
+    : `UPDATE challenges
+      SET body = json_set(json_remove(body, '$.pin'), '$.pinHash', '', '$.expireAt', body ->> '$.dateCreated')
+      WHERE body ->> '$.pin' IS NOT NULL`,
+  `CREATE TABLE deployment_secrets (
+    name TEXT PRIMARY KEY,
+    secret TEXT NOT NULL,
+    date_created ${dialect === "pg" ? "BIGINT" : "INTEGER"} NOT NULL
+  )`
+]
+
 const dialectOf = (sql: SqlClient.SqlClient) =>
   sql.onDialectOrElse({ pg: () => "pg" as const, orElse: () => "sqlite" as const })
 
@@ -303,7 +327,8 @@ export const migrations = Migrator.fromRecord({
   "6_webhooks": applying(webhookStatements),
   "7_audit_request": applying(auditRequestStatements),
   "8_book_order": applying(bookOrderStatements),
-  "9_review_notes": applying(auditNoteStatements)
+  "9_review_notes": applying(auditNoteStatements),
+  "10_ars_pin_hash": applying(arsPinHashStatements)
 })
 
 /** Applies every migration not applied yet, each in its own transaction; safe to run at every start. */

@@ -28,6 +28,7 @@ import {
 import { makeReads } from "./internal/reads.ts"
 import type { AuditRow } from "./internal/rows.ts"
 import {
+  arsPinHashStatements,
   auditNoteStatements,
   auditRequestStatements,
   bookOrderStatements,
@@ -70,7 +71,9 @@ const migrations: ReadonlyArray<{
   { id: 6, name: "6_webhooks", statements: webhookStatements("sqlite").map(ifNotExists) },
   { id: 7, name: "7_audit_request", statements: auditRequestStatements() },
   { id: 8, name: "8_book_order", statements: bookOrderStatements("sqlite").map(ifNotExists) },
-  { id: 9, name: "9_review_notes", statements: auditNoteStatements() }
+  { id: 9, name: "9_review_notes", statements: auditNoteStatements() },
+  // Replaying the update finds no PIN left to remove.
+  { id: 10, name: "10_ars_pin_hash", statements: arsPinHashStatements("sqlite").map(ifNotExists) }
 ]
 
 const onDatabase = <A>(operation: string, run: () => Promise<A>) =>

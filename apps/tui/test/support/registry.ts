@@ -16,6 +16,7 @@ import {
   layerDevelopment as developmentCalls,
   EventRelay,
   IdempotencyKeys,
+  PinHasher,
   Registry as RegistryLayer,
   RegistryPolicy,
   SenderIdRepository,
@@ -26,6 +27,7 @@ import {
 } from "@senderid/domain"
 import { Credentials, makeApp, WebhookSender } from "@senderid/server"
 import { Duration, Effect, Layer, Logger, ManagedRuntime } from "effect"
+import { SecureRandom } from "effect/crypto"
 
 /** The smallest valid PNG, as evidence. */
 export const PNG =
@@ -75,6 +77,8 @@ export const startRegistry = async (): Promise<Registry> => {
       // Quiet: webhook attempts would log over the test report.
       Logger.layer([])
     ).pipe(
+      // As the apps draw them: WebCrypto's CSPRNG, and a PIN key for this in-memory registry.
+      Layer.provideMerge(PinHasher.layerMemory.pipe(Layer.provideMerge(SecureRandom.layerWebCrypto))),
       Layer.provide(
         Layer.merge(
           Layer.succeed(RegistryPolicy, {
@@ -93,7 +97,7 @@ export const startRegistry = async (): Promise<Registry> => {
   ) =>
     runtime.runPromise(
       Effect.gen(function* () {
-        const credentials = Credentials.generateCredentials()
+        const credentials = yield* Credentials.generateCredentials()
         yield* ApiKeys.use((keys) => keys.issue({ ...credentials, scopes, ...owner }))
         return { apiKey: credentials.apiKey, apiSecret: credentials.secret }
       })

@@ -4,6 +4,7 @@
  * that another request changed the same records in between (optimistic concurrency).
  */
 import { Clock, Effect, Option, Schedule } from "effect"
+import type { SecureRandom } from "effect/crypto"
 import type { Account } from "../Account.ts"
 import { type Actor, type At, RequestContext } from "../AuditEntry.ts"
 import * as Identifier from "../Identifier.ts"
@@ -41,7 +42,7 @@ export const eventOf = (
   accountId: string,
   at: At,
   data: Record<string, string | number | boolean | null>
-): Effect.Effect<Change> =>
+): Effect.Effect<Change, never, SecureRandom.SecureRandom> =>
   Identifier.make("EVT").pipe(
     Effect.map((eventId) => ({
       _tag: "AppendEvent",

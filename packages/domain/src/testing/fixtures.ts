@@ -96,7 +96,8 @@ export const challenge = (owner: string, target: SenderId): ArsChallenge => ({
   accountId: owner,
   phoneNumber: target.phoneNumber,
   handleKey: target.handleKey,
-  pin: "123456",
+  // Not a real hash: conformance suites store and read challenges, they never check a PIN.
+  pinHash: "0".repeat(64),
   status: "OPEN",
   attempts: 0,
   maxAttempts: 5,

@@ -7,6 +7,8 @@
  */
 import { assert, describe, layer } from "@effect/vitest"
 import { Effect, Layer, Option } from "effect"
+import { SecureRandom } from "effect/crypto"
+import { PinHasher } from "../PinHasher.ts"
 import * as Review from "../Review.ts"
 import { ReviewKind } from "../Review.ts"
 import { Reviews } from "../Reviews.ts"
@@ -80,7 +82,11 @@ const failingCommit = (repository: SenderIdRepositoryShape, failing: number): Se
 const useCasesOn = (repository: SenderIdRepositoryShape) =>
   Layer.mergeAll(SenderIds.layer, Reviews.layer).pipe(
     Layer.provide(
-      Layer.merge(Layer.succeed(SenderIdRepository, repository), VoiceCallProvider.layerDevelopment)
+      Layer.mergeAll(
+        Layer.succeed(SenderIdRepository, repository),
+        VoiceCallProvider.layerDevelopment,
+        PinHasher.layerMemory.pipe(Layer.provideMerge(SecureRandom.layerWebCrypto))
+      )
     )
   )
 

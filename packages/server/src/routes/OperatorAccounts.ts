@@ -122,7 +122,7 @@ export const operatorAccountHandlers: Handlers<
     Effect.gen(function* () {
       const accountId = param("accountId")
       yield* existingAccount(accountId)
-      const credentials = generateCredentials()
+      const credentials = yield* generateCredentials()
       const record = yield* ApiKeys.use((k) =>
         k.issue({
           ...credentials,

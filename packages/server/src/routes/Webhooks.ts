@@ -51,7 +51,8 @@ export const webhookHandlers: Handlers<
   "registerWebhook" | "listWebhooks" | "deleteWebhook" | "listWebhookDeliveries" | "listAnyWebhookDeliveries"
 > = {
   registerWebhook: ({ accountId, body }) =>
-    Webhooks.use((w) => w.addEndpoint(accountId, { ...body, secret: generateWebhookSecret() })).pipe(
+    generateWebhookSecret().pipe(
+      Effect.flatMap((secret) => Webhooks.use((w) => w.addEndpoint(accountId, { ...body, secret }))),
       Effect.map((endpoint) => ({ ...WebhookWire.webhookEndpointView(endpoint), secret: endpoint.secret }))
     ),
 

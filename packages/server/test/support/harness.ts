@@ -22,7 +22,9 @@ import {
   WebhookStore,
   Webhooks
 } from "@senderid/domain"
+import { layerMemorySecrets } from "@senderid/domain/testing"
 import { Effect, Layer, ManagedRuntime, Option } from "effect"
+import { SecureRandom } from "effect/crypto"
 import { type AppOptions, makeApp } from "../../src/App.ts"
 import * as Signature from "../../src/Signature.ts"
 import { layerFetchTransport } from "../../src/WebhookSender.ts"
@@ -33,7 +35,8 @@ const unique = (prefix: string) =>
 
 /** Webhooks over an in-memory store, sent for real with `fetch`. */
 export const layerMemoryWebhooks = Webhooks.layer.pipe(
-  Layer.provideMerge(Layer.merge(WebhookStore.layerMemory, layerFetchTransport()))
+  Layer.provideMerge(Layer.merge(WebhookStore.layerMemory, layerFetchTransport())),
+  Layer.provide(SecureRandom.layerWebCrypto)
 )
 
 /** The whole registry in memory, its event relay feeding webhooks as the apps wire it. */
@@ -56,7 +59,7 @@ const servicesWith = (webhooks: typeof layerMemoryWebhooks) =>
     ApiKeys.layerMemory,
     UsedSignatures.layerMemory,
     IdempotencyKeys.layerMemory
-  )
+  ).pipe(Layer.provideMerge(layerMemorySecrets))
 
 export const layerMemoryServices = servicesWith(layerMemoryWebhooks)
 

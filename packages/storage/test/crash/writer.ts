@@ -15,11 +15,13 @@ import {
   DocumentBlobStore,
   layerDevelopment,
   layerMemory,
+  PinHasher,
   Registry,
   SenderIdRepository,
   SenderIds
 } from "@senderid/domain"
 import { Data, Effect, Layer } from "effect"
+import { SecureRandom } from "effect/crypto"
 import * as Postgres from "../../src/postgres.ts"
 import * as Sqlite from "../../src/sqlite.ts"
 
@@ -89,9 +91,11 @@ const RegistryLive = Registry.layer.pipe(
       repositoryFor(process.argv.slice(2)),
       DocumentBlobStore.layerMemory,
       layerDevelopment,
-      layerMemory
+      layerMemory,
+      PinHasher.layerMemory
     )
-  )
+  ),
+  Layer.provideMerge(SecureRandom.layerWebCrypto)
 )
 
 /** Resolves on the parent's go; an orphaned standby (stdin closed without a go) just leaves. */

@@ -23,9 +23,10 @@ import {
   SenderIdRepository,
   SenderIds
 } from "@senderid/domain"
-import { Fixture } from "@senderid/domain/testing"
+import { Fixture, layerMemorySecrets } from "@senderid/domain/testing"
 import { Effect, Layer, Option } from "effect"
 import * as D1 from "../../src/d1.ts"
+import { expectPinsGone, insertLegacyChallenges, legacyChallenges } from "../support/arsPinLegacy.ts"
 import { expectBackfilled, insertLegacyRows, legacyAggregates } from "../support/reviewQueueBackfill.ts"
 
 const tagOf = <A, E extends { readonly _tag: string }, R>(effect: Effect.Effect<A, E, R>) =>
@@ -51,7 +52,8 @@ describe("D1 migrations", () => {
           "6_webhooks",
           "7_audit_request",
           "8_book_order",
-          "9_review_notes"
+          "9_review_notes",
+          "10_ars_pin_hash"
         ],
         "exactly one start applies each migration"
       )
@@ -68,7 +70,8 @@ describe("D1 migrations", () => {
         { migration_id: 6, name: "6_webhooks" },
         { migration_id: 7, name: "7_audit_request" },
         { migration_id: 8, name: "8_book_order" },
-        { migration_id: 9, name: "9_review_notes" }
+        { migration_id: 9, name: "9_review_notes" },
+        { migration_id: 10, name: "10_ars_pin_hash" }
       ])
     })
   )
@@ -90,11 +93,34 @@ describe("D1 migrations", () => {
       yield* expectBackfilled(seeded).pipe(Effect.provide(D1.layer(db)))
     })
   )
+
+  it.live("remove the PINs challenges held before 10_ars_pin_hash and expire the open ones", () =>
+    Effect.gen(function* () {
+      const db = env.FRESH_DB
+      yield* D1.migrate(db)
+      yield* Effect.promise(() =>
+        db.batch([
+          db.prepare("DROP TABLE deployment_secrets"),
+          db.prepare("DELETE FROM senderid_migrations WHERE migration_id = 10")
+        ])
+      )
+      const seeded = legacyChallenges()
+      yield* insertLegacyChallenges(seeded).pipe(Effect.provide(D1Client.layer({ db })))
+      assert.deepStrictEqual(yield* D1.migrate(db), ["10_ars_pin_hash"])
+      yield* expectPinsGone(seeded).pipe(Effect.provide(Layer.merge(D1.layer(db), D1Client.layer({ db }))))
+    })
+  )
 })
 
 const registryOnD1 = Registry.layer.pipe(
   Layer.provideMerge(
-    Layer.mergeAll(D1.layer(env.DB), DocumentBlobStore.layerMemory, layerDevelopment, layerMemory)
+    Layer.mergeAll(
+      D1.layer(env.DB),
+      DocumentBlobStore.layerMemory,
+      layerDevelopment,
+      layerMemory,
+      layerMemorySecrets
+    )
   )
 )
 

@@ -1,15 +1,17 @@
 /**
  * The server's stores on D1, inside workerd: the edge deployment keeps replay protection,
- * idempotency keys and evidence blobs in the same D1 database as the registry, through the same
- * SQL adapters the Node tests run on SQLite and PostgreSQL.
+ * idempotency keys, evidence blobs and its generated ARS PIN key in the same D1 database as the
+ * registry, through the same SQL adapters the Node tests run on SQLite and PostgreSQL.
  */
 
 import { env } from "cloudflare:workers"
-import { assert, describe, layer } from "@effect/vitest"
-import { DocumentBlobStore, IdempotencyKeys, UsedSignatures } from "@senderid/domain"
+import { assert, describe, it, layer } from "@effect/vitest"
+import { DocumentBlobStore, IdempotencyKeys, PinHasher, UsedSignatures } from "@senderid/domain"
 import { Effect, Layer, Option } from "effect"
+import { SecureRandom } from "effect/crypto"
 import * as D1 from "../../src/d1.ts"
 import * as IdempotencyKeyStores from "../../src/idempotencyKeys.ts"
+import * as PinKeys from "../../src/pinKeys.ts"
 import * as SqlBlobs from "../../src/sqlBlobStore.ts"
 import * as UsedSignatureStores from "../../src/usedSignatures.ts"
 
@@ -84,4 +86,31 @@ describe("server stores on D1", () => {
       })
     )
   })
+})
+
+describe("the ARS PIN key on D1", () => {
+  it.live("is generated once and read by every isolate's runtime, also when their starts race", () =>
+    Effect.gen(function* () {
+      const hashOnce = PinHasher.use((h) => h.hash("ARS20270115170000ABCDEFGHIJKLMNO", "123456")).pipe(
+        Effect.provide(
+          PinKeys.layerSql().pipe(
+            Layer.provide(Layer.merge(D1.layerClient(env.DB), SecureRandom.layerWebCrypto))
+          )
+        )
+      )
+      const hashes = yield* Effect.all(
+        Array.from({ length: 4 }, () => hashOnce),
+        { concurrency: "unbounded" }
+      )
+      assert.strictEqual(new Set(hashes).size, 1)
+      assert.strictEqual(yield* hashOnce, hashes[0])
+      const rows = yield* Effect.promise(() =>
+        env.DB.prepare("SELECT name FROM deployment_secrets").all<{ name: string }>()
+      )
+      assert.deepStrictEqual(
+        rows.results.map((r) => r.name),
+        [PinKeys.PIN_KEY_NAME]
+      )
+    })
+  )
 })
