@@ -3,7 +3,9 @@ import { defineConfig } from "vitest/config"
 export default defineConfig({
   test: {
     include: ["test/**/*.test.ts"],
-    testTimeout: 60_000,
-    hookTimeout: 60_000
+    // Deadlines, not delays: a test here starts up to five real processes (the server, `pnpm keys`),
+    // and each Node start took 10–15 s on a 2-core machine at load 27 (76 s for one test).
+    testTimeout: 180_000,
+    hookTimeout: 180_000
   }
 })
