@@ -96,7 +96,7 @@ describe.runIf(runnable)("senderid-ops in a terminal", () => {
     await ops.waitFor("Approved evidence of DEMO 0223456789")
 
     ops.send("3")
-    await ops.waitFor(/account\s+limit\s+state[\s\S]*SHOP/u)
+    await ops.waitFor(/account\s+held\s+limit\s+state[\s\S]*SHOP/u)
     ops.send("Enter") // DEMO is first
     await ops.waitFor(/0223456789\s+ACTIVE\s+DOCUMENT/u)
     ops.send("Enter")

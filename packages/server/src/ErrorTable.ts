@@ -736,7 +736,7 @@ const allowedEn = (allowed: ReadonlyArray<string> | undefined) =>
 const invalidParameterKo = (d: InvalidParameterDetail) =>
   `${clip(d.field)}: ${parameterKo[d.problem ?? "value"](d)}${d.expected === undefined ? "" : ` ${expectedKo(d.expected)}`}${allowedKo(d.allowed)}`
 const invalidParameterEn = (d: InvalidParameterDetail) =>
-  `The parameter ${clip(d.field)} ${parameterEn[d.problem ?? "value"](d)}${d.expected === undefined ? "" : `; ${expectedEn(d.expected)}`}${allowedEn(d.allowed)}.`
+  `The parameter ${clip(d.field)} ${parameterEn[d.problem ?? "value"](d)}${d.expected === undefined ? `${allowedEn(d.allowed)}.` : `; ${expectedEn(d.expected)}`}`
 
 /** Auth codes and statuses are SOLAPI's (all 403); `Unauthorized` 401 is for a missing header only. */
 const serverTable: { readonly [C in ServerErrorCode]: ServerRow<Detail<C>> } = {

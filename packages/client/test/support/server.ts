@@ -18,7 +18,7 @@ import {
   WebhookStore,
   Webhooks
 } from "@senderid/domain"
-import { registryOn } from "@senderid/domain/testing"
+import { layerMemorySecrets, registryOn } from "@senderid/domain/testing"
 import { type App, Credentials, makeApp, WebhookSender } from "@senderid/server"
 import { Effect, Layer, ManagedRuntime } from "effect"
 
@@ -47,7 +47,7 @@ export const ourServer = async (): Promise<OurServer> => {
       ApiKeys.layerMemory,
       UsedSignatures.layerMemory,
       IdempotencyKeys.layerMemory
-    )
+    ).pipe(Layer.provideMerge(layerMemorySecrets))
   )
   const issue = (
     owner: { readonly accountId?: string; readonly operatorId?: string },
@@ -55,7 +55,7 @@ export const ourServer = async (): Promise<OurServer> => {
   ) =>
     runtime.runPromise(
       Effect.gen(function* () {
-        const credentials = Credentials.generateCredentials()
+        const credentials = yield* Credentials.generateCredentials()
         yield* ApiKeys.use((keys) => keys.issue({ ...credentials, scopes, ...owner }))
         return { apiKey: credentials.apiKey, apiSecret: credentials.secret } satisfies Key
       })

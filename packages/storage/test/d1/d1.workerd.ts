@@ -42,7 +42,8 @@ describe("D1 migrations", () => {
         { concurrency: "unbounded" }
       )
       assert.deepStrictEqual(
-        [...starts.flat()].sort(),
+        // By migration number: a string sort would put 10_ before 1_.
+        [...starts.flat()].sort((a, b) => Number.parseInt(a, 10) - Number.parseInt(b, 10)),
         [
           "1_registry",
           "2_server_stores",
