@@ -56,7 +56,8 @@ const main = async () => {
   try {
     const ops = [
       NODE,
-      join(HERE, "..", "dist", "bin.js"),
+      // The bench's own build (package.json `bench`), so a test run rebuilding dist/ cannot pull it away.
+      join(HERE, "..", "dist-bench", "bin.js"),
       "--url",
       api.origin,
       "--key",
