@@ -15,11 +15,11 @@ import { type RegistryEvent, Webhook, WebhookStore, type WebhookStoreShape } fro
 import { Fixture, webhookStoreConformance } from "@senderid/domain/testing"
 import { Context, Effect, Layer } from "effect"
 import * as SqlClient from "effect/sql/SqlClient"
-import * as Statement from "effect/sql/Statement"
 import * as Postgres from "../../src/postgres.ts"
 import * as Sqlite from "../../src/sqlite.ts"
 import * as WebhookStores from "../../src/webhooks.ts"
 import { freshDatabase } from "../support/postgres.ts"
+import { planOf, statementsOf } from "../support/queryPlans.ts"
 
 const directory = mkdtempSync(join(tmpdir(), "senderid-webhooks-"))
 
@@ -232,40 +232,15 @@ describe("WebhookStore on SQLite, separate processes", () => {
   )
 })
 
-/** The engine's plan of each statement `effect` runs on `webhook_deliveries`, one line per step.
- * PostgreSQL is told to avoid sequential scans and sorts, so a plan that still has one shows that
- * no index can serve the statement (its tables are empty, which it would otherwise scan). */
+/** The engine's plan (`planOf`) of each statement `effect` runs on `webhook_deliveries`, one line
+ * per step. */
 const plansOf = <A, E, R>(effect: Effect.Effect<A, E, R>) =>
   Effect.gen(function* () {
-    const sql = yield* SqlClient.SqlClient
-    const statements: Array<readonly [string, ReadonlyArray<unknown>]> = []
-    yield* effect.pipe(
-      Effect.provideService(Statement.CurrentTransformer, (statement) =>
-        Effect.sync(() => {
-          statements.push(statement.compile())
-          return statement
-        })
-      )
-    )
     const plans: Array<string> = []
-    for (const [text, params] of statements.filter(([text]) =>
+    for (const [text, params] of (yield* statementsOf(effect)).filter(([text]) =>
       /FROM webhook_deliveries|UPDATE/u.test(text)
     )) {
-      const steps = yield* sql.onDialectOrElse({
-        pg: () =>
-          sql.withTransaction(
-            sql`SET LOCAL enable_seqscan = off`.pipe(
-              Effect.andThen(sql`SET LOCAL enable_sort = off`),
-              Effect.andThen(sql.unsafe<Record<string, string>>(`EXPLAIN (COSTS OFF) ${text}`, params)),
-              Effect.map((rows) => rows.map((row) => Object.values(row).join("")))
-            )
-          ),
-        orElse: () =>
-          sql
-            .unsafe<{ detail: string }>(`EXPLAIN QUERY PLAN ${text}`, params)
-            .pipe(Effect.map((rows) => rows.map((row) => row.detail)))
-      })
-      plans.push(steps.join("\n"))
+      plans.push((yield* planOf(text, params)).join("\n"))
     }
     return plans
   })

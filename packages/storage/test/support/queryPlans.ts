@@ -23,30 +23,35 @@ export const statementsOf = <A, E, R>(effect: Effect.Effect<A, E, R>) =>
     return statements
   })
 
-/** The engine's plan for each statement that touches `table`, one line per step. PostgreSQL is
- * told to avoid sequential scans and sorts, so a plan that still has one shows that no index can
- * serve the query (an empty table would be scanned anyway). */
-export const plansOf = <A, E, R>(table: string, effect: Effect.Effect<A, E, R>) =>
+/** The engine's plan for one statement, one line per step. PostgreSQL is told to avoid sequential
+ * scans and sorts, so a plan that still has one shows that no index can serve the statement (an
+ * empty table would be scanned anyway). */
+export const planOf = (text: string, params: ReadonlyArray<unknown>) =>
   Effect.gen(function* () {
     const sql = yield* SqlClient.SqlClient
+    return yield* sql.onDialectOrElse({
+      pg: () =>
+        sql.withTransaction(
+          sql`SET LOCAL enable_seqscan = off`.pipe(
+            Effect.andThen(sql`SET LOCAL enable_sort = off`),
+            Effect.andThen(sql.unsafe<Record<string, string>>(`EXPLAIN (COSTS OFF) ${text}`, params)),
+            Effect.map((rows) => rows.map((row) => Object.values(row).join("")))
+          )
+        ),
+      orElse: () =>
+        sql
+          .unsafe<{ detail: string }>(`EXPLAIN QUERY PLAN ${text}`, params)
+          .pipe(Effect.map((rows) => rows.map((row) => row.detail)))
+    })
+  })
+
+/** The engine's plan (`planOf`) for each statement that touches `table`, inserts aside. */
+export const plansOf = <A, E, R>(table: string, effect: Effect.Effect<A, E, R>) =>
+  Effect.gen(function* () {
     const plans: Array<ReadonlyArray<string>> = []
     for (const [text, params] of yield* statementsOf(effect)) {
       if (!new RegExp(`\\b${table}\\b`, "u").test(text) || text.startsWith("INSERT")) continue
-      const steps = yield* sql.onDialectOrElse({
-        pg: () =>
-          sql.withTransaction(
-            sql`SET LOCAL enable_seqscan = off`.pipe(
-              Effect.andThen(sql`SET LOCAL enable_sort = off`),
-              Effect.andThen(sql.unsafe<Record<string, string>>(`EXPLAIN (COSTS OFF) ${text}`, params)),
-              Effect.map((rows) => rows.map((row) => Object.values(row).join("")))
-            )
-          ),
-        orElse: () =>
-          sql
-            .unsafe<{ detail: string }>(`EXPLAIN QUERY PLAN ${text}`, params)
-            .pipe(Effect.map((rows) => rows.map((row) => row.detail)))
-      })
-      plans.push(steps)
+      plans.push(yield* planOf(text, params))
     }
     return plans
   })
