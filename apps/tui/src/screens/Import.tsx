@@ -8,7 +8,7 @@
 import { readFile, writeFile } from "node:fs/promises"
 import { Effect } from "effect"
 import { Box } from "ink"
-import { useRef, useState } from "react"
+import { type ReactNode, useRef, useState } from "react"
 import { useApi } from "../Api.tsx"
 import { useBusy } from "../Busy.tsx"
 import { barText } from "../components/Bars.tsx"
@@ -240,24 +240,15 @@ export const Import = ({ active, width, height }: ScreenProps) => {
               ? "Every row passed the check."
               : `${ready.plan.skipped.length} rows will be skipped (not sent; in the report):`}
           </Toned>
-          <Text bold wrap="truncate">
-            {`${cell("line", 6)}${cell("account", 17)}${cell("number", 14)}problem  `}
-            <Text dimColor>{positionText(cursor.index, results.length)}</Text>
-          </Text>
-          <VirtualList
-            items={results}
+          <RowTable
+            rows={results}
             selected={cursor.index}
             height={listHeight}
-            rowKey={(r) => String(r.line)}
+            lastColumn="problem"
             empty="—"
-            renderRow={(r, isSelected) => (
-              <>
-                {cell(String(r.line), 6)}
-                {cell(r.accountId, 17)}
-                {cell(r.phoneNumber, 14)}
-                {r.ok ? "" : isSelected ? problemText(r) : <Toned tone="warn">{problemText(r)}</Toned>}
-              </>
-            )}
+            outcome={(r, isSelected) =>
+              r.ok ? "" : isSelected ? problemText(r) : <Toned tone="warn">{problemText(r)}</Toned>
+            }
           />
         </>
       ) : run === undefined ? (
@@ -277,34 +268,25 @@ export const Import = ({ active, width, height }: ScreenProps) => {
             {skipped > 0 ? ` ⊘${skipped} skipped` : ""} [
             {barText(sent, total, barWidth).padEnd(barWidth, "·")}]
           </Text>
-          <Text bold wrap="truncate">
-            {`${cell("line", 6)}${cell("account", 17)}${cell("number", 14)}result  `}
-            <Text dimColor>{positionText(cursor.index, results.length)}</Text>
-          </Text>
-          <VirtualList
-            items={results}
+          <RowTable
+            rows={results}
             selected={cursor.index}
             height={listHeight}
-            rowKey={(r) => String(r.line)}
+            lastColumn="result"
             empty="…"
-            renderRow={(r, isSelected) => (
-              <>
-                {cell(String(r.line), 6)}
-                {cell(r.accountId, 17)}
-                {cell(r.phoneNumber, 14)}
-                {r.ok ? (
-                  isSelected ? (
-                    `registered ${r.status}`
-                  ) : (
-                    <Toned tone="good">registered {r.status}</Toned>
-                  )
-                ) : isSelected ? (
-                  problemText(r)
+            outcome={(r, isSelected) =>
+              r.ok ? (
+                isSelected ? (
+                  `registered ${r.status}`
                 ) : (
-                  <Toned tone={r.skipped === true ? "warn" : "bad"}>{problemText(r)}</Toned>
-                )}
-              </>
-            )}
+                  <Toned tone="good">registered {r.status}</Toned>
+                )
+              ) : isSelected ? (
+                problemText(r)
+              ) : (
+                <Toned tone={r.skipped === true ? "warn" : "bad"}>{problemText(r)}</Toned>
+              )
+            }
           />
         </>
       )}
@@ -340,3 +322,42 @@ export const Import = ({ active, width, height }: ScreenProps) => {
     </Box>
   )
 }
+
+/** The rows of a file, checked or sent: line, account and number, then what became of each. */
+const RowTable = ({
+  rows,
+  selected,
+  height,
+  lastColumn,
+  empty,
+  outcome
+}: {
+  readonly rows: ReadonlyArray<RowResult>
+  readonly selected: number
+  readonly height: number
+  readonly lastColumn: string
+  readonly empty: string
+  readonly outcome: (row: RowResult, isSelected: boolean) => ReactNode
+}) => (
+  <>
+    <Text bold wrap="truncate">
+      {`${cell("line", 6)}${cell("account", 17)}${cell("number", 14)}${lastColumn}  `}
+      <Text dimColor>{positionText(selected, rows.length)}</Text>
+    </Text>
+    <VirtualList
+      items={rows}
+      selected={selected}
+      height={height}
+      rowKey={(r) => String(r.line)}
+      empty={empty}
+      renderRow={(r, isSelected) => (
+        <>
+          {cell(String(r.line), 6)}
+          {cell(r.accountId, 17)}
+          {cell(r.phoneNumber, 14)}
+          {outcome(r, isSelected)}
+        </>
+      )}
+    />
+  </>
+)
