@@ -58,6 +58,22 @@ export const layerClient = (options: SqliteOptions) =>
     )
   ).pipe(Layer.provide(Reactivity.layer))
 
+export interface RepositoryOptions {
+  /**
+   * This process is the file's only writer (the server `pnpm start` runs): keep account books in
+   * memory, updated by each commit, so the book and the message sender's reads cost no query.
+   * Leave it off when other processes write the same file.
+   */
+  readonly singleWriter?: boolean
+}
+
+/**
+ * The registry's repository over a SQLite client: commits are group-committed (one transaction per
+ * event-loop turn, a SAVEPOINT each), since SQLite has one writer and one connection here anyway.
+ */
+export const makeRepository = (options: RepositoryOptions = {}) =>
+  SqlRepository.makeWith({ groupCommit: true, ...(options.singleWriter === true ? { readModel: {} } : {}) })
+
 /** The registry's repository on a SQLite file. */
-export const layer = (options: SqliteOptions) =>
-  Layer.effect(SenderIdRepository, SqlRepository.make).pipe(Layer.provide(layerClient(options)))
+export const layer = (options: SqliteOptions & RepositoryOptions) =>
+  Layer.effect(SenderIdRepository, makeRepository(options)).pipe(Layer.provide(layerClient(options)))

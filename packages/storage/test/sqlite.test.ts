@@ -11,3 +11,7 @@ repositoryConformance(
   "SQLite, synchronous FULL",
   Sqlite.layer({ filename: join(directory, "full.db"), synchronous: "FULL" })
 )
+repositoryConformance(
+  "SQLite, single writer (books kept in memory)",
+  Sqlite.layer({ filename: join(directory, "single-writer.db"), singleWriter: true })
+)
