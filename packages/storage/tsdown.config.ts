@@ -8,6 +8,7 @@ export default defineConfig({
     "src/d1.ts",
     "src/usedSignatures.ts",
     "src/usedSignaturesRedis.ts",
+    "src/usedSignaturesFile.ts",
     "src/idempotencyKeys.ts",
     "src/fileBlobStore.ts",
     "src/sqlBlobStore.ts",

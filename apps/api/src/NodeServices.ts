@@ -1,7 +1,8 @@
 /**
- * Everything the app needs on Node, as one layer: the registry on a SQLite file (or PostgreSQL when
- * `DATABASE_URL` is set), API keys, idempotency keys, webhooks and used signatures in the same
- * database (used signatures in Redis when `REDIS_URL` is set), documents as files, the development
+ * Everything the app needs on Node, as one layer: the registry on a SQLite file, its account books
+ * kept in memory (or PostgreSQL when `DATABASE_URL` is set), API keys, idempotency keys and webhooks
+ * in the same database, used signatures in memory written behind to a file of their own (in
+ * PostgreSQL, or in Redis when `REDIS_URL` is set, for several instances), documents as files, the development
  * ARS provider, and events published to the log and to webhooks (sent over connections pinned to
  * the addresses checked against the private-host policy). Every secret,
  * PIN and identifier is drawn from WebCrypto's CSPRNG; ARS PINs are hashed under a key derived from
@@ -14,6 +15,7 @@ import {
   layerDevelopment,
   Registry,
   SenderIdRepository,
+  UsedSignatures,
   WebhookPolicy,
   type WebhookPolicyShape,
   Webhooks
@@ -26,6 +28,7 @@ import * as PinKeysSql from "@senderid/storage/pinKeys"
 import * as Postgres from "@senderid/storage/postgres"
 import * as Sqlite from "@senderid/storage/sqlite"
 import * as UsedSignaturesSql from "@senderid/storage/usedSignatures"
+import * as UsedSignaturesFile from "@senderid/storage/usedSignaturesFile"
 import { layerRedis } from "@senderid/storage/usedSignaturesRedis"
 import * as WebhooksSql from "@senderid/storage/webhooks"
 import { Layer } from "effect"
@@ -39,6 +42,10 @@ import * as NodeWebhookTransport from "./NodeWebhookTransport.ts"
 export const sqliteFile = (config: Pick<NodeConfig, "dataDirectory">) =>
   join(config.dataDirectory, "senderid.db")
 
+/** Where a single instance keeps the signatures it has accepted, beside the database file. */
+export const usedSignaturesFile = (config: Pick<NodeConfig, "dataDirectory">) =>
+  join(config.dataDirectory, "used-signatures.db")
+
 export interface NodeServicesOptions {
   /** Webhook retry timing and limits beyond the defaults (tests shorten the backoff). */
   readonly webhookPolicy?: Partial<WebhookPolicyShape>
@@ -51,10 +58,21 @@ export const layer = (config: NodeConfig, options: NodeServicesOptions = {}) => 
     config.databaseUrl === undefined
       ? Sqlite.layerClient({ filename: sqliteFile(config), synchronous: config.synchronous })
       : Postgres.layerClient({ url: config.databaseUrl })
+  // One instance on a SQLite file: signatures in memory, written behind to a file of their own, so
+  // a GET never commits to the registry. Several instances: the store they share decides, asked only
+  // about signatures this instance has not already won.
   const usedSignatures =
-    config.redisUrl === undefined ? UsedSignaturesSql.layerSql : layerRedis(config.redisUrl)
+    config.redisUrl !== undefined
+      ? UsedSignatures.layerLocalFirst(layerRedis(config.redisUrl))
+      : config.databaseUrl !== undefined
+        ? UsedSignatures.layerLocalFirst(UsedSignaturesSql.layerSql)
+        : UsedSignaturesFile.layerFile({ filename: usedSignaturesFile(config) })
+  // The server is the SQLite file's only writer (`pnpm keys` only ever adds an account it has not
+  // seen), so it keeps account books in memory; PostgreSQL may have other instances writing.
+  const repository =
+    config.databaseUrl === undefined ? Sqlite.makeRepository({ singleWriter: true }) : SqlRepository.make
   const stores = Layer.mergeAll(
-    Layer.effect(SenderIdRepository, SqlRepository.make),
+    Layer.effect(SenderIdRepository, repository),
     // Keys are read once per 5 s per instance: a revocation elsewhere (`pnpm keys revoke`) applies within 5 s.
     ApiKeys.layerCached().pipe(Layer.provide(ApiKeysSql.layerSql({ masterKey: config.masterKey }))),
     IdempotencyKeysSql.layerSql,

@@ -1,7 +1,8 @@
 /**
  * `pnpm start` as an operator meets it: a real process on a real socket over a SQLite file (or
  * PostgreSQL), first-start keys and a curl line that works, JSON logs, body limits a socket can show,
- * concurrent registrations, and a SIGTERM that lets an in-flight request finish.
+ * concurrent registrations, and a SIGTERM that lets an in-flight request finish and keeps its
+ * signature refused after the restart.
  */
 import { execFileSync, spawnSync } from "node:child_process"
 import { request as httpRequest } from "node:http"
@@ -276,6 +277,11 @@ describe("pnpm start on a SQLite file", () => {
       book.senderIds.map((s) => s.phoneNumber),
       "0234567890"
     )
+    // The signature the last request used was written to the journal on the way down: a replay
+    // after the restart is still refused.
+    const replayed = await fetch(`${server.origin}/senderid/v1/numbers`, { headers: { authorization } })
+    assert.strictEqual(replayed.status, 403)
+    assert.strictEqual(((await replayed.json()) as { errorCode: string }).errorCode, "DuplicatedSignature")
   })
 })
 

@@ -26,36 +26,93 @@ export interface UsedSignaturesShape {
   ) => Effect.Effect<boolean, UsedSignatureStoreError>
 }
 
-export class UsedSignatures extends Context.Service<UsedSignatures, UsedSignaturesShape>()(
-  "@senderid/domain/UsedSignatures"
-) {
-  /** In-process, for one node and for tests: nothing is shared with other instances or restarts. */
-  static readonly layerMemory: Layer.Layer<UsedSignatures> = Layer.sync(UsedSignatures, () => {
-    // Insertion order is expiry order while the window is constant (re-claims are re-inserted at
-    // the end), so sweeping from the front stops at the first live entry: amortised O(1), and
-    // memory stays bounded by the signatures of one window.
-    const expiresAt = new Map<string, number>()
-    const sweep = (now: number) => {
-      for (const [signature, expiry] of expiresAt) {
-        if (expiry > now) return
-        expiresAt.delete(signature)
-      }
+/**
+ * Used signatures held in this process: `claim` checks and records in one synchronous step, so of
+ * many concurrent claims of one signature exactly one wins. Insertion order is close to expiry
+ * order (a window ends with its signed date, which moves with the clock), so sweeping from the
+ * front stops at the first live entry: amortised O(1), and memory stays bounded by one window of
+ * signatures. `remember` loads a claim made earlier (read back from a journal after a restart).
+ */
+export interface ClaimSet {
+  readonly claim: (signature: string, windowMillis: number, now: number) => boolean
+  readonly remember: (signature: string, expiresAt: number) => void
+  /** Forgets a claim whose request went no further (its shared store failed). */
+  readonly release: (signature: string) => void
+}
+
+export const makeClaimSet = (): ClaimSet => {
+  const expiresAt = new Map<string, number>()
+  const sweep = (now: number) => {
+    for (const [signature, expiry] of expiresAt) {
+      if (expiry > now) return
+      expiresAt.delete(signature)
     }
-    // Synchronous after reading the clock, so no other fiber can interleave between check and set.
-    const claimAt = (signature: string, windowMillis: number, now: number): boolean => {
+  }
+  return {
+    claim: (signature, windowMillis, now) => {
       sweep(now)
       const expiry = expiresAt.get(signature)
       if (expiry !== undefined && expiry > now) return false
       expiresAt.delete(signature)
       expiresAt.set(signature, now + windowMillis)
       return true
+    },
+    remember: (signature, expiry) => {
+      expiresAt.set(signature, Math.max(expiry, expiresAt.get(signature) ?? expiry))
+    },
+    release: (signature) => {
+      expiresAt.delete(signature)
     }
+  }
+}
+
+export class UsedSignatures extends Context.Service<UsedSignatures, UsedSignaturesShape>()(
+  "@senderid/domain/UsedSignatures"
+) {
+  /** In-process, for one node and for tests: nothing is shared with other instances or restarts. */
+  static readonly layerMemory: Layer.Layer<UsedSignatures> = Layer.sync(UsedSignatures, () => {
+    const claims = makeClaimSet()
     return UsedSignatures.of({
       claim: (signature, window) =>
         Clock.currentTimeMillis.pipe(
-          Effect.map((now) => claimAt(signature, Duration.toMillis(window), now)),
+          Effect.map((now) => claims.claim(signature, Duration.toMillis(window), now)),
           Effect.withSpan("UsedSignatures.claim")
         )
     })
   })
+
+  /**
+   * `shared` (PostgreSQL, Redis: the store several instances agree through), asked only about
+   * signatures this instance has not won itself: a replay of one of those is refused without a round
+   * trip, and any other signature still needs the shared store's word, so the answer stays exact
+   * across instances.
+   */
+  static readonly localFirst = (shared: UsedSignaturesShape): UsedSignaturesShape => {
+    const claims = makeClaimSet()
+    return UsedSignatures.of({
+      claim: (signature, window) =>
+        Effect.gen(function* () {
+          const now = yield* Clock.currentTimeMillis
+          if (!claims.claim(signature, Duration.toMillis(window), now)) return false
+          // Only the signatures this instance won stay in its set: the shared store keeps the
+          // window of the others.
+          const won = yield* shared
+            .claim(signature, window)
+            .pipe(Effect.tapError(() => Effect.sync(() => claims.release(signature))))
+          if (!won) claims.release(signature)
+          return won
+        })
+    })
+  }
+
+  /** `localFirst` over the shared store the given layer builds. */
+  static readonly layerLocalFirst = <E, R>(
+    shared: Layer.Layer<UsedSignatures, E, R>
+  ): Layer.Layer<UsedSignatures, E, R> =>
+    Layer.effect(
+      UsedSignatures,
+      Effect.gen(function* () {
+        return UsedSignatures.localFirst(yield* UsedSignatures)
+      })
+    ).pipe(Layer.provide(shared))
 }

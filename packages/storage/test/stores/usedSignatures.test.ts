@@ -44,7 +44,7 @@ const testClockLapse: Lapse = (_, window) => TestClock.adjust(window)
 const sharedReplayProtection = <E>(
   engine: string,
   make: () => Layer.Layer<UsedSignatures, E>,
-  options: { readonly clock: "test" | "engine"; readonly lapse: Lapse }
+  options: { readonly clock: "test" | "engine"; readonly lapse: Lapse | undefined }
 ) =>
   describe(`UsedSignatures on ${engine}`, () => {
     it.live("refuses through one instance a signature claimed through the other", () =>
@@ -72,12 +72,16 @@ const sharedReplayProtection = <E>(
       })
     )
 
+    const lapse = options.lapse
+    // An in-process set in front of the engine keeps a claim for the window on the server's clock,
+    // which an engine-side lapse cannot move.
+    if (lapse === undefined) return
     it.effect("lets exactly one of 100 concurrent claims of an expired signature win", () =>
       Effect.gen(function* () {
         const [a, b] = yield* pair(make)
         const signature = freshSignature()
         assert.isTrue(yield* a.claim(signature, "15 minutes"))
-        yield* options.lapse(signature, "15 minutes")
+        yield* lapse(signature, "15 minutes")
         const results = yield* Effect.all(
           Array.from({ length: 100 }, (_, i) => (i % 2 === 0 ? a : b).claim(signature, "15 minutes")),
           { concurrency: "unbounded" }
@@ -106,7 +110,7 @@ const sharedReplayProtection = <E>(
           const signature = freshSignature()
           assert.isTrue(yield* a.claim(signature, "15 minutes"))
           assert.isFalse(yield* b.claim(signature, "15 minutes"))
-          yield* options.lapse(signature, "15 minutes")
+          yield* lapse(signature, "15 minutes")
           assert.isTrue(yield* b.claim(signature, "15 minutes"))
           assert.isFalse(yield* a.claim(signature, "15 minutes"))
         })
@@ -156,6 +160,11 @@ sharedReplayProtection(
   }
 )
 prunesExpiredRows("PostgreSQL", postgresClient)
+sharedReplayProtection(
+  "PostgreSQL behind an in-process set",
+  () => UsedSignatures.layerLocalFirst(UsedSignatureStores.layerSql.pipe(Layer.provide(postgresClient()))),
+  { clock: "test", lapse: testClockLapse }
+)
 
 const keyPrefix = `senderid-test:${run}:`
 afterAll(async () => {
@@ -183,6 +192,12 @@ sharedReplayProtection("Redis", () => UsedSignatureRedis.layerRedis(REDIS_URL, {
   clock: "engine",
   lapse: redisLapse
 })
+
+sharedReplayProtection(
+  "Redis behind an in-process set",
+  () => UsedSignatures.layerLocalFirst(UsedSignatureRedis.layerRedis(REDIS_URL, { keyPrefix })),
+  { clock: "engine", lapse: undefined }
+)
 
 describe("UsedSignatures on an unreachable Redis", () => {
   it.live("fails to build with UsedSignatureStoreError", () =>
