@@ -169,6 +169,9 @@ export interface SenderIdRepositoryShape {
   ) => Effect.Effect<boolean, RepositoryError>
   /** Registrations of the number, in any account, that hold it (ACTIVE or INACTIVE). */
   readonly findHolders: (phoneNumber: string) => Effect.Effect<ReadonlyArray<SenderId>, RepositoryError>
+  /** The accounts `findHolders` would name, without reading their registrations: what a new
+   * registration asks (is the number held elsewhere?) on the hottest write. */
+  readonly findHolderAccounts: (phoneNumber: string) => Effect.Effect<ReadonlyArray<string>, RepositoryError>
   /** Sender IDs whose `expireAt` is at or before `now` and that are not EXPIRED yet, oldest expiry first. */
   readonly listLapsed: (now: number, limit: number) => Effect.Effect<ReadonlyArray<SenderId>, RepositoryError>
   /** Every audit entry ever written for a sender ID, including after its deletion. */

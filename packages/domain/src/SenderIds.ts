@@ -125,14 +125,14 @@ export class SenderIds extends Context.Service<SenderIds>()("@senderid/domain/Se
             input.documents && input.documents.length > 0
               ? yield* usableDocuments(accountId, input.documents, APPROVAL_CATEGORIES)
               : []
-          const holders = yield* repository.findHolders(phoneNumber)
+          const holders = yield* repository.findHolderAccounts(phoneNumber)
           const at = yield* stamp(accountActor(accountId))
           let senderId = SenderId.register({
             handleKey: yield* Identifier.make("SED"),
             accountId,
             phoneNumber,
             category,
-            heldByAnotherAccount: holders.some((h) => h.accountId !== accountId),
+            heldByAnotherAccount: holders.some((holder) => holder !== accountId),
             pendingTtl: policy.pendingTtl,
             autoExtension: input.autoExtension,
             at

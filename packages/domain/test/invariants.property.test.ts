@@ -623,6 +623,7 @@ const interleavedRegistry = (yields: ReadonlyArray<number>) => {
         isUsable: paused(inner.isUsable),
         callsPlaced: paused(inner.callsPlaced),
         findHolders: paused(inner.findHolders),
+        findHolderAccounts: paused(inner.findHolderAccounts),
         listLapsed: paused(inner.listLapsed),
         listExpiring: paused(inner.listExpiring),
         listPendingReviews: paused(inner.listPendingReviews),

@@ -257,6 +257,12 @@ export const make: Effect.Effect<SenderIdRepositoryShape> = Effect.gen(function*
       }),
     findHolders: (phoneNumber) =>
       read((s) => [...s.senderIds.values()].filter((x) => x.phoneNumber === phoneNumber && holds(x))),
+    findHolderAccounts: (phoneNumber) =>
+      read((s) =>
+        [...s.senderIds.values()]
+          .filter((x) => x.phoneNumber === phoneNumber && holds(x))
+          .map((x) => x.accountId)
+      ),
     listLapsed: (now, limit) =>
       read((s) =>
         [...s.senderIds.values()]

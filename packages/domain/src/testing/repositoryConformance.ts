@@ -469,6 +469,9 @@ export const repositoryConformance = (
               holders.map((s) => s.accountId),
               [holder.accountId]
             )
+            assert.deepStrictEqual(yield* withRepository((r) => r.findHolderAccounts(number)), [
+              holder.accountId
+            ])
           })
         )
 
@@ -498,6 +501,9 @@ export const repositoryConformance = (
               holders.map((s) => s.accountId),
               [claimant.accountId]
             )
+            assert.deepStrictEqual(yield* withRepository((r) => r.findHolderAccounts(number)), [
+              claimant.accountId
+            ])
           })
         )
 
