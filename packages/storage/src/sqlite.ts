@@ -1,18 +1,19 @@
 /**
- * The embedded default: the registry in one SQLite file through `node:sqlite`, in WAL mode.
+ * The embedded default: the registry in one SQLite file through `node:sqlite` (`sqliteClient.ts`),
+ * in WAL mode.
  * `synchronous` NORMAL (default) keeps every committed transaction through a process crash and
  * may lose the last few commits on power failure or an OS crash (the file stays consistent);
  * FULL survives those too, at the cost of an fsync per commit.
  */
 import { mkdirSync } from "node:fs"
 import { dirname } from "node:path"
-import * as SqliteClient from "@effect/sql-sqlite-node/SqliteClient"
 import { RepositoryError, SenderIdRepository } from "@senderid/domain"
 import { Context, Effect, Layer } from "effect"
 import * as Reactivity from "effect/reactivity/Reactivity"
 import * as SqlClient from "effect/sql/SqlClient"
 import { migrate } from "./Migrations.ts"
 import * as SqlRepository from "./SqlRepository.ts"
+import * as SqliteClient from "./sqliteClient.ts"
 
 export interface SqliteOptions {
   /** Path of the database file; its folder is created if missing. */
@@ -26,7 +27,7 @@ export interface SqliteOptions {
 const configure = (options: SqliteOptions) =>
   Effect.gen(function* () {
     const sql = yield* SqlClient.SqlClient
-    // The durability promised above rests on WAL; the driver defaults to it, this makes it explicit.
+    // The durability promised above rests on WAL.
     if (options.filename !== ":memory:") yield* sql.unsafe("PRAGMA journal_mode = WAL")
     yield* sql.unsafe(`PRAGMA busy_timeout = ${Math.trunc(options.busyTimeoutMillis ?? 5000)}`)
     yield* sql.unsafe(`PRAGMA synchronous = ${options.synchronous === "FULL" ? "FULL" : "NORMAL"}`)
@@ -42,13 +43,8 @@ export const layerClient = (options: SqliteOptions) =>
       if (options.filename !== ":memory:") {
         yield* Effect.try(() => mkdirSync(dirname(options.filename), { recursive: true }))
       }
-      // node:sqlite throws (a defect, not a failure) when the file is not a database at all.
-      const client = yield* SqliteClient.make({ filename: options.filename }).pipe(
-        Effect.catchDefect((defect) => Effect.fail(defect))
-      )
-      const context = Context.make(SqliteClient.SqliteClient, client).pipe(
-        Context.add(SqlClient.SqlClient, client)
-      )
+      const client = yield* SqliteClient.make({ filename: options.filename })
+      const context = Context.make(SqlClient.SqlClient, client)
       yield* configure(options).pipe(Effect.andThen(migrate), Effect.provideContext(context))
       return context
     }).pipe(
