@@ -7,7 +7,7 @@
 import type { AddressInfo } from "node:net"
 import { EventRelay, Expiry, Webhooks } from "@senderid/domain"
 import { LogLine, makeApp } from "@senderid/server"
-import { Effect, Fiber, Layer, Logger, ManagedRuntime, Schedule } from "effect"
+import { Effect, Fiber, Layer, Logger, ManagedRuntime, References, Schedule } from "effect"
 import { clientAddressOf } from "./ClientAddress.ts"
 import { banner, firstStart } from "./FirstStart.ts"
 import { fromEnvironment } from "./NodeConfig.ts"
@@ -20,7 +20,12 @@ const config = fromEnvironment(process.env)
 const log = LogLine.makeJsonLog((text) => process.stdout.write(`${text}\n`))
 const runtime = ManagedRuntime.make(
   // Merged, not provided: the runtime itself must log JSON, not only the layer while it is built.
-  Layer.merge(NodeServices.layer(config), Logger.layer([log.logger]))
+  // No tracer exports spans here, so none are made: each would cost every request a few µs.
+  Layer.mergeAll(
+    NodeServices.layer(config),
+    Logger.layer([log.logger]),
+    Layer.succeed(References.TracerEnabled, false)
+  )
 )
 
 const keys = await runtime.runPromise(firstStart()).catch((error: unknown) => {

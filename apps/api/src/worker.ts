@@ -7,7 +7,7 @@
 
 import { EventRelay, Expiry, Webhooks } from "@senderid/domain"
 import { type App, LogLine, makeApp } from "@senderid/server"
-import { Effect, Layer, Logger, ManagedRuntime } from "effect"
+import { Effect, Layer, Logger, ManagedRuntime, References } from "effect"
 import * as WorkerServices from "./WorkerServices.ts"
 
 export type { WorkerEnv } from "./WorkerServices.ts"
@@ -16,7 +16,14 @@ export type { WorkerEnv } from "./WorkerServices.ts"
 const log = LogLine.makeJsonLog((text) => console.log(text))
 
 const makeRuntime = (env: WorkerServices.WorkerEnv) =>
-  ManagedRuntime.make(Layer.merge(WorkerServices.layer(env), Logger.layer([log.logger])))
+  // No tracer exports spans here, so none are made.
+  ManagedRuntime.make(
+    Layer.mergeAll(
+      WorkerServices.layer(env),
+      Logger.layer([log.logger]),
+      Layer.succeed(References.TracerEnabled, false)
+    )
+  )
 
 let isolate:
   | { readonly db: unknown; readonly runtime: ReturnType<typeof makeRuntime>; readonly app: App }

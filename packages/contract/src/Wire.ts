@@ -284,7 +284,19 @@ export const senderIdViewFor =
     }
   }
 
-export const senderIdView = senderIdViewFor({})
+const customerView = senderIdViewFor({})
+// Sender IDs are immutable values, and the books a single writer keeps in memory hand the same ones
+// out from request to request: each one's customer view, with every date formatted, is made once.
+const customerViews = new WeakMap<SenderId.SenderId, SenderIdView>()
+
+/** The customer's (SOLAPI's) view of a sender ID; the same object for the same sender ID. */
+export const senderIdView = (senderId: SenderId.SenderId): SenderIdView => {
+  const cached = customerViews.get(senderId)
+  if (cached !== undefined) return cached
+  const view = customerView(senderId)
+  customerViews.set(senderId, view)
+  return view
+}
 
 const suspensionViewOf = (suspension: Suspension.Suspension): SuspensionView => ({
   reason: suspension.reason,
