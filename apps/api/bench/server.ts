@@ -1,19 +1,23 @@
 /**
  * The benchmark's server process: the real app over a SQLite file (WAL, synchronous NORMAL) on
- * @hono/node-server, next to the two baselines the figures are compared with — a bare Hono JSON
- * route, and the same app with a caller fixed from the key (no HMAC check, no key lookup, no
- * replay claim). Seeds accounts (each with one ACTIVE and one PENDING number) and prints their keys.
+ * @hono/node-server, next to the baselines the figures are compared with — a bare Hono JSON route,
+ * the same app with a caller fixed from the key (no HMAC check, no key lookup, no replay claim), and
+ * the raw-engine reference (`rawReference.ts`, on a copy of the seeded file). Seeds accounts (each
+ * with one ACTIVE and one PENDING number), prints their keys, and answers `GET /__bench/cpu` with its
+ * own CPU time and RSS, so the load generator can tell the server's cost per request.
  */
 import { writeFileSync } from "node:fs"
 import { join } from "node:path"
+import { DatabaseSync } from "node:sqlite"
 import { serve } from "@hono/node-server"
 import { Accounts, ApiKeys, AuditEntry, DevelopmentCalls, SenderIds } from "@senderid/domain"
 import { type AppOptions, Credentials, makeApp, Signature } from "@senderid/server"
-import { Effect, Layer, Logger, ManagedRuntime, Option } from "effect"
+import { Effect, Layer, Logger, ManagedRuntime, Option, References } from "effect"
 import { Hono } from "hono"
 import { fromEnvironment } from "../src/NodeConfig.ts"
 import { hmacSha256 } from "../src/NodeCrypto.ts"
 import * as NodeServices from "../src/NodeServices.ts"
+import { makeRawReference } from "./rawReference.ts"
 
 const accounts = Number(process.env.BENCH_ACCOUNTS ?? "1000")
 const config = fromEnvironment({
@@ -21,7 +25,9 @@ const config = fromEnvironment({
   SENDERID_SQLITE_SYNCHRONOUS: "NORMAL"
 })
 // Silent: the development ARS provider would log a PIN per seeded number.
-const runtime = ManagedRuntime.make(Layer.merge(NodeServices.layer(config), Logger.layer([])))
+const runtime = ManagedRuntime.make(
+  Layer.mergeAll(NodeServices.layer(config), Logger.layer([]), Layer.succeed(References.TracerEnabled, false))
+)
 
 const actor = AuditEntry.operatorActor("bench")
 const seeded = await runtime.runPromise(
@@ -67,7 +73,19 @@ const fixedCaller: AppOptions = {
     )
 }
 
+// The reference works on its own copy of the seeded registry: the app is its file's only writer.
+const rawFile = join(config.dataDirectory, "raw-reference.db")
+const seededFile = new DatabaseSync(NodeServices.sqliteFile(config))
+seededFile.exec(`VACUUM INTO '${rawFile}'`)
+seededFile.close()
+const raw = makeRawReference(rawFile, join(config.dataDirectory, "raw-signatures.db"), seeded)
+
 const root = new Hono()
+root.get("/__bench/cpu", (c) => {
+  const { user, system } = process.cpuUsage()
+  return c.json({ cpuMicros: user + system, rss: process.memoryUsage.rss() })
+})
+root.route("/raw", raw.app)
 const bareActive = ["07020000000", "07020000002"]
 root.get("/bare/senderid/v1/numbers/active", (c) => c.json(bareActive))
 root.post("/bare/senderid/v1/numbers", async (c) => c.json(await c.req.json()))
@@ -78,7 +96,11 @@ serve({ fetch: root.fetch, port: 0, hostname: "127.0.0.1" }, (info) => {
   writeFileSync(join(config.dataDirectory, "keys.json"), JSON.stringify(seeded))
   process.stdout.write(`${JSON.stringify({ ready: true, port: info.port })}\n`)
 })
-const stop = () => void runtime.dispose().then(() => process.exit(0))
+const stop = () =>
+  void runtime.dispose().then(() => {
+    raw.close()
+    process.exit(0)
+  })
 process.once("SIGTERM", stop)
 // The load generator holds our stdin: when it ends (even by a crash), so do we.
 process.stdin.on("end", stop).resume()
