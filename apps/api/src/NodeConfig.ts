@@ -30,6 +30,8 @@ export const Environment = Schema.Struct({
   SENDERID_MASTER_KEY: Schema.optionalKey(Schema.String),
   /** `FULL` makes every SQLite commit survive power loss, at an fsync per commit. */
   SENDERID_SQLITE_SYNCHRONOUS: Schema.optionalKey(Schema.Literals(["NORMAL", "FULL"])),
+  /** `automatic` hands WAL checkpoints back to SQLite (inside a commit); `background` runs them in a worker. */
+  SENDERID_SQLITE_CHECKPOINTS: Schema.optionalKey(Schema.Literals(["background", "automatic"])),
   /** Requests per second per API key (bursts of 5× that); `0` turns the limit off. */
   SENDERID_RATE_LIMIT: Schema.optionalKey(Schema.NumberFromString.check(Schema.isGreaterThanOrEqualTo(0))),
   /** `https://senderid.example.com`: the origin in links the API returns (documents' `url`). */
@@ -66,6 +68,7 @@ export interface NodeConfig {
   readonly redisUrl: string | undefined
   readonly masterKey: string | undefined
   readonly synchronous: "NORMAL" | "FULL"
+  readonly checkpoints: "background" | "automatic"
   readonly rateLimitPerSecond: number
   readonly requestLog: boolean
   readonly publicUrl: string | undefined
@@ -112,6 +115,7 @@ export const fromEnvironment = (env: Readonly<Record<string, string | undefined>
     redisUrl: parsed.REDIS_URL,
     masterKey: parsed.SENDERID_MASTER_KEY,
     synchronous: parsed.SENDERID_SQLITE_SYNCHRONOUS ?? "NORMAL",
+    checkpoints: parsed.SENDERID_SQLITE_CHECKPOINTS ?? "background",
     rateLimitPerSecond: parsed.SENDERID_RATE_LIMIT ?? 50,
     requestLog: parsed.SENDERID_REQUEST_LOG !== "off",
     publicUrl: parsed.SENDERID_PUBLIC_URL,

@@ -56,7 +56,11 @@ export interface NodeServicesOptions {
 export const layer = (config: NodeConfig, options: NodeServicesOptions = {}) => {
   const client =
     config.databaseUrl === undefined
-      ? Sqlite.layerClient({ filename: sqliteFile(config), synchronous: config.synchronous })
+      ? Sqlite.layerClient({
+          filename: sqliteFile(config),
+          synchronous: config.synchronous,
+          checkpoints: config.checkpoints
+        })
       : Postgres.layerClient({ url: config.databaseUrl })
   // One instance on a SQLite file: signatures in memory, written behind to a file of their own, so
   // a GET never commits to the registry. Several instances: the store they share decides, asked only

@@ -11,6 +11,7 @@ import { RepositoryError, SenderIdRepository } from "@senderid/domain"
 import { Context, Effect, Layer } from "effect"
 import * as Reactivity from "effect/reactivity/Reactivity"
 import * as SqlClient from "effect/sql/SqlClient"
+import { checkpointInBackground } from "./internal/checkpointer.ts"
 import { migrate } from "./Migrations.ts"
 import * as SqlRepository from "./SqlRepository.ts"
 import * as SqliteClient from "./sqliteClient.ts"
@@ -21,6 +22,11 @@ export interface SqliteOptions {
   readonly synchronous?: "NORMAL" | "FULL"
   /** How long a writer waits for another process's lock before the adapter retries. */
   readonly busyTimeoutMillis?: number
+  /**
+   * `background` (default): WAL checkpoints run in a worker thread on a timer, never inside a
+   * request's COMMIT (`internal/checkpointer.ts`); `automatic`: SQLite's own, every 1,000 pages.
+   */
+  readonly checkpoints?: "background" | "automatic"
 }
 
 /** Connection settings the single connection needs before the first query. */
@@ -32,7 +38,11 @@ const configure = (options: SqliteOptions) =>
     yield* sql.unsafe(`PRAGMA busy_timeout = ${Math.trunc(options.busyTimeoutMillis ?? 5000)}`)
     yield* sql.unsafe(`PRAGMA synchronous = ${options.synchronous === "FULL" ? "FULL" : "NORMAL"}`)
     yield* sql.unsafe("PRAGMA foreign_keys = ON")
+    if (backgroundCheckpoints(options)) yield* sql.unsafe("PRAGMA wal_autocheckpoint = 0")
   })
+
+const backgroundCheckpoints = (options: SqliteOptions) =>
+  options.filename !== ":memory:" && options.checkpoints !== "automatic"
 
 /** A `SqlClient` on the file, configured and migrated. A missing folder is created; a file that is
  * not a SQLite database, or holds another application's tables, fails with a `RepositoryError`
@@ -46,6 +56,7 @@ export const layerClient = (options: SqliteOptions) =>
       const client = yield* SqliteClient.make({ filename: options.filename })
       const context = Context.make(SqlClient.SqlClient, client)
       yield* configure(options).pipe(Effect.andThen(migrate), Effect.provideContext(context))
+      if (backgroundCheckpoints(options)) yield* checkpointInBackground(options.filename)
       return context
     }).pipe(
       Effect.mapError(
