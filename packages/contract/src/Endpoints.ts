@@ -3,6 +3,7 @@
  * error codes it documents. The server registers its routes from it, the OpenAPI document is
  * generated from it and the client is typed by it, so the three cannot disagree.
  */
+import type { ApiKeyScope } from "@senderid/domain"
 import type { Schema } from "effect"
 import * as OperatorRequests from "./OperatorRequests.ts"
 import * as OperatorWire from "./OperatorWire.ts"
@@ -11,9 +12,10 @@ import * as WebhookWire from "./WebhookWire.ts"
 import * as Wire from "./Wire.ts"
 
 export type HttpMethod = "GET" | "POST" | "PUT" | "DELETE"
-export type CustomerScope = "senderid:read" | "senderid:write"
+/** Customers' keys carry these; they act for their own account. */
+export type CustomerScope = Extract<ApiKeyScope, `senderid:${string}`>
 /** Operators' keys carry these; they act for no account and reach only `/operator/v1`. */
-export type OperatorScope = "operator:read" | "operator:write"
+export type OperatorScope = Extract<ApiKeyScope, `operator:${string}`>
 
 export interface Endpoint {
   readonly method: HttpMethod
