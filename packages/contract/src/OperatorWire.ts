@@ -57,6 +57,7 @@ export const ApiKeyView = Schema.Struct({
   scopes: Schema.Array(ApiKeyScope),
   accountId: Schema.NullOr(Schema.String),
   operatorId: Schema.NullOr(Schema.String),
+  serviceId: Schema.NullOr(Schema.String),
   dateCreated: IsoDate,
   revokedAt: Schema.NullOr(IsoDate)
 }).annotate({ identifier: "ApiKey" })
@@ -230,6 +231,7 @@ export const apiKeyView = (key: ApiKeySummary): ApiKeyView => ({
   scopes: [...key.scopes],
   accountId: key.accountId,
   operatorId: key.operatorId,
+  serviceId: key.serviceId,
   dateCreated: isoDate(key.dateCreated),
   revokedAt: isoOrNull(key.revokedAt)
 })
