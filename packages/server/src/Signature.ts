@@ -21,7 +21,8 @@ export const Credentials = Schema.Struct({
   secret: Schema.String,
   scopes: Schema.Array(Scope),
   accountId: Schema.NullOr(Schema.String),
-  operatorId: Schema.NullOr(Schema.String)
+  operatorId: Schema.NullOr(Schema.String),
+  serviceId: Schema.NullOr(Schema.String)
 })
 export type Credentials = typeof Credentials.Type
 
