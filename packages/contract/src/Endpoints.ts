@@ -41,6 +41,8 @@ export interface Endpoint {
   readonly errors: ReadonlyArray<string>
   /** Whether `Idempotency-Key` is honoured. */
   readonly idempotent?: boolean
+  /** A POST that only reads (its question does not fit in a URL), so repeating it is harmless. */
+  readonly readOnly?: boolean
 }
 
 const endpoint = <const E extends Endpoint>(e: E): E => e
@@ -310,6 +312,7 @@ export const endpoints = {
     summary: `May the account send from each of up to ${EligibilityWire.MAX_BATCH} numbers now; one answer per number, in order`,
     solapi: false,
     body: EligibilityWire.CheckEligibility,
+    readOnly: true,
     success: EligibilityWire.EligibilityResults,
     errors: []
   }),
