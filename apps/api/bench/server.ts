@@ -72,7 +72,8 @@ const fixedCaller: AppOptions = {
         secret: "",
         scopes: ["senderid:read", "senderid:write"] as const,
         accountId: accountOf.get(parsed.apiKey) ?? null,
-        operatorId: null
+        operatorId: null,
+        serviceId: null
       }))
     )
 }

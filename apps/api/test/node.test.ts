@@ -363,10 +363,35 @@ describe("pnpm keys", () => {
     assert.match(created.stdout, /^scopes\s+operator:read$/mu)
   })
 
+  it("creates a service key that asks about any account's numbers and reaches nothing else", async () => {
+    const created = keys("create", "--service", "message-sender")
+    assert.strictEqual(created.status, 0, created.stderr)
+    assert.match(created.stdout, /^scopes\s+sender:eligibility$/mu)
+    const apiKey = /apiKey\s+(NCS[0-9A-Z]{13})/u.exec(created.stdout)?.[1] ?? ""
+    const secret = /secret\s+([0-9A-Z]{32})/u.exec(created.stdout)?.[1] ?? ""
+    assert.match(keys("list").stdout, new RegExp(`${apiKey}\\s+service:message-sender`, "u"))
+
+    server = await startServer({ dataDirectory })
+    const asked = await send(
+      server,
+      { apiKey, secret },
+      "GET",
+      "/senderid/v1/eligibility/01023456789?accountId=ACME"
+    )
+    assert.strictEqual(asked.status, 200)
+    assert.strictEqual(((await asked.json()) as { reason: string }).reason, "NOT_REGISTERED")
+    const book = await send(server, { apiKey, secret }, "GET", "/senderid/v1/numbers")
+    assert.strictEqual(book.status, 403)
+    await server.stop()
+  })
+
   it("answers a mistaken command with its usage and a failing status, not a stack trace", () => {
     const wrong = keys("create")
     assert.strictEqual(wrong.status, 2)
     assert.include(wrong.stdout, "usage:")
+    // One owner per key, and a service key has no read-only variant.
+    assert.strictEqual(keys("create", "--account", "ACME", "--service", "message-sender").status, 2)
+    assert.strictEqual(keys("create", "--service", "message-sender", "--read-only").status, 2)
     const unknown = keys("revoke", "NCSNOSUCHKEY0000")
     assert.strictEqual(unknown.status, 1)
     assert.match(unknown.stderr, /ApiKeyNotFound/u)

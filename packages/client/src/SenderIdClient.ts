@@ -3,7 +3,8 @@
  * it runs in Node, Workers and browsers): one method per endpoint of the contract's table, typed by
  * the same schemas the server validates with. Every request is freshly signed (SOLAPI's HMAC), given
  * a timeout, and retried with backoff and jitter on 429, 5xx and lost connections — but only where a
- * retry cannot do a thing twice: GET, PUT, DELETE, and POSTs that carry an `Idempotency-Key`.
+ * retry cannot do a thing twice: GET, PUT, DELETE, POSTs that only read (eligibility), and POSTs
+ * that carry an `Idempotency-Key`.
  * Answers are decoded against the contract; failures are typed (`ClientError`). Pointed at SOLAPI's
  * public API, the SOLAPI-compatible methods work unchanged (same paths, shapes and signature).
  */
@@ -85,7 +86,7 @@ const isDownload = (endpoint: Endpoints.Endpoint) => endpoint.success === Wire.D
 
 /** Whether repeating the request cannot do its work twice. */
 const isRetrySafe = (endpoint: Endpoints.Endpoint, idempotencyKey: string | undefined) =>
-  endpoint.method !== "POST" || idempotencyKey !== undefined
+  endpoint.method !== "POST" || endpoint.readOnly === true || idempotencyKey !== undefined
 
 const pathOf = (endpoint: Endpoints.Endpoint, params: Readonly<Record<string, string>> | undefined) =>
   endpoint.path.replace(/:([A-Za-z]+)/gu, (_, name: string) => encodeURIComponent(params?.[name] ?? ""))

@@ -89,6 +89,35 @@ describe("SenderIdClient (Effect) against our server", () => {
     }).pipe(Effect.provide(over(server.customer)))
   )
 
+  it.live("asks eligibility with a service key about the account it names, one number or a batch", () =>
+    Effect.gen(function* () {
+      yield* SenderIdClient.use((customer) =>
+        customer.registerNumber({ body: { phoneNumber: "01055556666" } })
+      ).pipe(Effect.provide(over(server.customer)))
+      const service = yield* SenderIdClient
+      const one = yield* service.getEligibility({
+        params: { phoneNumber: "010-5555-6666" },
+        query: { accountId: "ACME" }
+      })
+      assert.deepStrictEqual(one, {
+        phoneNumber: "01055556666",
+        eligible: false,
+        status: "PENDING",
+        reason: "PENDING"
+      })
+      const batch = yield* service.checkEligibility({
+        body: { accountId: "ACME", phoneNumbers: ["01055556666", "nope"] }
+      })
+      assert.deepStrictEqual(
+        batch.results.map((r) => r.reason),
+        ["PENDING", "INVALID_NUMBER"]
+      )
+      // The service key's reach ends there.
+      const refused = yield* service.getBook().pipe(Effect.flip)
+      assert.strictEqual(refused._tag === "ApiError" ? refused.errorCode : refused._tag, "Forbidden")
+    }).pipe(Effect.provide(over(server.service)))
+  )
+
   it.live("uploads a document and downloads its bytes", () =>
     Effect.gen(function* () {
       const client = yield* SenderIdClient

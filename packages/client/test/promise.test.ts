@@ -37,6 +37,28 @@ describe("createClient (Promise)", () => {
     }
   })
 
+  it("asks eligibility as a customer about its own account, and is refused another one", async () => {
+    const customer = createClient({ baseUrl: server.origin, ...server.customer, language: "en" })
+    try {
+      const answer = await customer.getEligibility({ params: { phoneNumber: "0312345678" } })
+      assert.deepStrictEqual(answer, {
+        phoneNumber: "0312345678",
+        eligible: false,
+        status: "NOT_REGISTERED",
+        reason: "NOT_REGISTERED"
+      })
+      const batch = await customer.checkEligibility({ body: { phoneNumbers: ["0312345678"] } })
+      assert.strictEqual(batch.accountId, "ACME")
+      const error = await customer
+        .checkEligibility({ body: { accountId: "OTHER", phoneNumbers: ["0312345678"] } })
+        .catch((e: unknown) => e)
+      assert.instanceOf(error, ApiError)
+      assert.strictEqual((error as ApiError).status, 403)
+    } finally {
+      await customer.close()
+    }
+  })
+
   it("can be awaited and returned from async functions like any other object", async () => {
     const make = async () => createClient({ baseUrl: server.origin, ...server.operator })
     const client = await make()

@@ -129,6 +129,20 @@ describe("retries", () => {
     })
   )
 
+  it.live("retries the eligibility POST, which only reads, without an Idempotency-Key", () =>
+    Effect.gen(function* () {
+      const { exit, requests } = yield* against(
+        (n, _, response) =>
+          n === 0
+            ? json(response, 503, { errorCode: "ServiceUnavailable", errorMessage: "busy" })
+            : json(response, 200, { accountId: "ACME", results: [] }),
+        (client) => client.checkEligibility({ body: { accountId: "ACME", phoneNumbers: ["01023456789"] } })
+      )
+      assert.strictEqual(exit._tag, "Success")
+      assert.strictEqual(requests, 2)
+    })
+  )
+
   it.live("does not retry a client error, and keeps an error code it does not know", () =>
     Effect.gen(function* () {
       const { exit, requests } = yield* against(

@@ -3,7 +3,9 @@
  * error codes it documents. The server registers its routes from it, the OpenAPI document is
  * generated from it and the client is typed by it, so the three cannot disagree.
  */
+import type { ApiKeyScope } from "@senderid/domain"
 import type { Schema } from "effect"
+import * as EligibilityWire from "./EligibilityWire.ts"
 import * as OperatorRequests from "./OperatorRequests.ts"
 import * as OperatorWire from "./OperatorWire.ts"
 import * as Requests from "./Requests.ts"
@@ -11,15 +13,22 @@ import * as WebhookWire from "./WebhookWire.ts"
 import * as Wire from "./Wire.ts"
 
 export type HttpMethod = "GET" | "POST" | "PUT" | "DELETE"
-export type CustomerScope = "senderid:read" | "senderid:write"
+/** Customers' keys carry these; they act for their own account. */
+export type CustomerScope = Extract<ApiKeyScope, `senderid:${string}`>
 /** Operators' keys carry these; they act for no account and reach only `/operator/v1`. */
-export type OperatorScope = "operator:read" | "operator:write"
+export type OperatorScope = Extract<ApiKeyScope, `operator:${string}`>
+/** Service keys (the message sender's) carry these; they act for no account of their own and reach
+ * only the endpoints that name one as their `serviceScope`. */
+export type ServiceScope = Extract<ApiKeyScope, `sender:${string}`>
 
 export interface Endpoint {
   readonly method: HttpMethod
   /** Hono's syntax: `:name` for a path parameter. */
   readonly path: string
   readonly scope: CustomerScope | OperatorScope | null
+  /** The scope a service key needs to use a customer endpoint, naming the account per request; a
+   * service key reaches no endpoint without one. */
+  readonly serviceScope?: ServiceScope
   readonly summary: string
   /** `true` where SOLAPI's senderid v1 has the same endpoint; `false` for our additions. */
   readonly solapi: boolean
@@ -32,6 +41,8 @@ export interface Endpoint {
   readonly errors: ReadonlyArray<string>
   /** Whether `Idempotency-Key` is honoured. */
   readonly idempotent?: boolean
+  /** A POST that only reads (its question does not fit in a URL), so repeating it is harmless. */
+  readonly readOnly?: boolean
 }
 
 const endpoint = <const E extends Endpoint>(e: E): E => e
@@ -278,6 +289,31 @@ export const endpoints = {
     solapi: false,
     query: Requests.DELIVERY_QUERY,
     success: WebhookWire.DeliveryPage,
+    errors: []
+  }),
+  // ---------------------------------------------------------------------------------------------
+  // Send eligibility (ours): the message sender's question before every message.
+  getEligibility: endpoint({
+    method: "GET",
+    path: "/senderid/v1/eligibility/:phoneNumber",
+    scope: "senderid:read",
+    serviceScope: "sender:eligibility",
+    summary: "May the account send from this number now; if not, why",
+    solapi: false,
+    query: EligibilityWire.ELIGIBILITY_QUERY,
+    success: EligibilityWire.EligibilityView,
+    errors: []
+  }),
+  checkEligibility: endpoint({
+    method: "POST",
+    path: "/senderid/v1/eligibility",
+    scope: "senderid:read",
+    serviceScope: "sender:eligibility",
+    summary: `May the account send from each of up to ${EligibilityWire.MAX_BATCH} numbers now; one answer per number, in order`,
+    solapi: false,
+    body: EligibilityWire.CheckEligibility,
+    readOnly: true,
+    success: EligibilityWire.EligibilityResults,
     errors: []
   }),
   // ---------------------------------------------------------------------------------------------

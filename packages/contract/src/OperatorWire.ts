@@ -4,7 +4,13 @@
  * review rests on, decisions (with the notes operators keep on them, which customers never see), audit trails with their actors, the numbers expiring soon, and the
  * registry's counts for a dashboard.
  */
-import type { Account, ApiKeySummary, AuditEntry, RegistryStatsReport } from "@senderid/domain"
+import {
+  type Account,
+  ApiKeyScope,
+  type ApiKeySummary,
+  type AuditEntry,
+  type RegistryStatsReport
+} from "@senderid/domain"
 import { Schema } from "effect"
 import {
   DocumentView,
@@ -46,13 +52,12 @@ export const AccountPage = Schema.Struct({
 }).annotate({ identifier: "AccountPage" })
 export type AccountPage = typeof AccountPage.Type
 
-const Scope = Schema.Literals(["senderid:read", "senderid:write", "operator:read", "operator:write"])
-
 export const ApiKeyView = Schema.Struct({
   apiKey: Schema.String,
-  scopes: Schema.Array(Scope),
+  scopes: Schema.Array(ApiKeyScope),
   accountId: Schema.NullOr(Schema.String),
   operatorId: Schema.NullOr(Schema.String),
+  serviceId: Schema.NullOr(Schema.String),
   dateCreated: IsoDate,
   revokedAt: Schema.NullOr(IsoDate)
 }).annotate({ identifier: "ApiKey" })
@@ -226,6 +231,7 @@ export const apiKeyView = (key: ApiKeySummary): ApiKeyView => ({
   scopes: [...key.scopes],
   accountId: key.accountId,
   operatorId: key.operatorId,
+  serviceId: key.serviceId,
   dateCreated: isoDate(key.dateCreated),
   revokedAt: isoOrNull(key.revokedAt)
 })

@@ -20,7 +20,7 @@ const NonEmptyText = (maxLength: number) => SafeText({ minLength: 1, maxLength }
 export const Reason = SafeText({ minLength: 1, maxLength: 1000, lineBreaks: true })
 
 /** A phone number as people write it; the domain normalises it and says precisely what is wrong. */
-const PhoneNumberText = NonEmptyText(40).annotate({
+export const PhoneNumberText = NonEmptyText(40).annotate({
   description: "Digits, or a common human form (hyphens, spaces, +82); stored as digits only.",
   examples: ["0212345678", "010-2345-6789"]
 })

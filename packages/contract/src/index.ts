@@ -1,9 +1,10 @@
 /**
  * `@senderid/contract`: the HTTP contract shared by the server and the client — request schemas
  * (`Requests`, `OperatorRequests`, with `SafeText` for every free-text field), response schemas and
- * the domain-to-wire mapping (`Wire`, `OperatorWire`, `WebhookWire`), and the endpoint table
+ * the domain-to-wire mapping (`Wire`, `OperatorWire`, `WebhookWire`, `EligibilityWire`), and the endpoint table
  * (`Endpoints`). Depends only on the domain and `effect`, so it runs wherever they do.
  */
+export * as EligibilityWire from "./EligibilityWire.ts"
 export * as Endpoints from "./Endpoints.ts"
 export * as OperatorRequests from "./OperatorRequests.ts"
 export * as OperatorWire from "./OperatorWire.ts"

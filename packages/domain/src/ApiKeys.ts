@@ -6,12 +6,15 @@
  */
 import { Cache, Clock, Context, Duration, Effect, Exit, Layer, Option, Schema } from "effect"
 
-/** What a key may do: customers' keys carry `senderid:*`, operators' keys `operator:*`. */
+/** What a key may do: customers' keys carry `senderid:*`, operators' keys `operator:*`, and
+ * service keys (the message sender's) `sender:*`: `sender:eligibility` asks whether any account may
+ * send from a number, and nothing else. */
 export const ApiKeyScope = Schema.Literals([
   "senderid:read",
   "senderid:write",
   "operator:read",
-  "operator:write"
+  "operator:write",
+  "sender:eligibility"
 ])
 export type ApiKeyScope = typeof ApiKeyScope.Type
 
@@ -22,6 +25,9 @@ const summaryFields = {
   accountId: Schema.NullOr(Schema.String),
   /** The operator an `operator:*` key belongs to; `null` on customers' keys. */
   operatorId: Schema.NullOr(Schema.String),
+  /** The service a `sender:*` key belongs to (e.g. the message sender); `null` on every other key.
+   * A service key acts for no account of its own: each request names the account it asks about. */
+  serviceId: Schema.NullOr(Schema.String),
   /** Epoch milliseconds. */
   dateCreated: Schema.Number,
   /** Epoch milliseconds of the first revocation, `null` while the key is live. */
@@ -42,6 +48,7 @@ export interface IssueApiKey {
   readonly scopes: ReadonlyArray<ApiKeyScope>
   readonly accountId?: string | null | undefined
   readonly operatorId?: string | null | undefined
+  readonly serviceId?: string | null | undefined
 }
 
 /** The store behind API keys failed (or a stored secret could not be decrypted). */
@@ -79,6 +86,7 @@ export const makeApiKeyRecord = (input: IssueApiKey, dateCreated: number): ApiKe
   scopes: [...input.scopes],
   accountId: input.accountId ?? null,
   operatorId: input.operatorId ?? null,
+  serviceId: input.serviceId ?? null,
   dateCreated,
   revokedAt: null
 })

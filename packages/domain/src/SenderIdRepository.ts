@@ -11,6 +11,7 @@ import type { Account } from "./Account.ts"
 import type { ArsChallenge } from "./ArsChallenge.ts"
 import type { AuditEntry } from "./AuditEntry.ts"
 import type { Document, DocumentCategory } from "./Document.ts"
+import type { SendingState } from "./Eligibility.ts"
 import * as memory from "./internal/memoryRepository.ts"
 import type { RegistryEvent } from "./RegistryEvent.ts"
 import type { QueuedReview, ReviewKind } from "./Review.ts"
@@ -167,6 +168,17 @@ export interface SenderIdRepositoryShape {
     phoneNumber: string,
     now: number
   ) => Effect.Effect<boolean, RepositoryError>
+  /**
+   * What send eligibility is decided from (`Eligibility.decide`): whether the account is suspended,
+   * and the status and `expireAt` of its registrations of these numbers (those it has, in any
+   * order). The message sender's hottest read: no aggregate and no audit log is loaded, and any
+   * number of numbers costs one indexed lookup each. An unknown account is not suspended and has no
+   * registrations.
+   */
+  readonly sendingState: (
+    accountId: string,
+    phoneNumbers: ReadonlyArray<string>
+  ) => Effect.Effect<SendingState, RepositoryError>
   /** Registrations of the number, in any account, that hold it (ACTIVE or INACTIVE). */
   readonly findHolders: (phoneNumber: string) => Effect.Effect<ReadonlyArray<SenderId>, RepositoryError>
   /** The accounts `findHolders` would name, without reading their registrations: what a new

@@ -3,7 +3,7 @@
  * and off, delete, prove ownership by ARS or evidence, ask to unlock a duplicated number, ask for
  * a higher limit. Each runs read–decide–commit over the repository and retries on conflicts.
  */
-import { Context, Duration, Effect, Layer, Option, Result } from "effect"
+import { Clock, Context, Duration, Effect, Layer, Option, Result } from "effect"
 import { SecureRandom } from "effect/crypto"
 import * as Account from "./Account.ts"
 import * as ArsChallenge from "./ArsChallenge.ts"
@@ -15,6 +15,7 @@ import {
   type DocumentCategory,
   LIMITATION_CATEGORIES
 } from "./Document.ts"
+import * as Eligibility from "./Eligibility.ts"
 import * as Identifier from "./Identifier.ts"
 import { activationChanges } from "./internal/activation.ts"
 import { eventOf, requireAccount, requireSenderId, retryOnConflict, stamp } from "./internal/unitOfWork.ts"
@@ -180,13 +181,33 @@ export class SenderIds extends Context.Service<SenderIds>()("@senderid/domain/Se
       return yield* repository.listUsableNumbers(accountId, now)
     })
 
-    /** The question the message sender asks before every send. */
+    /** The question the message sender asks before every send, for many numbers at once: one
+     * answer per input, in order, from one lean read (`sendingState`) of the distinct numbers. */
+    const eligibilities = Effect.fn("SenderIds.eligibilities")(function* (
+      accountId: string,
+      phoneNumbers: ReadonlyArray<string>
+    ) {
+      const now = yield* Clock.currentTimeMillis
+      const state = yield* repository.sendingState(accountId, Eligibility.keysOf(phoneNumbers))
+      return Eligibility.decide(phoneNumbers, state, now)
+    })
+
+    /** May the account send from the number now, and if not, why. */
+    const eligibility = Effect.fn("SenderIds.eligibility")(function* (
+      accountId: string,
+      phoneNumber: string
+    ) {
+      const [answer] = yield* eligibilities(accountId, [phoneNumber])
+      // One input, one answer: `decide` maps inputs one to one.
+      return answer as Eligibility.Eligibility
+    })
+
+    /** `eligibility`'s yes or no. */
     const maySendFrom = Effect.fn("SenderIds.maySendFrom")(function* (
       accountId: string,
       phoneNumber: string
     ) {
-      const { now } = yield* stamp(accountActor(accountId))
-      return yield* repository.isUsable(accountId, lookupKey(phoneNumber), now)
+      return (yield* eligibility(accountId, phoneNumber)).eligible
     })
 
     const get = Effect.fn("SenderIds.get")(function* (accountId: string, phoneNumber: string) {
@@ -507,6 +528,8 @@ export class SenderIds extends Context.Service<SenderIds>()("@senderid/domain/Se
       register,
       activeNumbers,
       maySendFrom,
+      eligibility,
+      eligibilities,
       get,
       update,
       setStatus,

@@ -25,9 +25,15 @@ const operator = {
 }
 
 describe("ApiKeyScope", () => {
-  it("accepts the four scopes and nothing else", () => {
+  it("accepts the five scopes and nothing else", () => {
     const is = Schema.is(ApiKeyScope)
-    for (const scope of ["senderid:read", "senderid:write", "operator:read", "operator:write"]) {
+    for (const scope of [
+      "senderid:read",
+      "senderid:write",
+      "operator:read",
+      "operator:write",
+      "sender:eligibility"
+    ]) {
       assert.isTrue(is(scope), scope)
     }
     assert.isFalse(is("senderid:admin"))
@@ -46,6 +52,7 @@ describe("ApiKeys.layerMemory", () => {
         scopes: ["senderid:read", "senderid:write"],
         accountId: "ACCOUNT-A",
         operatorId: null,
+        serviceId: null,
         dateCreated: 1000,
         revokedAt: null
       }
@@ -56,6 +63,19 @@ describe("ApiKeys.layerMemory", () => {
       const op = yield* keys.issue(operator)
       assert.strictEqual(op.accountId, null)
       assert.strictEqual(op.operatorId, "OPERATOR-1")
+      assert.strictEqual(op.serviceId, null)
+
+      // A service key belongs to neither an account nor an operator.
+      const service = yield* keys.issue({
+        apiKey: "NCSSERVICE000001",
+        secret: "SERVICESECRET0000000000000000000",
+        scopes: ["sender:eligibility"],
+        serviceId: "message-sender"
+      })
+      assert.deepStrictEqual(
+        [service.accountId, service.operatorId, service.serviceId],
+        [null, null, "message-sender"]
+      )
     }).pipe(Effect.provide(ApiKeys.layerMemory))
   )
 
@@ -119,6 +139,7 @@ describe("ApiKeys.layerMemory", () => {
           scopes: ["senderid:read", "senderid:write"],
           accountId: "ACCOUNT-A",
           operatorId: null,
+          serviceId: null,
           dateCreated: 0,
           revokedAt: null
         }

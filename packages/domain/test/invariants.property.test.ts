@@ -621,6 +621,7 @@ const interleavedRegistry = (yields: ReadonlyArray<number>) => {
         listSenderIdPage: paused(inner.listSenderIdPage),
         listUsableNumbers: paused(inner.listUsableNumbers),
         isUsable: paused(inner.isUsable),
+        sendingState: paused(inner.sendingState),
         callsPlaced: paused(inner.callsPlaced),
         findHolders: paused(inner.findHolders),
         findHolderAccounts: paused(inner.findHolderAccounts),

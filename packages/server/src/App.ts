@@ -24,6 +24,7 @@ import { reject } from "./RequestError.ts"
 import { type Failure, failureResponse, jsonResponse } from "./Responses.ts"
 import type { AppServices, Handler, Handlers } from "./Route.ts"
 import { documentHandlers } from "./routes/Documents.ts"
+import { eligibilityHandlers } from "./routes/Eligibility.ts"
 import { numberHandlers } from "./routes/Numbers.ts"
 import { operatorAccountHandlers } from "./routes/OperatorAccounts.ts"
 import { operatorReviewHandlers } from "./routes/OperatorReviews.ts"
@@ -99,6 +100,7 @@ const handlers: Handlers<Contract.EndpointName> = {
   ...numberHandlers,
   ...paperHandlers,
   ...documentHandlers,
+  ...eligibilityHandlers,
   ...operatorAccountHandlers,
   ...operatorReviewHandlers,
   ...operatorStatsHandlers,
@@ -202,11 +204,13 @@ export const makeApp = <ER>(
       const program = Effect.gen(function* () {
         let accountId = ""
         let operatorId = ""
+        let serviceId = ""
         let apiKey: string | undefined
         if (endpoint.scope !== null) {
+          const { scope, serviceScope } = endpoint
           const credentials = yield* authenticator(
             c.req.header("authorization"),
-            endpoint.scope,
+            (key) => (key.serviceId !== null && serviceScope !== undefined ? serviceScope : scope),
             hmacSha256,
             rateLimits === undefined
               ? undefined
@@ -214,13 +218,18 @@ export const makeApp = <ER>(
           )
           c.set("apiKey", credentials.apiKey)
           apiKey = credentials.apiKey
-          // A key is a customer's or an operator's, never both: each reaches only its own routes,
-          // whatever scopes were written on it.
-          if (endpoint.scope.startsWith("operator:")) {
-            if (credentials.operatorId === null) return yield* reject("Forbidden", { scope: endpoint.scope })
+          // A key is a customer's, an operator's or a service's, never two: each reaches only its
+          // own routes, whatever scopes were written on it.
+          if (scope.startsWith("operator:")) {
+            if (credentials.operatorId === null) return yield* reject("Forbidden", { scope })
             operatorId = credentials.operatorId
+          } else if (credentials.serviceId !== null) {
+            // A service key acts for no account: only routes with a service scope take it, and
+            // their handlers read the account asked about from the request.
+            if (serviceScope === undefined) return yield* reject("Forbidden", { scope })
+            serviceId = credentials.serviceId
           } else {
-            if (credentials.accountId === null) return yield* reject("Forbidden", { scope: endpoint.scope })
+            if (credentials.accountId === null) return yield* reject("Forbidden", { scope })
             accountId = credentials.accountId
             yield* Accounts.use((accounts) => accounts.assertNotSuspended(accountId))
           }
@@ -239,6 +248,7 @@ export const makeApp = <ER>(
           const reply = yield* handler({
             accountId,
             operatorId,
+            serviceId,
             // The table pairs each endpoint with its handler; the loop below loses that pairing for TypeScript.
             body: body as never,
             param: (name) => c.req.param(name) ?? "",

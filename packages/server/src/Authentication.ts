@@ -19,7 +19,8 @@ const lookup = (apiKey: string) =>
               secret: record.secret,
               scopes: record.scopes,
               accountId: record.accountId,
-              operatorId: record.operatorId
+              operatorId: record.operatorId,
+              serviceId: record.serviceId
             })
           : Option.none()
       )
@@ -32,10 +33,11 @@ export interface AuthenticationLimits {
   readonly clientAddress: string
 }
 
-/** The credentials of a request signed by a live key that carries `scope`. */
+/** The credentials of a request signed by a live key that carries the scope `scopeOf` asks of it
+ * (the scope a route needs can depend on the kind of key: a service key's is its own). */
 export const authenticate = (
   authorization: string | undefined,
-  scope: Signature.Scope,
+  scopeOf: (credentials: Signature.Credentials) => Signature.Scope,
   hmacSha256?: Signature.HmacSha256,
   limits?: AuthenticationLimits
 ) => {
@@ -60,10 +62,11 @@ export const authenticate = (
         return failed(reject("DuplicatedSignature"))
       }
     }),
-    Effect.flatMap((credentials) =>
-      Signature.hasScope(credentials, scope)
+    Effect.flatMap((credentials) => {
+      const scope = scopeOf(credentials)
+      return Signature.hasScope(credentials, scope)
         ? Effect.succeed(credentials)
         : Effect.fail(reject("Forbidden", { scope }))
-    )
+    })
   )
 }

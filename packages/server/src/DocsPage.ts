@@ -96,7 +96,7 @@ const renderOperation = (method: string, path: string, op: Operation): string =>
   return `<section class="op" id="${anchor(op.operationId)}">
 <h3><span class="method ${escapeHtml(method)}">${escapeHtml(method.toUpperCase())}</span> <code>${escapeHtml(path)}</code></h3>
 <p>${prose(op.summary)}</p>
-<p class="meta">${op["x-scope"] === undefined ? "No authentication." : `Scope <code>${escapeHtml(op["x-scope"])}</code>.`} ${escapeHtml(op.tags.join(", "))}.</p>
+<p class="meta">${op["x-scope"] === undefined ? "No authentication." : `Scope <code>${escapeHtml(op["x-scope"])}</code>${op["x-service-scope"] === undefined ? "" : `, or <code>${escapeHtml(op["x-service-scope"])}</code> for a service key`}.`} ${escapeHtml(op.tags.join(", "))}.</p>
 ${parameters === "" ? "" : `<table><thead><tr><th>Parameter</th><th>In</th><th>Required</th><th>Description</th></tr></thead><tbody>${parameters}</tbody></table>`}
 ${body === undefined ? "" : `<p><strong>Request body</strong> (application/json): ${contentCell(body.content)}</p>`}
 <table><thead><tr><th>Status</th><th>Meaning</th><th>Body</th></tr></thead><tbody>${responses}</tbody></table>

@@ -605,7 +605,8 @@ export interface ServerErrorDetails {
   readonly SignatureDoesNotMatch: undefined
   readonly RequestTimeTooSkewed: undefined
   readonly DuplicatedSignature: undefined
-  readonly Forbidden: { readonly scope: string } | undefined
+  /** The scope the key lacks, or the account a customer's key named that is not its own. */
+  readonly Forbidden: { readonly scope: string } | { readonly accountId: string } | undefined
   readonly TooManyRequests: { readonly retryAfterSeconds: number } | undefined
   readonly MFARequired: undefined
   readonly IdempotencyKeyInUse: undefined
@@ -808,8 +809,14 @@ const serverTable: { readonly [C in ServerErrorCode]: ServerRow<Detail<C>> } = {
   },
   Forbidden: {
     status: 403,
-    ko: (d) => `이 요청을 수행할 권한이 없습니다.${d ? ` (${clip(d.scope)})` : ""}`,
-    en: (d) => `Not allowed${d ? `: the ${clip(d.scope)} scope is required` : ""}.`
+    ko: (d) =>
+      d !== undefined && "accountId" in d
+        ? `이 API Key로는 자신의 계정만 조회할 수 있습니다. (${clip(d.accountId)})`
+        : `이 요청을 수행할 권한이 없습니다.${d ? ` (${clip(d.scope)})` : ""}`,
+    en: (d) =>
+      d !== undefined && "accountId" in d
+        ? `Not allowed: this key may ask only about its own account, not ${clip(d.accountId)}.`
+        : `Not allowed${d ? `: the ${clip(d.scope)} scope is required` : ""}.`
   },
   TooManyRequests: {
     status: 429,

@@ -43,6 +43,8 @@ export interface Operation {
   readonly tags: ReadonlyArray<string>
   readonly security: ReadonlyArray<Readonly<Record<string, ReadonlyArray<string>>>>
   readonly "x-scope"?: string
+  /** The scope a service key needs on the endpoint, which takes the account asked about per request. */
+  readonly "x-service-scope"?: string
   readonly parameters: ReadonlyArray<unknown>
   readonly requestBody?: unknown
   readonly responses: Readonly<Record<string, unknown>>
@@ -180,6 +182,7 @@ export const openApiDocument = (): OpenApiDocument => {
       tags: [endpoint.solapi ? "SOLAPI senderid v1" : "Additions"],
       security: endpoint.scope === null ? [] : [{ solapiHmac: [] }],
       ...(endpoint.scope === null ? {} : { "x-scope": endpoint.scope }),
+      ...(endpoint.serviceScope === undefined ? {} : { "x-service-scope": endpoint.serviceScope }),
       parameters,
       ...(endpoint.body === undefined
         ? {}

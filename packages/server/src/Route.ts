@@ -41,6 +41,9 @@ export interface RouteRequest<E extends Endpoints.Endpoint> {
   readonly accountId: string
   /** The authenticated operator key's operator, the actor of what it changes; empty elsewhere. */
   readonly operatorId: string
+  /** The authenticated service key's service, on the routes a service key reaches (they name the
+   * account asked about per request); empty elsewhere, and then `accountId` is the caller's. */
+  readonly serviceId: string
   readonly body: E extends { readonly body: infer S extends Schema.Top } ? S["Type"] : undefined
   /** A path parameter, percent-decoded. */
   readonly param: (name: string) => string

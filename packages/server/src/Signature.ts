@@ -3,7 +3,7 @@
  * API key's secret (clock skew, constant-time comparison, replay through the `UsedSignatures` port),
  * signing headers for our own client, and the scopes a key carries. Web APIs only, so it runs in Workers.
  */
-import { replayWindow, UsedSignatures } from "@senderid/domain"
+import { ApiKeyScope, replayWindow, UsedSignatures } from "@senderid/domain"
 import { Clock, Duration, Effect, Option, Schema } from "effect"
 import { hmacMd5 } from "./internal/md5.ts"
 
@@ -11,9 +11,9 @@ import { hmacMd5 } from "./internal/md5.ts"
 export const Method = Schema.Literals(["HMAC-SHA256", "HMAC-MD5"])
 export type Method = typeof Method.Type
 
-/** What a key may do: customers' keys carry `senderid:*`, operators' keys `operator:*`. */
-export const Scope = Schema.Literals(["senderid:read", "senderid:write", "operator:read", "operator:write"])
-export type Scope = typeof Scope.Type
+/** What a key may do: the key store's scopes (`ApiKeyScope`), declared once in the domain. */
+export const Scope = ApiKeyScope
+export type Scope = ApiKeyScope
 
 /** An API key as the key store knows it; revoked keys are not found. */
 export const Credentials = Schema.Struct({
@@ -21,7 +21,8 @@ export const Credentials = Schema.Struct({
   secret: Schema.String,
   scopes: Schema.Array(Scope),
   accountId: Schema.NullOr(Schema.String),
-  operatorId: Schema.NullOr(Schema.String)
+  operatorId: Schema.NullOr(Schema.String),
+  serviceId: Schema.NullOr(Schema.String)
 })
 export type Credentials = typeof Credentials.Type
 

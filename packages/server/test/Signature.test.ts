@@ -12,7 +12,8 @@ const customer: Signature.Credentials = {
   secret: "XTW2QVOWZDPSGQ5F1ZJRWK0ZPZEXD6GM",
   scopes: ["senderid:read", "senderid:write"],
   accountId: "24112600000000000001",
-  operatorId: null
+  operatorId: null,
+  serviceId: null
 }
 
 const lookup = (apiKey: string) =>
@@ -504,9 +505,15 @@ describe("scopes", () => {
     assert.isFalse(Signature.hasScope({ scopes: ["senderid:write"] }, "senderid:read"))
   })
 
-  it("decodes the four scope names and nothing else", () => {
+  it("decodes the five scope names and nothing else", () => {
     const decode = Schema.decodeUnknownOption(Signature.Scope)
-    for (const scope of ["senderid:read", "senderid:write", "operator:read", "operator:write"]) {
+    for (const scope of [
+      "senderid:read",
+      "senderid:write",
+      "operator:read",
+      "operator:write",
+      "sender:eligibility"
+    ]) {
       assert.isTrue(Option.isSome(decode(scope)), scope)
     }
     for (const scope of ["senderid:admin", "operator", "SENDERID:READ", ""]) {

@@ -309,6 +309,12 @@ export const arsPinHashStatements = (dialect: "sqlite" | "pg"): ReadonlyArray<st
   )`
 ]
 
+/** Service keys (`sender:*` scopes, the message sender's) belong to a service, not to an account
+ * or an operator. Keys issued before have none. */
+export const serviceKeyStatements = (): ReadonlyArray<string> => [
+  "ALTER TABLE api_keys ADD COLUMN service_id TEXT"
+]
+
 const dialectOf = (sql: SqlClient.SqlClient) =>
   sql.onDialectOrElse({ pg: () => "pg" as const, orElse: () => "sqlite" as const })
 
@@ -328,7 +334,8 @@ export const migrations = Migrator.fromRecord({
   "7_audit_request": applying(auditRequestStatements),
   "8_book_order": applying(bookOrderStatements),
   "9_review_notes": applying(auditNoteStatements),
-  "10_ars_pin_hash": applying(arsPinHashStatements)
+  "10_ars_pin_hash": applying(arsPinHashStatements),
+  "11_service_keys": applying(serviceKeyStatements)
 })
 
 /** Applies every migration not applied yet, each in its own transaction; safe to run at every start. */

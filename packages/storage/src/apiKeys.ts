@@ -134,6 +134,7 @@ interface SummaryRow {
   readonly scopes: string
   readonly account_id: string | null
   readonly operator_id: string | null
+  readonly service_id: string | null
   readonly date_created: number | string
   readonly revoked_at: number | string | null
 }
@@ -155,6 +156,7 @@ const toSummary = (row: SummaryRow) =>
         scopes,
         accountId: row.account_id,
         operatorId: row.operator_id,
+        serviceId: row.service_id,
         dateCreated: Number(row.date_created),
         revokedAt: row.revoked_at === null ? null : Number(row.revoked_at)
       })
@@ -163,7 +165,7 @@ const toSummary = (row: SummaryRow) =>
   )
 
 /** `ApiKeys` over the `SqlClient` in context; the master key, when given, encrypts secrets at rest.
- * Its table comes from the `2_server_stores` migration, applied by each engine's `layerClient`. */
+ * Its table comes from the `2_server_stores` and `11_service_keys` migrations, applied by each engine's `layerClient`. */
 export const layerSql = (
   options: ApiKeysSqlOptions = {}
 ): Layer.Layer<ApiKeys, ApiKeyStoreError, SqlClient.SqlClient> =>
@@ -178,9 +180,9 @@ export const layerSql = (
         const stored = yield* sealSecret(aesKey, record.apiKey, record.secret)
         // A key ever issued (revoked or not) makes the insert a no-op that returns nothing.
         const rows = yield* sql`INSERT INTO api_keys
-          (api_key, secret, scopes, account_id, operator_id, date_created, revoked_at)
+          (api_key, secret, scopes, account_id, operator_id, service_id, date_created, revoked_at)
         VALUES (${record.apiKey}, ${stored}, ${JSON.stringify(record.scopes)}, ${record.accountId},
-          ${record.operatorId}, ${record.dateCreated}, NULL)
+          ${record.operatorId}, ${record.serviceId}, ${record.dateCreated}, NULL)
         ON CONFLICT (api_key) DO NOTHING
         RETURNING api_key`.pipe(Effect.mapError(storeError))
         if (rows.length === 0) return yield* new ApiKeyAlreadyExists({ apiKey: record.apiKey })
@@ -189,7 +191,9 @@ export const layerSql = (
 
       const find = Effect.fn("ApiKeys.find")(function* (apiKey: string) {
         const rows = yield* sql<RecordRow>`SELECT api_key, secret, scopes, account_id, operator_id,
-          date_created, revoked_at FROM api_keys WHERE api_key = ${apiKey}`.pipe(Effect.mapError(storeError))
+          service_id, date_created, revoked_at FROM api_keys WHERE api_key = ${apiKey}`.pipe(
+          Effect.mapError(storeError)
+        )
         const row = rows[0]
         if (row === undefined) return Option.none<ApiKeyRecord>()
         const summary = yield* toSummary(row)
@@ -211,9 +215,9 @@ export const layerSql = (
         // The secret column is never selected here.
         const rows = yield* (
           accountId === undefined
-            ? sql<SummaryRow>`SELECT api_key, scopes, account_id, operator_id, date_created, revoked_at
+            ? sql<SummaryRow>`SELECT api_key, scopes, account_id, operator_id, service_id, date_created, revoked_at
               FROM api_keys`
-            : sql<SummaryRow>`SELECT api_key, scopes, account_id, operator_id, date_created, revoked_at
+            : sql<SummaryRow>`SELECT api_key, scopes, account_id, operator_id, service_id, date_created, revoked_at
               FROM api_keys WHERE account_id = ${accountId}`
         ).pipe(Effect.mapError(storeError))
         const summaries = yield* Effect.forEach(rows, toSummary)

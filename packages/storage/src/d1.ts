@@ -36,6 +36,7 @@ import {
   registryStatements,
   reviewQueueStatements,
   serverStoreStatements,
+  serviceKeyStatements,
   usableNumbersStatements,
   webhookStatements
 } from "./Migrations.ts"
@@ -73,7 +74,8 @@ const migrations: ReadonlyArray<{
   { id: 8, name: "8_book_order", statements: bookOrderStatements("sqlite").map(ifNotExists) },
   { id: 9, name: "9_review_notes", statements: auditNoteStatements() },
   // Replaying the update finds no PIN left to remove.
-  { id: 10, name: "10_ars_pin_hash", statements: arsPinHashStatements("sqlite").map(ifNotExists) }
+  { id: 10, name: "10_ars_pin_hash", statements: arsPinHashStatements("sqlite").map(ifNotExists) },
+  { id: 11, name: "11_service_keys", statements: serviceKeyStatements() }
 ]
 
 const onDatabase = <A>(operation: string, run: () => Promise<A>) =>

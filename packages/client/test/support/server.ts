@@ -32,11 +32,14 @@ export interface OurServer {
   readonly runtime: ManagedRuntime.ManagedRuntime<DevelopmentCalls, unknown>
   readonly customer: Key
   readonly operator: Key
+  /** The message sender's service key (`sender:eligibility`). */
+  readonly service: Key
   readonly origin: string
   readonly close: () => Promise<void>
 }
 
-/** The senderid app over memory, with an account `ACME` (limit 5), its key, and an operator key. */
+/** The senderid app over memory, with an account `ACME` (limit 5), its key, an operator key and a
+ * service key. */
 export const ourServer = async (): Promise<OurServer> => {
   const runtime = ManagedRuntime.make(
     Layer.mergeAll(
@@ -50,7 +53,7 @@ export const ourServer = async (): Promise<OurServer> => {
     ).pipe(Layer.provideMerge(layerMemorySecrets))
   )
   const issue = (
-    owner: { readonly accountId?: string; readonly operatorId?: string },
+    owner: { readonly accountId?: string; readonly operatorId?: string; readonly serviceId?: string },
     scopes: ReadonlyArray<ApiKeyScope>
   ) =>
     runtime.runPromise(
@@ -65,6 +68,7 @@ export const ourServer = async (): Promise<OurServer> => {
   )
   const customer = await issue({ accountId: "ACME" }, ["senderid:read", "senderid:write"])
   const operator = await issue({ operatorId: "alice" }, ["operator:read", "operator:write"])
+  const service = await issue({ serviceId: "message-sender" }, ["sender:eligibility"])
   const app = makeApp(runtime, { rateLimit: false })
   const server = serve({ fetch: app.fetch, port: 0, hostname: "127.0.0.1" })
   await new Promise<void>((resolve) => server.once("listening", () => resolve()))
@@ -74,6 +78,7 @@ export const ourServer = async (): Promise<OurServer> => {
     runtime,
     customer,
     operator,
+    service,
     origin: `http://127.0.0.1:${port}`,
     close: async () => {
       await new Promise<void>((resolve) => server.close(() => resolve()))

@@ -255,6 +255,16 @@ export const make: Effect.Effect<SenderIdRepositoryShape> = Effect.gen(function*
         const found = s.senderIds.get(keyOf(accountId, phoneNumber))
         return found !== undefined && isUsable(found, now)
       }),
+    sendingState: (accountId, phoneNumbers) =>
+      read((s) => ({
+        accountSuspended: s.accounts.get(accountId)?.suspension !== undefined,
+        numbers: [...new Set(phoneNumbers)].flatMap((phoneNumber) => {
+          const found = s.senderIds.get(keyOf(accountId, phoneNumber))
+          return found === undefined
+            ? []
+            : [{ phoneNumber: found.phoneNumber, status: found.status, expireAt: found.expireAt }]
+        })
+      })),
     findHolders: (phoneNumber) =>
       read((s) => [...s.senderIds.values()].filter((x) => x.phoneNumber === phoneNumber && holds(x))),
     findHolderAccounts: (phoneNumber) =>

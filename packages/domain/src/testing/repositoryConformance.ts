@@ -8,6 +8,7 @@
 import { assert, describe, layer } from "@effect/vitest"
 import { Effect, Layer, Option } from "effect"
 import { SecureRandom } from "effect/crypto"
+import * as Eligibility from "../Eligibility.ts"
 import { PinHasher } from "../PinHasher.ts"
 import * as Review from "../Review.ts"
 import { ReviewKind } from "../Review.ts"
@@ -1163,6 +1164,96 @@ export const repositoryConformance = (
             assert.isFalse(
               yield* withRepository((r) => r.isUsable(unknown, Fixture.phoneNumber(), Fixture.NOW))
             )
+          })
+        )
+      })
+
+      describe("sending state", () => {
+        const insert = (...senderIds: ReadonlyArray<SenderId>) =>
+          commit(...senderIds.map((senderId) => ({ _tag: "InsertSenderId" as const, senderId })))
+        const stateOf = (senderId: SenderId) => ({
+          phoneNumber: senderId.phoneNumber,
+          status: senderId.status,
+          expireAt: senderId.expireAt
+        })
+        const byNumber = (a: { phoneNumber: string }, b: { phoneNumber: string }) =>
+          a.phoneNumber < b.phoneNumber ? -1 : a.phoneNumber > b.phoneNumber ? 1 : 0
+
+        it.effect(
+          "reads the status and expiry of the account's registrations of the numbers asked, and no others",
+          () =>
+            Effect.gen(function* () {
+              const account = yield* openAccount(20)
+              const other = yield* openAccount()
+              const owner = account.accountId
+              const asked = [
+                ...SenderIdStatus.literals.map((status) =>
+                  Fixture.senderId(owner, { status, expireAt: null })
+                ),
+                Fixture.senderId(owner, { status: "ACTIVE", expireAt: Fixture.NOW + 1 }),
+                Fixture.senderId(owner, { status: "ACTIVE", expireAt: Fixture.NOW })
+              ]
+              const notAsked = Fixture.senderId(owner, { status: "ACTIVE", expireAt: null })
+              const theirs = Fixture.senderId(other.accountId, { status: "ACTIVE", expireAt: null })
+              yield* insert(...asked, notAsked)
+              yield* insert(theirs)
+              const state = yield* withRepository((r) =>
+                r.sendingState(owner, [
+                  ...asked.map((s) => s.phoneNumber),
+                  theirs.phoneNumber,
+                  Fixture.phoneNumber()
+                ])
+              )
+              assert.isFalse(state.accountSuspended)
+              assert.deepStrictEqual([...state.numbers].sort(byNumber), asked.map(stateOf).sort(byNumber))
+              // Eligibility read this way means what `SenderId.isUsable` means, number by number.
+              for (const senderId of asked) {
+                const [answer] = Eligibility.decide([senderId.phoneNumber], state, Fixture.NOW)
+                assert.strictEqual(answer?.eligible, isUsable(senderId, Fixture.NOW), senderId.status)
+              }
+            })
+        )
+
+        it.effect("reads the account's suspension, with or without numbers", () =>
+          Effect.gen(function* () {
+            const account = yield* openAccount()
+            const active = Fixture.senderId(account.accountId, { status: "ACTIVE", expireAt: null })
+            yield* insert(active)
+            yield* commit({
+              _tag: "UpdateAccount",
+              account: { ...account, suspension: { reason: "미납", operatorId: "alice", since: Fixture.NOW } }
+            })
+            const state = yield* withRepository((r) =>
+              r.sendingState(account.accountId, [active.phoneNumber])
+            )
+            assert.deepStrictEqual(state, { accountSuspended: true, numbers: [stateOf(active)] })
+            const none = yield* withRepository((r) => r.sendingState(account.accountId, []))
+            assert.deepStrictEqual(none, { accountSuspended: true, numbers: [] })
+          })
+        )
+
+        it.effect("gives an unknown account as not suspended, with no registrations", () =>
+          Effect.gen(function* () {
+            const state = yield* withRepository((r) =>
+              r.sendingState(Fixture.accountId(), [Fixture.phoneNumber()])
+            )
+            assert.deepStrictEqual(state, { accountSuspended: false, numbers: [] })
+          })
+        )
+
+        it.effect("reads more numbers than one statement binds, each registration once", () =>
+          Effect.gen(function* () {
+            const account = yield* openAccount()
+            const registered = [0, 1, 2].map(() =>
+              Fixture.senderId(account.accountId, { status: "ACTIVE", expireAt: null })
+            )
+            yield* insert(...registered)
+            const asked = Array.from({ length: 250 }, () => Fixture.phoneNumber())
+            asked[0] = registered[0]?.phoneNumber ?? ""
+            asked[120] = registered[1]?.phoneNumber ?? ""
+            asked[249] = registered[2]?.phoneNumber ?? ""
+            const state = yield* withRepository((r) => r.sendingState(account.accountId, asked))
+            assert.deepStrictEqual([...state.numbers].sort(byNumber), registered.map(stateOf).sort(byNumber))
           })
         )
       })

@@ -85,7 +85,10 @@ export const makeHarness = (
   )
   const app = makeApp(runtime, options)
 
-  const issueKey = (scopes: ReadonlyArray<ApiKeyScope>, owner: { accountId?: string; operatorId?: string }) =>
+  const issueKey = (
+    scopes: ReadonlyArray<ApiKeyScope>,
+    owner: { accountId?: string; operatorId?: string; serviceId?: string }
+  ) =>
     runtime.runPromise(
       ApiKeys.use((keys) =>
         keys.issue({ apiKey: unique("NCS"), secret: unique("SECRET").padEnd(32, "0"), scopes, ...owner })

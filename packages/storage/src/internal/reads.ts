@@ -5,13 +5,14 @@
  * memory adapter does: SQLite's BINARY collation already does, PostgreSQL is told to (`COLLATE "C"`).
  */
 import {
+  type Eligibility,
   type RegistryCounts,
   RepositoryError,
   Review,
   SenderId,
   type SenderIdRepositoryShape
 } from "@senderid/domain"
-import { Array as Arr, Effect, Option } from "effect"
+import { Array as Arr, Effect, Option, Schema } from "effect"
 import type * as SqlClient from "effect/sql/SqlClient"
 import { isSqlError, type SqlError } from "effect/sql/SqlError"
 import type { Statement } from "effect/sql/Statement"
@@ -44,6 +45,12 @@ const zeroes = <K extends string>(keys: ReadonlyArray<K>): Record<K, number> =>
 
 /** Audit subjects looked up per statement, well below every engine's cap on bound variables. */
 const AUDIT_SUBJECTS_PER_READ = 1_000
+
+const isStatus = Schema.is(SenderId.SenderIdStatus)
+
+/** Numbers looked up per `sendingState` statement: with the account id, D1's cap of 100 bound
+ * parameters. */
+const NUMBERS_PER_STATE_READ = 99
 
 /** One row of `registryStats`' answer: a count of one thing (`name` within `facet`). */
 interface CountRow {
@@ -179,6 +186,50 @@ export const makeReads = (
         sql<{ usable: unknown }>`SELECT 1 AS usable FROM sender_ids
           WHERE account_id = ${accountId} AND phone_number = ${phoneNumber} AND status = 'ACTIVE'
             AND (expire_at IS NULL OR expire_at > ${now})`.pipe(Effect.map((rows) => rows.length > 0))
+      ),
+    // Per chunk one statement: the account by its primary key, left-joined to its registrations of
+    // the chunk's numbers through `one_registration_per_account` (account_id, phone_number), so
+    // a number costs one index lookup, no body or audit row is read, and the suspension and the
+    // states come from one consistent view. No row at all: the account does not exist.
+    sendingState: (accountId, phoneNumbers) =>
+      read<Eligibility.SendingState, RepositoryError>(
+        "sendingState",
+        Effect.gen(function* () {
+          const suspended = sql.literal(
+            pg ? "(a.body::jsonb -> 'suspension') IS NOT NULL" : "(a.body -> '$.suspension') IS NOT NULL"
+          )
+          const chunks = phoneNumbers.length === 0 ? [[]] : Arr.chunksOf(phoneNumbers, NUMBERS_PER_STATE_READ)
+          const rows = yield* Effect.forEach(
+            chunks,
+            (chunk) =>
+              sql<{
+                suspended: unknown
+                phone_number: string | null
+                status: string | null
+                expire_at: unknown
+              }>`SELECT CASE WHEN ${suspended} THEN 1 ELSE 0 END AS suspended, s.phone_number, s.status, s.expire_at
+              FROM accounts a
+              LEFT JOIN sender_ids s ON s.account_id = a.account_id AND s.phone_number IN ${sql.in(chunk)}
+              WHERE a.account_id = ${accountId}`
+          ).pipe(Effect.map((chunked) => chunked.flat()))
+          const numbers: Array<Eligibility.NumberState> = []
+          for (const row of rows) {
+            if (row.phone_number === null || row.status === null) continue
+            // The column is only ever written from an aggregate's status; anything else is a corrupt row.
+            if (!isStatus(row.status)) {
+              return yield* new RepositoryError({
+                operation: "sendingState",
+                cause: new Error(`unknown status in sender_ids: ${row.status}`)
+              })
+            }
+            numbers.push({
+              phoneNumber: row.phone_number,
+              status: row.status,
+              expireAt: row.expire_at === null ? null : Number(row.expire_at)
+            })
+          }
+          return { accountSuspended: rows.some((row) => Number(row.suspended) === 1), numbers }
+        })
       ),
     findHolders: (phoneNumber) =>
       read(

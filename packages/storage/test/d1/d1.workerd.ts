@@ -54,7 +54,8 @@ describe("D1 migrations", () => {
           "7_audit_request",
           "8_book_order",
           "9_review_notes",
-          "10_ars_pin_hash"
+          "10_ars_pin_hash",
+          "11_service_keys"
         ],
         "exactly one start applies each migration"
       )
@@ -72,7 +73,8 @@ describe("D1 migrations", () => {
         { migration_id: 7, name: "7_audit_request" },
         { migration_id: 8, name: "8_book_order" },
         { migration_id: 9, name: "9_review_notes" },
-        { migration_id: 10, name: "10_ars_pin_hash" }
+        { migration_id: 10, name: "10_ars_pin_hash" },
+        { migration_id: 11, name: "11_service_keys" }
       ])
     })
   )

@@ -74,6 +74,7 @@ const sharedApiKeys = <E>(engine: string, client: () => Layer.Layer<SqlClient.Sq
           scopes: ["senderid:read", "senderid:write"],
           accountId: account,
           operatorId: null,
+          serviceId: null,
           dateCreated: issued.dateCreated,
           revokedAt: null
         })
@@ -81,6 +82,14 @@ const sharedApiKeys = <E>(engine: string, client: () => Layer.Layer<SqlClient.Sq
         assert.strictEqual(operator.accountId, null)
         assert.strictEqual(operator.operatorId, "OPERATOR-1")
         assert.deepStrictEqual(operator.scopes, ["operator:read", "operator:write"])
+        // A service key is stored with neither an account nor an operator, only its service.
+        const svc = fresh()
+        yield* store.issue({ ...svc, scopes: ["sender:eligibility"], serviceId: "message-sender" })
+        const service = Option.getOrThrow(yield* store.find(svc.apiKey))
+        assert.deepStrictEqual(
+          [service.accountId, service.operatorId, service.serviceId, service.scopes],
+          [null, null, "message-sender", ["sender:eligibility"]]
+        )
         assert.isTrue(Option.isNone(yield* store.find(fresh().apiKey)))
 
         yield* store.revoke(b.apiKey)
