@@ -116,6 +116,13 @@ const scenario = (file: string, maxBooks: number) =>
         yield* writer.listUsableNumbers(account.accountId, Fixture.NOW),
         yield* reader.listUsableNumbers(account.accountId, Fixture.NOW)
       )
+      const numbers = registrations.filter((s) => s.accountId === account.accountId).map((s) => s.phoneNumber)
+      const byNumber = (state: { readonly numbers: ReadonlyArray<{ readonly phoneNumber: string }> }) =>
+        [...state.numbers].sort((a, b) => a.phoneNumber.localeCompare(b.phoneNumber))
+      const fromBooksState = yield* writer.sendingState(account.accountId, numbers)
+      const fromFileState = yield* reader.sendingState(account.accountId, numbers)
+      assert.strictEqual(fromBooksState.accountSuspended, fromFileState.accountSuspended)
+      assert.deepStrictEqual(byNumber(fromBooksState), byNumber(fromFileState))
     }
   })
 

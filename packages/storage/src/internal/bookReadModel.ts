@@ -31,7 +31,7 @@ const orderedOf = (book: Book) => {
 
 type Reads = Pick<
   SenderIdRepositoryShape,
-  "findAccount" | "findSenderId" | "listSenderIds" | "listUsableNumbers" | "isUsable"
+  "findAccount" | "findSenderId" | "listSenderIds" | "listUsableNumbers" | "isUsable" | "sendingState"
 >
 
 export interface BookReadModel {
@@ -163,6 +163,24 @@ export const makeBookReadModel = (store: Reads, maxBooks = DEFAULT_MAX_BOOKS): B
             onNone: () => [],
             onSome: (book) =>
               orderedOf(book).flatMap((s) => (SenderId.isUsable(s, now) ? [s.phoneNumber] : []))
+          })
+        )
+      ),
+    // Send eligibility, per message: the book's numbers, and the account's suspension beside them.
+    sendingState: (accountId, phoneNumbers) =>
+      load(accountId).pipe(
+        Effect.map(
+          Option.match({
+            onNone: () => ({ accountSuspended: false, numbers: [] }),
+            onSome: (book) => ({
+              accountSuspended: book.account.suspension !== undefined,
+              numbers: [...new Set(phoneNumbers)].flatMap((phoneNumber) => {
+                const senderId = book.byNumber.get(phoneNumber)
+                return senderId === undefined
+                  ? []
+                  : [{ phoneNumber, status: senderId.status, expireAt: senderId.expireAt }]
+              })
+            })
           })
         )
       ),
