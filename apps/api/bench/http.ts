@@ -1,6 +1,6 @@
 /**
- * `pnpm bench` (HTTP): the message sender's hot routes — the authenticated active list, the book and
- * registration — each beside a bare Hono route, the same route with the caller fixed (no HMAC), and
+ * `pnpm bench` (HTTP): the message sender's hot routes — the authenticated active list, send
+ * eligibility (one number and a batch), the book and registration — each beside a bare Hono route, the same route with the caller fixed (no HMAC), and
  * the raw-engine reference (`rawReference.ts`), all served by one server process and measured in one
  * run, in rounds, so the ratios compare like with like on a noisy machine. For each: req/s, p50, p99
  * and the server's CPU time per request, read from the server process itself (it barely moves when
@@ -140,6 +140,11 @@ const measure = async (scenario: Scenario): Promise<Measured> => {
 }
 
 const register = () => newNumber()
+/** A batch for the eligibility route: the seeded numbers of the first accounts, ACTIVE and PENDING. */
+const BATCH = 100
+const batch = JSON.stringify({
+  phoneNumbers: Array.from({ length: BATCH }, (_, i) => `070${String(20_000_000 + i).padStart(8, "0")}`)
+})
 const scenarios = {
   bareGet: {
     name: "bare Hono GET (JSON array)",
@@ -171,6 +176,32 @@ const scenarios = {
     method: "GET",
     path: "/senderid/v1/numbers/active",
     signed: true
+  },
+  eligibilityRaw: {
+    name: "raw: GET /eligibility/:number",
+    method: "GET",
+    path: "/raw/senderid/v1/eligibility/07020000000",
+    signed: true
+  },
+  eligibility: {
+    name: "GET /eligibility/:number, HMAC",
+    method: "GET",
+    path: "/senderid/v1/eligibility/07020000000",
+    signed: true
+  },
+  eligibilityBatchRaw: {
+    name: `raw: POST /eligibility (${BATCH} numbers)`,
+    method: "POST",
+    path: "/raw/senderid/v1/eligibility",
+    signed: true,
+    body: () => batch
+  },
+  eligibilityBatch: {
+    name: `POST /eligibility (${BATCH}), HMAC`,
+    method: "POST",
+    path: "/senderid/v1/eligibility",
+    signed: true,
+    body: () => batch
   },
   bookRaw: {
     name: "raw: GET /numbers (book)",
@@ -248,6 +279,9 @@ const cpuRatio = (a: ScenarioName, b: ScenarioName) => figures(a).cpu / figures(
 const targets: ReadonlyArray<readonly [string, number, "≥" | "≤", number]> = [
   ["active list req/s ÷ bare GET", rpsRatio("active", "bareGet"), "≥", 0.5],
   ["active list CPU ÷ raw reference", cpuRatio("active", "activeRaw"), "≤", 1.2],
+  ["eligibility req/s ÷ bare GET", rpsRatio("eligibility", "bareGet"), "≥", 0.5],
+  ["eligibility CPU ÷ raw reference", cpuRatio("eligibility", "eligibilityRaw"), "≤", 1.2],
+  ["eligibility batch CPU ÷ raw reference", cpuRatio("eligibilityBatch", "eligibilityBatchRaw"), "≤", 1.2],
   ["book CPU ÷ raw reference", cpuRatio("book", "bookRaw"), "≤", 1.2],
   ["create req/s ÷ bare POST", rpsRatio("create", "barePost"), "≥", 0.12],
   ["create CPU ÷ raw group-commit reference", cpuRatio("create", "createRaw"), "≤", 1.2],

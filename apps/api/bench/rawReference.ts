@@ -193,24 +193,34 @@ export const makeRawReference = (registryFile: string, journalFile: string, keys
     if (typeof accountId !== "string") return accountId
     return c.json(bookOf(accountId))
   })
+  const eligibility = (accountId: string, input: string, now: number) => {
+    const phoneNumber = PhoneNumber.lookupKey(input)
+    const row = usableOne.get(accountId, phoneNumber) as
+      | { status: string; expire_at: number | null }
+      | undefined
+    if (row === undefined)
+      return { phoneNumber, eligible: false, status: "NOT_REGISTERED", reason: "NOT_REGISTERED" }
+    const eligible = row.status === "ACTIVE" && (row.expire_at === null || row.expire_at > now)
+    return eligible
+      ? { phoneNumber, eligible, status: row.status }
+      : {
+          phoneNumber,
+          eligible,
+          status: row.status,
+          reason: row.status === "ACTIVE" ? "EXPIRED" : row.status
+        }
+  }
+  app.get("/senderid/v1/eligibility/:phoneNumber", (c) => {
+    const accountId = authenticate(c)
+    if (typeof accountId !== "string") return accountId
+    return c.json(eligibility(accountId, c.req.param("phoneNumber"), Date.now()))
+  })
   app.post("/senderid/v1/eligibility", async (c) => {
     const accountId = authenticate(c)
     if (typeof accountId !== "string") return accountId
     const { phoneNumbers } = (await c.req.json()) as { phoneNumbers: ReadonlyArray<string> }
     const now = Date.now()
-    return c.json({
-      results: phoneNumbers.map((input) => {
-        const phoneNumber = PhoneNumber.lookupKey(input)
-        const row = usableOne.get(accountId, phoneNumber) as
-          | { status: string; expire_at: number | null }
-          | undefined
-        const eligible =
-          row !== undefined && row.status === "ACTIVE" && (row.expire_at === null || row.expire_at > now)
-        return eligible
-          ? { phoneNumber, eligible }
-          : { phoneNumber, eligible, status: row?.status ?? "NOT_REGISTERED" }
-      })
-    })
+    return c.json({ accountId, results: phoneNumbers.map((input) => eligibility(accountId, input, now)) })
   })
   app.post("/senderid/v1/numbers", async (c) => {
     const accountId = authenticate(c)
