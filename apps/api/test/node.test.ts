@@ -207,6 +207,24 @@ describe("pnpm start on a SQLite file", () => {
     assert.strictEqual(book.senderIds.length, 5)
   })
 
+  it("accepts exactly one of 100 concurrent replays of one signed request", async () => {
+    const authorization = await Effect.runPromise(
+      Signature.sign({ apiKey: keys.customer.apiKey, apiSecret: keys.customer.secret })
+    )
+    const responses = await Promise.all(
+      Array.from({ length: 100 }, () =>
+        fetch(`${server.origin}/senderid/v1/numbers/active`, { headers: { authorization } })
+      )
+    )
+    const codes = await Promise.all(
+      responses.map(async (r) =>
+        r.status === 200 ? "OK" : ((await r.json()) as { errorCode: string }).errorCode
+      )
+    )
+    assert.strictEqual(codes.filter((c) => c === "OK").length, 1)
+    assert.strictEqual(codes.filter((c) => c === "DuplicatedSignature").length, 99)
+  })
+
   it("finishes an in-flight request on SIGTERM, exits 0, and keeps its data for the next start", async () => {
     const authorization = await Effect.runPromise(
       Signature.sign({ apiKey: keys.customer.apiKey, apiSecret: keys.customer.secret })

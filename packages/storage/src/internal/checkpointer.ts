@@ -47,6 +47,8 @@ export const checkpointInBackground = (filename: string, intervalMillis = CHECKP
         () =>
           new Promise<void>((resolve) => {
             worker.once("exit", () => resolve())
+            // Held while it stops, or the process could run out of work and exit under its owner.
+            worker.ref()
             worker.postMessage("stop")
           })
       )
