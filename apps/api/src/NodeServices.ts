@@ -23,12 +23,10 @@ import * as ApiKeysSql from "@senderid/storage/apiKeys"
 import { layerFiles } from "@senderid/storage/fileBlobStore"
 import * as IdempotencyKeysSql from "@senderid/storage/idempotencyKeys"
 import * as PinKeysSql from "@senderid/storage/pinKeys"
-import * as Postgres from "@senderid/storage/postgres"
 import * as Sqlite from "@senderid/storage/sqlite"
 import * as UsedSignaturesSql from "@senderid/storage/usedSignatures"
-import { layerRedis } from "@senderid/storage/usedSignaturesRedis"
 import * as WebhooksSql from "@senderid/storage/webhooks"
-import { Layer } from "effect"
+import { Effect, Layer } from "effect"
 import { SecureRandom } from "effect/crypto"
 import { layerPublisher } from "./EventLog.ts"
 import type { NodeConfig } from "./NodeConfig.ts"
@@ -47,12 +45,25 @@ export interface NodeServicesOptions {
 }
 
 export const layer = (config: NodeConfig, options: NodeServicesOptions = {}) => {
+  const { databaseUrl, redisUrl } = config
+  // PostgreSQL's and Redis's drivers are loaded only when configured: on the SQLite default they
+  // would be a third of what the process parses at start, and resident for nothing.
   const client =
-    config.databaseUrl === undefined
+    databaseUrl === undefined
       ? Sqlite.layerClient({ filename: sqliteFile(config), synchronous: config.synchronous })
-      : Postgres.layerClient({ url: config.databaseUrl })
+      : Layer.unwrap(
+          Effect.promise(() => import("@senderid/storage/postgres")).pipe(
+            Effect.map((Postgres) => Postgres.layerClient({ url: databaseUrl }))
+          )
+        )
   const usedSignatures =
-    config.redisUrl === undefined ? UsedSignaturesSql.layerSql : layerRedis(config.redisUrl)
+    redisUrl === undefined
+      ? UsedSignaturesSql.layerSql
+      : Layer.unwrap(
+          Effect.promise(() => import("@senderid/storage/usedSignaturesRedis")).pipe(
+            Effect.map((Redis) => Redis.layerRedis(redisUrl))
+          )
+        )
   const stores = Layer.mergeAll(
     Layer.effect(SenderIdRepository, SqlRepository.make),
     // Keys are read once per 5 s per instance: a revocation elsewhere (`pnpm keys revoke`) applies within 5 s.
