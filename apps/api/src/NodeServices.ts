@@ -25,13 +25,11 @@ import * as ApiKeysSql from "@senderid/storage/apiKeys"
 import { layerFiles } from "@senderid/storage/fileBlobStore"
 import * as IdempotencyKeysSql from "@senderid/storage/idempotencyKeys"
 import * as PinKeysSql from "@senderid/storage/pinKeys"
-import * as Postgres from "@senderid/storage/postgres"
 import * as Sqlite from "@senderid/storage/sqlite"
 import * as UsedSignaturesSql from "@senderid/storage/usedSignatures"
 import * as UsedSignaturesFile from "@senderid/storage/usedSignaturesFile"
-import { layerRedis } from "@senderid/storage/usedSignaturesRedis"
 import * as WebhooksSql from "@senderid/storage/webhooks"
-import { Layer } from "effect"
+import { Effect, Layer } from "effect"
 import { SecureRandom } from "effect/crypto"
 import { layerPublisher } from "./EventLog.ts"
 import type { NodeConfig } from "./NodeConfig.ts"
@@ -54,27 +52,40 @@ export interface NodeServicesOptions {
 }
 
 export const layer = (config: NodeConfig, options: NodeServicesOptions = {}) => {
+  const { databaseUrl, redisUrl } = config
+  // PostgreSQL's and Redis's drivers are loaded only when configured: on the SQLite default they
+  // would be a third of what the process parses at start, and resident for nothing.
   const client =
-    config.databaseUrl === undefined
+    databaseUrl === undefined
       ? Sqlite.layerClient({
           filename: sqliteFile(config),
           synchronous: config.synchronous,
           checkpoints: config.checkpoints
         })
-      : Postgres.layerClient({ url: config.databaseUrl })
+      : Layer.unwrap(
+          Effect.promise(() => import("@senderid/storage/postgres")).pipe(
+            Effect.map((Postgres) => Postgres.layerClient({ url: databaseUrl }))
+          )
+        )
   // One instance on a SQLite file: signatures in memory, written behind to a file of their own, so
   // a GET never commits to the registry. Several instances: the store they share decides, asked only
   // about signatures this instance has not already won.
   const usedSignatures =
-    config.redisUrl !== undefined
-      ? UsedSignatures.layerLocalFirst(layerRedis(config.redisUrl))
-      : config.databaseUrl !== undefined
+    redisUrl !== undefined
+      ? UsedSignatures.layerLocalFirst(
+          Layer.unwrap(
+            Effect.promise(() => import("@senderid/storage/usedSignaturesRedis")).pipe(
+              Effect.map((Redis) => Redis.layerRedis(redisUrl))
+            )
+          )
+        )
+      : databaseUrl !== undefined
         ? UsedSignatures.layerLocalFirst(UsedSignaturesSql.layerSql)
         : UsedSignaturesFile.layerFile({ filename: usedSignaturesFile(config) })
   // The server is the SQLite file's only writer (`pnpm keys` only ever adds an account it has not
   // seen), so it keeps account books in memory; PostgreSQL may have other instances writing.
   const repository =
-    config.databaseUrl === undefined ? Sqlite.makeRepository({ singleWriter: true }) : SqlRepository.make
+    databaseUrl === undefined ? Sqlite.makeRepository({ singleWriter: true }) : SqlRepository.make
   const stores = Layer.mergeAll(
     Layer.effect(SenderIdRepository, repository),
     // Keys are read once per 5 s per instance: a revocation elsewhere (`pnpm keys revoke`) applies within 5 s.

@@ -20,7 +20,10 @@ import {
 } from "@senderid/domain"
 import { WebhookSender } from "@senderid/server"
 import { Clock, Duration, Effect, Layer } from "effect"
-import { Agent, type RequestInit as UndiciRequestInit, fetch as undiciFetch } from "undici"
+import type { Agent, RequestInit as UndiciRequestInit } from "undici"
+
+// undici (a large module) is loaded at the first delivery, not at start: most processes send none.
+const loadUndici = () => import("undici")
 
 export interface ResolvedAddress {
   readonly address: string
@@ -63,7 +66,7 @@ const pinnedLookup =
 
 /** `fetch` over `agent`: undici's own, since the global one takes no connection options. */
 const fetchVia =
-  (agent: Agent): typeof globalThis.fetch =>
+  (agent: Agent, undiciFetch: typeof import("undici").fetch): typeof globalThis.fetch =>
   (input, init) =>
     undiciFetch(String(input), {
       ...(init as UndiciRequestInit),
@@ -117,10 +120,11 @@ const send =
         }
       }
       const remaining = Math.max(1, request.timeoutMillis - ((yield* Clock.currentTimeMillis) - started))
+      const undici = yield* Effect.promise(loadUndici)
       return yield* Effect.acquireUseRelease(
-        Effect.sync(() => new Agent({ connect: { lookup: pinnedLookup(addresses) } })),
+        Effect.sync(() => new undici.Agent({ connect: { lookup: pinnedLookup(addresses) } })),
         (agent) =>
-          WebhookSender.sendOver({ ...options, fetch: fetchVia(agent) })({
+          WebhookSender.sendOver({ ...options, fetch: fetchVia(agent, undici.fetch) })({
             ...request,
             timeoutMillis: remaining
           }),

@@ -88,7 +88,12 @@ server.listen(config.port, config.host, () => {
     message: "senderid listening",
     origin,
     storage: config.databaseUrl === undefined ? `sqlite:${NodeServices.sqliteFile(config)}` : "postgresql",
-    usedSignatures: config.redisUrl === undefined ? "database" : "redis"
+    usedSignatures:
+      config.redisUrl !== undefined
+        ? "redis"
+        : config.databaseUrl !== undefined
+          ? "postgresql"
+          : `memory, written to ${NodeServices.usedSignaturesFile(config)}`
   })
 })
 

@@ -132,7 +132,7 @@ describe("pnpm start on a SQLite file", () => {
       INIT_CWD: undefined
     }
     delete env.DATABASE_URL
-    const second = spawnSync(process.execPath, ["src/node.ts"], {
+    const second = spawnSync(process.execPath, ["start.js", "node"], {
       cwd: join(import.meta.dirname, ".."),
       env,
       encoding: "utf8",
@@ -339,7 +339,7 @@ describe("pnpm keys", () => {
       INIT_CWD: dataDirectory
     }
     delete env.DATABASE_URL
-    return spawnSync(process.execPath, ["src/keys.ts", ...args], {
+    return spawnSync(process.execPath, ["start.js", "keys", ...args], {
       cwd: join(import.meta.dirname, ".."),
       env,
       encoding: "utf8"

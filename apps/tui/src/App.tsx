@@ -5,7 +5,7 @@
  */
 import type { PromiseClient } from "@senderid/client"
 import { Box, useApp, useWindowSize } from "ink"
-import { type ReactNode, useState } from "react"
+import { lazy, type ReactNode, Suspense, useState } from "react"
 import { ApiProvider } from "./Api.tsx"
 import { BusyProvider, useBusy } from "./Busy.tsx"
 import { Confirm } from "./components/Confirm.tsx"
@@ -21,7 +21,6 @@ import { Deliveries } from "./screens/Deliveries.tsx"
 import { Detail } from "./screens/Detail.tsx"
 import { Expiring } from "./screens/Expiring.tsx"
 import { Help } from "./screens/Help.tsx"
-import { Import } from "./screens/Import.tsx"
 import { Keys } from "./screens/Keys.tsx"
 import { Numbers } from "./screens/Numbers.tsx"
 import { Reviews } from "./screens/Reviews.tsx"
@@ -62,6 +61,10 @@ export const App = ({ client, server, colour, initial = "dashboard", directory }
   </ColourProvider>
 )
 
+// Bulk import (and its CSV parser and writer) is loaded when its tab is first opened: it is over a
+// third of the console's own code, and the first frame never shows it.
+const Import = lazy(() => import("./screens/Import.tsx").then((module) => ({ default: module.Import })))
+
 /** The smallest terminal the layout is drawn for (80×24 is the one it is designed at). */
 const MIN_COLUMNS = 80
 const MIN_ROWS = 24
@@ -79,7 +82,11 @@ const renderView = (view: View, props: ScreenProps): ReactNode => {
     case "deliveries":
       return <Deliveries {...props} />
     case "import":
-      return <Import {...props} />
+      return (
+        <Suspense fallback={<Text dimColor>loading…</Text>}>
+          <Import {...props} />
+        </Suspense>
+      )
     case "numbers":
       return <Numbers {...props} accountId={view.accountId} />
     case "keys":

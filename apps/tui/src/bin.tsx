@@ -4,6 +4,7 @@
  * there and the key is an operator's, then draws the console full-screen. Every way it can stop
  * early prints one clear sentence and exits non-zero; nothing it meets prints a stack trace.
  */
+import { enableCompileCache } from "node:module"
 import { startDirectory } from "./Paths.tsx"
 import { askHidden } from "./SecretPrompt.ts"
 import { resolveSettings } from "./Settings.ts"
@@ -35,8 +36,10 @@ const main = async (): Promise<number> => {
     process.stderr.write("senderid-ops: needs a terminal (run it in one, or over ssh -t).\n")
     return 2
   }
-  // Loaded only now: the console (Ink, the client, Effect) takes most of a second to load, which
-  // `--help` and a missing flag need not wait for.
+  // Loaded only now: the console (Ink, the client, Effect) is most of the start-up, which `--help`
+  // and a missing flag need not wait for. V8 keeps its compiled code on disk (the system's temporary
+  // folder, or NODE_COMPILE_CACHE): later starts skip most of parsing and compiling it.
+  enableCompileCache()
   const [{ render }, { App, RENDER_OPTIONS }, { connect }] = await Promise.all([
     import("ink"),
     import("./App.tsx"),

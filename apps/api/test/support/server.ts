@@ -1,7 +1,7 @@
 /**
- * Starts `src/node.ts` as `pnpm start` does — a real process on a real port, with its own data
- * folder — and reads its stdout line by line, so tests see exactly what an operator sees, and can
- * wait for a line as the event it is.
+ * Starts the server as `pnpm start` does (`node start.js node`: the bundle, built before the tests by
+ * `bundle.ts`) — a real process on a real port, with its own data folder — and reads its stdout
+ * line by line, so tests see exactly what an operator sees, and can wait for a line as the event it is.
  */
 import { type ChildProcess, execFileSync, spawn } from "node:child_process"
 import { mkdtempSync } from "node:fs"
@@ -46,7 +46,7 @@ export const startServer = async (
   // A DATABASE_URL inherited from the shell would silently move a SQLite test onto PostgreSQL.
   if (options.env?.DATABASE_URL === undefined) delete env.DATABASE_URL
   if (options.env?.REDIS_URL === undefined) delete env.REDIS_URL
-  const child = spawn(process.execPath, ["src/node.ts"], {
+  const child = spawn(process.execPath, ["start.js", "node"], {
     cwd: API_ROOT,
     env,
     stdio: ["ignore", "pipe", "pipe"]

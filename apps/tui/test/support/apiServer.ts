@@ -1,13 +1,14 @@
 /**
- * The real API as `pnpm start` runs it — `apps/api/src/node.ts`, a SQLite file in a fresh folder,
- * a real port — for the end-to-end test, with the demo account and the keys its first start prints.
+ * The real API as `pnpm start` runs it — `apps/api/start.js` (its bundle, rebuilt first if stale), a
+ * SQLite file in a fresh folder, a real port — for the end-to-end test, with the demo account and
+ * the keys its first start prints.
  */
 import { type ChildProcess, spawn } from "node:child_process"
 import { mkdtempSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 
-const NODE_ENTRY = join(import.meta.dirname, "..", "..", "..", "api", "src", "node.ts")
+const START = join(import.meta.dirname, "..", "..", "..", "api", "start.js")
 
 export interface ApiServer {
   readonly origin: string
@@ -27,7 +28,7 @@ export const startApiServer = async (extraEnv: Readonly<Record<string, string>> 
   }
   delete env.DATABASE_URL
   delete env.REDIS_URL
-  const child: ChildProcess = spawn(process.execPath, [NODE_ENTRY], {
+  const child: ChildProcess = spawn(process.execPath, [START, "node"], {
     env,
     stdio: ["ignore", "pipe", "pipe"]
   })
