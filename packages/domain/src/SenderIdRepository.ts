@@ -132,8 +132,26 @@ export interface RegistryCounts {
   readonly expiringByWeek: ReadonlyArray<number>
 }
 
+/** An account and its whole book, oldest registration first (`SenderId.bookOrder`), each with its
+ * audit log: what every SOLAPI sender-ID endpoint answers with. */
+export interface AccountBook {
+  readonly account: Account
+  readonly senderIds: ReadonlyArray<SenderId>
+}
+
+/** What a new registration of a number is decided from, read together. */
+export interface RegistrationContext {
+  /** Whether the account has a registration of the number already (in any status). */
+  readonly registered: boolean
+  /** The accounts holding the number (ACTIVE or INACTIVE), as `findHolderAccounts` names them. */
+  readonly holderAccounts: ReadonlyArray<string>
+}
+
 export interface SenderIdRepositoryShape {
   readonly findAccount: (accountId: string) => Effect.Effect<Option.Option<Account>, RepositoryError>
+  /** The account with its book (`findAccount` and `listSenderIds` from one consistent view where the
+   * store can give one); none when the account does not exist. The read after every customer write. */
+  readonly findBook: (accountId: string) => Effect.Effect<Option.Option<AccountBook>, RepositoryError>
   readonly findSenderId: (
     accountId: string,
     phoneNumber: string
@@ -184,6 +202,12 @@ export interface SenderIdRepositoryShape {
   /** The accounts `findHolders` would name, without reading their registrations: what a new
    * registration asks (is the number held elsewhere?) on the hottest write. */
   readonly findHolderAccounts: (phoneNumber: string) => Effect.Effect<ReadonlyArray<string>, RepositoryError>
+  /** `findSenderId`'s "is there one" and `findHolderAccounts` in one read: the hottest write's only
+   * read before its commit. */
+  readonly registrationContext: (
+    accountId: string,
+    phoneNumber: string
+  ) => Effect.Effect<RegistrationContext, RepositoryError>
   /** Sender IDs whose `expireAt` is at or before `now` and that are not EXPIRED yet, oldest expiry first. */
   readonly listLapsed: (now: number, limit: number) => Effect.Effect<ReadonlyArray<SenderId>, RepositoryError>
   /** Every audit entry ever written for a sender ID, including after its deletion. */

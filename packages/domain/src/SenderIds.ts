@@ -24,6 +24,7 @@ import { PinHasher } from "./PinHasher.ts"
 import { RegistryPolicy } from "./RegistryPolicy.ts"
 import * as SenderId from "./SenderId.ts"
 import {
+  AccountNotFound,
   ChallengeNotFound,
   ConcurrentModification,
   DocumentsRequired,
@@ -31,14 +32,8 @@ import {
   SenderIdAlreadyRegistered,
   type VerificationNotAllowed
 } from "./SenderIdError.ts"
-import { type BookQuery, type Change, SenderIdRepository } from "./SenderIdRepository.ts"
+import { type AccountBook, type BookQuery, type Change, SenderIdRepository } from "./SenderIdRepository.ts"
 import { VoiceCallProvider } from "./VoiceCallProvider.ts"
-
-/** What every SOLAPI sender-ID endpoint returns: the account and all its sender IDs. */
-export interface AccountBook {
-  readonly account: Account.Account
-  readonly senderIds: ReadonlyArray<SenderId.SenderId>
-}
 
 /** One page of the book: `nextKey` is the `startKey` of the following page, `null` on the last. */
 export interface BookPage extends AccountBook {
@@ -75,10 +70,11 @@ export class SenderIds extends Context.Service<SenderIds>()("@senderid/domain/Se
     // Identifiers and PINs come from the CSPRNG this service was built with.
     const drawing = Effect.provideService(SecureRandom.SecureRandom, yield* SecureRandom.SecureRandom)
 
+    // One port read: on PostgreSQL one statement, so the book after a write is one round trip.
     const book = Effect.fn("SenderIds.book")(function* (accountId: string) {
-      const account = yield* requireAccount(repository, accountId)
-      const senderIds = yield* repository.listSenderIds(accountId)
-      return { account, senderIds } satisfies AccountBook
+      const found = yield* repository.findBook(accountId)
+      if (Option.isNone(found)) return yield* new AccountNotFound({ accountId })
+      return found.value satisfies AccountBook
     })
 
     /** A page of the book, read a page at a time from the store (never the whole book), with the
@@ -118,22 +114,23 @@ export class SenderIds extends Context.Service<SenderIds>()("@senderid/domain/Se
       return yield* retryOnConflict(
         Effect.gen(function* () {
           // No account read here: the commit refuses an unknown account (AccountNotFound) itself,
-          // and registration is the hottest write, where two queries per request show.
-          if (Option.isSome(yield* repository.findSenderId(accountId, phoneNumber))) {
+          // and registration is the hottest write, where every query per request shows: one read
+          // answers both "registered already?" and "held elsewhere?".
+          const context = yield* repository.registrationContext(accountId, phoneNumber)
+          if (context.registered) {
             return yield* new SenderIdAlreadyRegistered({ accountId, phoneNumber })
           }
           const documents =
             input.documents && input.documents.length > 0
               ? yield* usableDocuments(accountId, input.documents, APPROVAL_CATEGORIES)
               : []
-          const holders = yield* repository.findHolderAccounts(phoneNumber)
           const at = yield* stamp(accountActor(accountId))
           let senderId = SenderId.register({
             handleKey: yield* Identifier.make("SED"),
             accountId,
             phoneNumber,
             category,
-            heldByAnotherAccount: holders.some((holder) => holder !== accountId),
+            heldByAnotherAccount: context.holderAccounts.some((holder) => holder !== accountId),
             pendingTtl: policy.pendingTtl,
             autoExtension: input.autoExtension,
             at

@@ -14,8 +14,9 @@ import { Expiry } from "../src/Expiry.ts"
 import * as Registry from "../src/Registry.ts"
 import { Reviews } from "../src/Reviews.ts"
 import { holds, type SenderId } from "../src/SenderId.ts"
+import type { AccountBook } from "../src/SenderIdRepository.ts"
 import { SenderIdRepository } from "../src/SenderIdRepository.ts"
-import { type AccountBook, SenderIds } from "../src/SenderIds.ts"
+import { SenderIds } from "../src/SenderIds.ts"
 import { layerMemoryRegistry, layerMemorySecrets } from "../src/testing/index.ts"
 import * as VoiceCallProvider from "../src/VoiceCallProvider.ts"
 import { DevelopmentCalls } from "../src/VoiceCallProvider.ts"
@@ -616,6 +617,7 @@ const interleavedRegistry = (yields: ReadonlyArray<number>) => {
           )
       return SenderIdRepository.of({
         findAccount: paused(inner.findAccount),
+        findBook: paused(inner.findBook),
         findSenderId: paused(inner.findSenderId),
         listSenderIds: paused(inner.listSenderIds),
         listSenderIdPage: paused(inner.listSenderIdPage),
@@ -625,6 +627,7 @@ const interleavedRegistry = (yields: ReadonlyArray<number>) => {
         callsPlaced: paused(inner.callsPlaced),
         findHolders: paused(inner.findHolders),
         findHolderAccounts: paused(inner.findHolderAccounts),
+        registrationContext: paused(inner.registrationContext),
         listLapsed: paused(inner.listLapsed),
         listExpiring: paused(inner.listExpiring),
         listPendingReviews: paused(inner.listPendingReviews),

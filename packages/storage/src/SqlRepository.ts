@@ -24,6 +24,7 @@ import * as SqlClient from "effect/sql/SqlClient"
 import { isSqlError, type SqlError } from "effect/sql/SqlError"
 import { makeBookReadModel } from "./internal/bookReadModel.ts"
 import { makeGroupCommit } from "./internal/groupCommit.ts"
+import { commitRegistration, registrationOf } from "./internal/pgRegistration.ts"
 import { makeReads } from "./internal/reads.ts"
 import {
   type AuditRow,
@@ -326,13 +327,39 @@ export const makeWith = (options: SqlRepositoryOptions = {}) =>
         ? yield* makeGroupCommit(sql, applyAll, transient)
         : undefined
 
+    const pg = sql.onDialectOrElse({ pg: () => true, orElse: () => false })
+    /** The mapping `InsertSenderId` applies to its INSERT's unique violations. */
+    const refusedRegistration = (senderId: SenderId.SenderId) =>
+      refusedAs(
+        isHolderViolation,
+        () => new NumberHeldByAnotherAccount({ phoneNumber: senderId.phoneNumber })
+      )
+    /** A commit of its own: on PostgreSQL a registration is one statement (`pgRegistration.ts`), any
+     * other shape a transaction. Both are all-or-nothing, so either is safe to replay on a retry. */
+    const commitAlone = (changes: ReadonlyArray<Change>): Effect.Effect<void, CommitError | SqlError> => {
+      const registration = pg ? registrationOf(changes) : undefined
+      if (registration === undefined) return sql.withTransaction(applyAll(changes))
+      const { senderId } = registration
+      return commitRegistration(sql, registration).pipe(
+        refusedRegistration(senderId),
+        refusedAs(
+          isUniqueViolation,
+          () =>
+            new SenderIdAlreadyRegistered({
+              accountId: senderId.accountId,
+              phoneNumber: senderId.phoneNumber
+            })
+        )
+      )
+    }
+
     const repository: SenderIdRepositoryShape = {
       ...reads,
       ...books?.reads,
       commit:
         grouped === undefined
           ? (changes) =>
-              sql.withTransaction(applyAll(changes)).pipe(
+              commitAlone(changes).pipe(
                 // A COMMIT the engine refuses (SQLite: disk full) is raised by withTransaction as a defect,
                 // together with the failed ROLLBACK of a transaction SQLite already undid: still an
                 // engine failure of this commit, so a typed error.

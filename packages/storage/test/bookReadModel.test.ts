@@ -113,6 +113,10 @@ const scenario = (file: string, maxBooks: number) =>
         yield* reader.findAccount(account.accountId)
       )
       assert.deepStrictEqual(
+        yield* writer.findBook(account.accountId),
+        yield* reader.findBook(account.accountId)
+      )
+      assert.deepStrictEqual(
         yield* writer.listUsableNumbers(account.accountId, Fixture.NOW),
         yield* reader.listUsableNumbers(account.accountId, Fixture.NOW)
       )
@@ -123,6 +127,12 @@ const scenario = (file: string, maxBooks: number) =>
       const fromFileState = yield* reader.sendingState(account.accountId, numbers)
       assert.strictEqual(fromBooksState.accountSuspended, fromFileState.accountSuspended)
       assert.deepStrictEqual(byNumber(fromBooksState), byNumber(fromFileState))
+      for (const phoneNumber of numbers.slice(0, 3)) {
+        assert.deepStrictEqual(
+          yield* writer.registrationContext(account.accountId, phoneNumber),
+          yield* reader.registrationContext(account.accountId, phoneNumber)
+        )
+      }
     }
   })
 
@@ -144,8 +154,8 @@ describe("a book read while a commit touches it", () => {
       // The store's book read returns what it read before the commit, once the commit is through.
       const books = makeBookReadModel({
         ...store,
-        listSenderIds: (accountId) =>
-          store.listSenderIds(accountId).pipe(
+        findBook: (accountId) =>
+          store.findBook(accountId).pipe(
             Effect.tap(() => Deferred.succeed(read, undefined)),
             Effect.tap(() => Deferred.await(gate))
           )

@@ -229,6 +229,13 @@ export const make: Effect.Effect<SenderIdRepositoryShape> = Effect.gen(function*
       read((s) => Option.fromNullishOr(s.senderIds.get(keyOf(accountId, phoneNumber)))),
     listSenderIds: (accountId) =>
       read((s) => [...s.senderIds.values()].filter((x) => x.accountId === accountId).sort(bookOrder)),
+    findBook: (accountId) =>
+      read((s) =>
+        Option.map(Option.fromNullishOr(s.accounts.get(accountId)), (account) => ({
+          account,
+          senderIds: [...s.senderIds.values()].filter((x) => x.accountId === accountId).sort(bookOrder)
+        }))
+      ),
     listSenderIdPage: (accountId, query) =>
       read((s) => {
         const { start } = query
@@ -273,6 +280,13 @@ export const make: Effect.Effect<SenderIdRepositoryShape> = Effect.gen(function*
           .filter((x) => x.phoneNumber === phoneNumber && holds(x))
           .map((x) => x.accountId)
       ),
+    registrationContext: (accountId, phoneNumber) =>
+      read((s) => ({
+        registered: s.senderIds.has(keyOf(accountId, phoneNumber)),
+        holderAccounts: [...s.senderIds.values()]
+          .filter((x) => x.phoneNumber === phoneNumber && holds(x))
+          .map((x) => x.accountId)
+      })),
     listLapsed: (now, limit) =>
       read((s) =>
         [...s.senderIds.values()]

@@ -257,6 +257,70 @@ export const repositoryConformance = (
           })
         )
 
+        it.effect("reads an account with its whole book as findAccount and listSenderIds do", () =>
+          Effect.gen(function* () {
+            const account = yield* openAccount()
+            const other = yield* openAccount()
+            const first = { ...Fixture.senderId(account.accountId), dateCreated: Fixture.NOW }
+            const second = { ...Fixture.senderId(account.accountId), dateCreated: Fixture.NOW + 10 }
+            yield* commit(
+              { _tag: "InsertSenderId", senderId: second },
+              { _tag: "InsertSenderId", senderId: first }
+            )
+            yield* commit({ _tag: "InsertSenderId", senderId: Fixture.senderId(other.accountId) })
+            const book = yield* withRepository((r) => r.findBook(account.accountId))
+            assert.deepStrictEqual(
+              book,
+              Option.some({
+                account: Option.getOrThrow(yield* withRepository((r) => r.findAccount(account.accountId))),
+                senderIds: yield* withRepository((r) => r.listSenderIds(account.accountId))
+              })
+            )
+            assert.deepStrictEqual(
+              Option.map(book, (b) => b.senderIds.map((s) => s.handleKey)),
+              Option.some([first.handleKey, second.handleKey])
+            )
+            const empty = yield* openAccount()
+            assert.deepStrictEqual(
+              yield* withRepository((r) => r.findBook(empty.accountId)),
+              Option.some({ account: empty, senderIds: [] })
+            )
+            assert.isTrue(Option.isNone(yield* withRepository((r) => r.findBook(Fixture.accountId()))))
+          })
+        )
+
+        it.effect("tells a new registration whether the account has the number and who holds it", () =>
+          Effect.gen(function* () {
+            const a = yield* openAccount()
+            const b = yield* openAccount()
+            const number = Fixture.phoneNumber()
+            const context = (accountId: string) =>
+              withRepository((r) => r.registrationContext(accountId, number))
+            assert.deepStrictEqual(yield* context(a.accountId), { registered: false, holderAccounts: [] })
+            yield* commit({
+              _tag: "InsertSenderId",
+              senderId: Fixture.senderId(a.accountId, { phoneNumber: number, status: "PENDING" })
+            })
+            assert.deepStrictEqual(yield* context(a.accountId), { registered: true, holderAccounts: [] })
+            yield* commit({
+              _tag: "InsertSenderId",
+              senderId: Fixture.senderId(b.accountId, { phoneNumber: number, status: "ACTIVE" })
+            })
+            assert.deepStrictEqual(yield* context(a.accountId), {
+              registered: true,
+              holderAccounts: [b.accountId]
+            })
+            assert.deepStrictEqual(yield* context(b.accountId), {
+              registered: true,
+              holderAccounts: [b.accountId]
+            })
+            assert.deepStrictEqual(yield* context(Fixture.accountId()), {
+              registered: false,
+              holderAccounts: [b.accountId]
+            })
+          })
+        )
+
         it.effect("refuses a sender ID for an account that does not exist", () =>
           Effect.gen(function* () {
             const result = yield* failureTag(
@@ -578,6 +642,47 @@ export const repositoryConformance = (
             assert.deepStrictEqual(yield* withRepository((r) => r.auditTrail(first.handleKey)), [])
             const outbox = yield* withRepository((r) => r.unpublishedEvents(10_000))
             assert.isFalse(outbox.some((e) => e.eventId === event.eventId))
+          })
+        )
+        // The shape of every registration's commit (adapters may compile it into one statement).
+        it.effect("applies nothing from a registration with its events when the number is held", () =>
+          Effect.gen(function* () {
+            const holder = yield* openAccount()
+            const account = yield* openAccount(1)
+            const number = Fixture.phoneNumber()
+            yield* commit({
+              _tag: "InsertSenderId",
+              senderId: Fixture.senderId(holder.accountId, { phoneNumber: number, status: "ACTIVE" })
+            })
+            const refused = Fixture.senderId(account.accountId, { phoneNumber: number, status: "ACTIVE" })
+            const event = Fixture.event(account.accountId)
+            assert.strictEqual(
+              yield* failureTag(
+                commit({ _tag: "InsertSenderId", senderId: refused }, { _tag: "AppendEvent", event })
+              ),
+              "NumberHeldByAnotherAccount"
+            )
+            assert.deepStrictEqual(yield* withRepository((r) => r.auditTrail(refused.handleKey)), [])
+            const outbox = yield* withRepository((r) => r.unpublishedEvents(10_000))
+            assert.isFalse(outbox.some((e) => e.eventId === event.eventId))
+            // The slot it took went back with it: the account's one slot is still free.
+            assert.deepStrictEqual(
+              yield* withRepository((r) => r.countHeld([account.accountId])),
+              new Map([[account.accountId, 0]])
+            )
+            yield* commit(
+              { _tag: "InsertSenderId", senderId: Fixture.senderId(account.accountId) },
+              { _tag: "AppendEvent", event: Fixture.event(account.accountId) }
+            )
+            assert.strictEqual(
+              yield* failureTag(
+                commit(
+                  { _tag: "InsertSenderId", senderId: Fixture.senderId(account.accountId) },
+                  { _tag: "AppendEvent", event: Fixture.event(account.accountId) }
+                )
+              ),
+              "SenderIdLimitReached"
+            )
           })
         )
       })

@@ -31,7 +31,14 @@ const orderedOf = (book: Book) => {
 
 type Reads = Pick<
   SenderIdRepositoryShape,
-  "findAccount" | "findSenderId" | "listSenderIds" | "listUsableNumbers" | "isUsable" | "sendingState"
+  | "findAccount"
+  | "findBook"
+  | "findSenderId"
+  | "listSenderIds"
+  | "listUsableNumbers"
+  | "isUsable"
+  | "sendingState"
+  | "registrationContext"
 >
 
 export interface BookReadModel {
@@ -68,11 +75,12 @@ export const makeBookReadModel = (store: Reads, maxBooks = DEFAULT_MAX_BOOKS): B
       const reads = loading.get(accountId) ?? new Set()
       reads.add(read)
       loading.set(accountId, reads)
-      return Effect.all([store.findAccount(accountId), store.listSenderIds(accountId)]).pipe(
-        Effect.map(([account, senderIds]) => {
-          if (Option.isNone(account)) return Option.none<Book>()
+      return store.findBook(accountId).pipe(
+        Effect.map((found) => {
+          if (Option.isNone(found)) return Option.none<Book>()
+          const { account, senderIds } = found.value
           const book: Book = {
-            account: account.value,
+            account,
             byNumber: new Map(senderIds.map((s) => [s.phoneNumber, s])),
             ordered: senderIds
           }
@@ -155,6 +163,14 @@ export const makeBookReadModel = (store: Reads, maxBooks = DEFAULT_MAX_BOOKS): B
     },
     listSenderIds: (accountId) =>
       load(accountId).pipe(Effect.map(Option.match({ onNone: () => [], onSome: orderedOf }))),
+    // The read after every customer write: from the book, once it is here.
+    findBook: (accountId) =>
+      load(accountId).pipe(
+        Effect.map(Option.map((book) => ({ account: book.account, senderIds: orderedOf(book) })))
+      ),
+    // Whether the number is held names other accounts, whose books may not be here: always the
+    // store's one indexed statement, which the account's own book could not save.
+    registrationContext: (accountId, phoneNumber) => store.registrationContext(accountId, phoneNumber),
     // The message sender's reads: from the book once it is here, so a busy sender costs no query.
     listUsableNumbers: (accountId, now) =>
       load(accountId).pipe(

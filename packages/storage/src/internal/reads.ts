@@ -17,6 +17,7 @@ import type * as SqlClient from "effect/sql/SqlClient"
 import { isSqlError, type SqlError } from "effect/sql/SqlError"
 import type { Statement } from "effect/sql/Statement"
 import { countHeld } from "./heldCounts.ts"
+import { findBookPg } from "./pgBook.ts"
 import {
   type AccountRow,
   type AuditRow,
@@ -121,6 +122,26 @@ export const makeReads = (
           const logs = yield* auditFor([accountSubject(accountId)])
           return Option.some(yield* accountOf(row, logs.get(accountSubject(accountId)) ?? []))
         })
+      ),
+    // PostgreSQL aggregates the book in one statement; elsewhere (SQLite in process, D1 where JSON
+    // aggregation of a large book costs more than it saves) the account, then its book.
+    findBook: (accountId) =>
+      read(
+        "findBook",
+        pg
+          ? findBookPg(sql, accountId)
+          : Effect.gen(function* () {
+              const rows = yield* sql<AccountRow>`SELECT * FROM accounts WHERE account_id = ${accountId}`
+              const row = rows[0]
+              if (row === undefined) return Option.none()
+              const logs = yield* auditFor([accountSubject(accountId)])
+              const account = yield* accountOf(row, logs.get(accountSubject(accountId)) ?? [])
+              const senderIds = yield* senderIdsOf(
+                yield* sql<SenderIdRow>`SELECT * FROM sender_ids WHERE account_id = ${accountId}
+                  ORDER BY date_created, ${binary("handle_key")}`
+              )
+              return Option.some({ account, senderIds })
+            })
       ),
     findSenderId: (accountId, phoneNumber) =>
       read(
@@ -243,6 +264,22 @@ export const makeReads = (
         "findHolderAccounts",
         sql<{ account_id: string }>`SELECT account_id FROM sender_ids WHERE phone_number = ${phoneNumber}
           AND status IN ('ACTIVE', 'INACTIVE')`.pipe(Effect.map((rows) => rows.map((row) => row.account_id)))
+      ),
+    // Two index lookups in one statement: the account's own registration through
+    // `one_registration_per_account`, the holders through `sender_ids_one_holder`.
+    registrationContext: (accountId, phoneNumber) =>
+      read<{ registered: boolean; holderAccounts: ReadonlyArray<string> }, never>(
+        "registrationContext",
+        sql<{ account_id: string; own: unknown }>`SELECT account_id, 1 AS own FROM sender_ids
+            WHERE account_id = ${accountId} AND phone_number = ${phoneNumber}
+          UNION ALL
+          SELECT account_id, 0 AS own FROM sender_ids
+            WHERE phone_number = ${phoneNumber} AND status IN ('ACTIVE', 'INACTIVE')`.pipe(
+          Effect.map((rows) => ({
+            registered: rows.some((row) => Number(row.own) === 1),
+            holderAccounts: rows.filter((row) => Number(row.own) === 0).map((row) => row.account_id)
+          }))
+        )
       ),
     listLapsed: (now, limit) =>
       read(
