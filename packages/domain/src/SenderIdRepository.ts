@@ -143,7 +143,7 @@ export interface AccountBook {
 export interface RegistrationContext {
   /** Whether the account has a registration of the number already (in any status). */
   readonly registered: boolean
-  /** The accounts holding the number (ACTIVE or INACTIVE), as `findHolderAccounts` names them. */
+  /** The accounts holding the number (ACTIVE or INACTIVE), without reading their registrations. */
   readonly holderAccounts: ReadonlyArray<string>
 }
 
@@ -199,11 +199,8 @@ export interface SenderIdRepositoryShape {
   ) => Effect.Effect<SendingState, RepositoryError>
   /** Registrations of the number, in any account, that hold it (ACTIVE or INACTIVE). */
   readonly findHolders: (phoneNumber: string) => Effect.Effect<ReadonlyArray<SenderId>, RepositoryError>
-  /** The accounts `findHolders` would name, without reading their registrations: what a new
-   * registration asks (is the number held elsewhere?) on the hottest write. */
-  readonly findHolderAccounts: (phoneNumber: string) => Effect.Effect<ReadonlyArray<string>, RepositoryError>
-  /** `findSenderId`'s "is there one" and `findHolderAccounts` in one read: the hottest write's only
-   * read before its commit. */
+  /** `findSenderId`'s "is there one" and the accounts `findHolders` would name, in one read and
+   * without loading a registration: the hottest write's only read before its commit. */
   readonly registrationContext: (
     accountId: string,
     phoneNumber: string

@@ -626,7 +626,6 @@ const interleavedRegistry = (yields: ReadonlyArray<number>) => {
         sendingState: paused(inner.sendingState),
         callsPlaced: paused(inner.callsPlaced),
         findHolders: paused(inner.findHolders),
-        findHolderAccounts: paused(inner.findHolderAccounts),
         registrationContext: paused(inner.registrationContext),
         listLapsed: paused(inner.listLapsed),
         listExpiring: paused(inner.listExpiring),

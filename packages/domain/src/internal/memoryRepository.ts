@@ -274,12 +274,6 @@ export const make: Effect.Effect<SenderIdRepositoryShape> = Effect.gen(function*
       })),
     findHolders: (phoneNumber) =>
       read((s) => [...s.senderIds.values()].filter((x) => x.phoneNumber === phoneNumber && holds(x))),
-    findHolderAccounts: (phoneNumber) =>
-      read((s) =>
-        [...s.senderIds.values()]
-          .filter((x) => x.phoneNumber === phoneNumber && holds(x))
-          .map((x) => x.accountId)
-      ),
     registrationContext: (accountId, phoneNumber) =>
       read((s) => ({
         registered: s.senderIds.has(keyOf(accountId, phoneNumber)),

@@ -258,15 +258,6 @@ export const makeReads = (
         sql<SenderIdRow>`SELECT * FROM sender_ids WHERE phone_number = ${phoneNumber}
           AND status IN ('ACTIVE', 'INACTIVE')`.pipe(Effect.flatMap(senderIdsOf))
       ),
-    // The partial unique index `sender_ids_one_holder` answers this without reading a row.
-    findHolderAccounts: (phoneNumber) =>
-      read<ReadonlyArray<string>, never>(
-        "findHolderAccounts",
-        sql<{ account_id: string }>`SELECT account_id FROM sender_ids WHERE phone_number = ${phoneNumber}
-          AND status IN ('ACTIVE', 'INACTIVE')`.pipe(Effect.map((rows) => rows.map((row) => row.account_id)))
-      ),
-    // Two index lookups in one statement: the account's own registration through
-    // `one_registration_per_account`, the holders through `sender_ids_one_holder`.
     registrationContext: (accountId, phoneNumber) =>
       read<{ registered: boolean; holderAccounts: ReadonlyArray<string> }, never>(
         "registrationContext",
