@@ -96,7 +96,11 @@ export const layerFile = (options: FileOptions): Layer.Layer<UsedSignatures, Use
         }).pipe(
           Effect.tap(() => Effect.sync(() => options.onFlush?.(batch.length))),
           // Kept for the next round: a full disk must not silently drop claims.
-          Effect.tapError(() => Effect.sync(() => pending.unshift(...batch)))
+          Effect.tapError(() =>
+            Effect.sync(() => {
+              pending = batch.concat(pending)
+            })
+          )
         )
       })
 

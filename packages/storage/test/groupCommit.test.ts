@@ -10,23 +10,16 @@ import { join } from "node:path"
 import { assert, layer } from "@effect/vitest"
 import { SenderIdRepository, SenderIds } from "@senderid/domain"
 import { Fixture, registryOn } from "@senderid/domain/testing"
-import { Effect, Tracer } from "effect"
+import { Effect } from "effect"
 import * as Sqlite from "../src/sqlite.ts"
+import { spansDuring } from "./support/spans.ts"
 
 const directory = mkdtempSync(join(tmpdir(), "senderid-group-"))
 
 /** How many transactions committed while `effect` ran. */
 const transactionsDuring = <A, E, R>(effect: Effect.Effect<A, E, R>) =>
   Effect.gen(function* () {
-    const spans: Array<Tracer.NativeSpan> = []
-    const tracer = Tracer.make({
-      span(options) {
-        const span = new Tracer.NativeSpan(options)
-        spans.push(span)
-        return span
-      }
-    })
-    const result = yield* Effect.withTracer(effect, tracer)
+    const { result, spans } = yield* spansDuring(effect)
     const committed = spans.filter((span) =>
       span.events.some(([name]) => name === "effect.sql.transaction.commit")
     ).length

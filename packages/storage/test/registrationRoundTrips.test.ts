@@ -7,22 +7,15 @@
 import { assert, layer } from "@effect/vitest"
 import { SenderIdRepository, SenderIds } from "@senderid/domain"
 import { Fixture, registryOn } from "@senderid/domain/testing"
-import { Effect, Tracer } from "effect"
+import { Effect } from "effect"
 import * as Postgres from "../src/postgres.ts"
 import { freshDatabase } from "./support/postgres.ts"
+import { spansDuring } from "./support/spans.ts"
 
 /** The SQL statements run inside `effect`, in order, and how many transactions it opened. */
 const statementsDuring = <A, E, R>(effect: Effect.Effect<A, E, R>) =>
   Effect.gen(function* () {
-    const spans: Array<Tracer.NativeSpan> = []
-    const tracer = Tracer.make({
-      span(options) {
-        const span = new Tracer.NativeSpan(options)
-        spans.push(span)
-        return span
-      }
-    })
-    const result = yield* Effect.withTracer(effect, tracer)
+    const { result, spans } = yield* spansDuring(effect)
     const statements = spans.flatMap((span) => {
       const text = span.attributes.get("db.query.text")
       return typeof text === "string" ? [text.replace(/\s+/gu, " ").trim()] : []

@@ -8,13 +8,14 @@ import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { assert, describe, it } from "@effect/vitest"
 import { UsedSignatures } from "@senderid/domain"
-import { Context, type Duration, Effect, Exit, Fiber, Layer, References, Tracer } from "effect"
+import { Context, type Duration, Effect, Exit, Fiber, Layer, References } from "effect"
 import * as SqlClient from "effect/sql/SqlClient"
 import { TestClock } from "effect/testing"
 import * as Postgres from "../../src/postgres.ts"
 import * as Sqlite from "../../src/sqlite.ts"
 import * as UsedSignatureStores from "../../src/usedSignatures.ts"
 import { freshDatabase } from "../support/postgres.ts"
+import { spansDuring } from "../support/spans.ts"
 
 const run = `${Date.now().toString(36)}${Math.random().toString(36).slice(2, 8)}`
 let serial = 0
@@ -23,15 +24,7 @@ const freshSignature = () => `batch-${run}-${serial++}`
 /** The claim upserts the SQL client ran inside `effect`, each as the number of rows it wrote. */
 const upsertsDuring = <A, E, R>(effect: Effect.Effect<A, E, R>) =>
   Effect.gen(function* () {
-    const spans: Array<Tracer.NativeSpan> = []
-    const tracer = Tracer.make({
-      span(options) {
-        const span = new Tracer.NativeSpan(options)
-        spans.push(span)
-        return span
-      }
-    })
-    const result = yield* Effect.withTracer(effect, tracer)
+    const { result, spans } = yield* spansDuring(effect)
     const upserts = spans.flatMap((span) => {
       const text = span.attributes.get("db.query.text")
       if (typeof text !== "string" || !text.startsWith("INSERT INTO used_signatures")) return []
