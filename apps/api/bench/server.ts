@@ -2,7 +2,8 @@
  * The benchmark's server process: the real app over a SQLite file (WAL, synchronous NORMAL) on
  * @hono/node-server, next to the baselines the figures are compared with — a bare Hono JSON route,
  * the same app with a caller fixed from the key (no HMAC check, no key lookup, no replay claim), and
- * the raw-engine reference (`rawReference.ts`, on a copy of the seeded file). Seeds accounts (each
+ * the raw-engine reference (`rawReference.ts` on a copy of the seeded file, or `rawPostgresReference.ts`
+ * with `BENCH_DATABASE_URL`). Seeds accounts (each
  * with one ACTIVE and one PENDING number), prints their keys, and answers `GET /__bench/cpu` with its
  * own CPU time and RSS, so the load generator can tell the server's cost per request.
  */
@@ -17,11 +18,15 @@ import { Hono } from "hono"
 import { fromEnvironment } from "../src/NodeConfig.ts"
 import { hmacSha256 } from "../src/NodeCrypto.ts"
 import * as NodeServices from "../src/NodeServices.ts"
+import { makeRawPostgresReference } from "./rawPostgresReference.ts"
 import { makeRawReference } from "./rawReference.ts"
 
 const accounts = Number(process.env.BENCH_ACCOUNTS ?? "1000")
+/** Set: the app (and the reference) on this PostgreSQL database instead of a SQLite file. */
+const databaseUrl = process.env.BENCH_DATABASE_URL
 const config = fromEnvironment({
   SENDERID_DATA_DIR: process.env.BENCH_DATA_DIR ?? "",
+  ...(databaseUrl === undefined ? {} : { DATABASE_URL: databaseUrl }),
   SENDERID_SQLITE_SYNCHRONOUS: "NORMAL",
   // `automatic` measures what SQLite's own checkpoints inside commits cost (the p99 of creates).
   ...(process.env.SENDERID_SQLITE_CHECKPOINTS === undefined
@@ -78,12 +83,16 @@ const fixedCaller: AppOptions = {
     )
 }
 
-// The reference works on its own copy of the seeded registry: the app is its file's only writer.
-const rawFile = join(config.dataDirectory, "raw-reference.db")
-const seededFile = new DatabaseSync(NodeServices.sqliteFile(config))
-seededFile.exec(`VACUUM INTO '${rawFile}'`)
-seededFile.close()
-const raw = makeRawReference(rawFile, join(config.dataDirectory, "raw-signatures.db"), seeded)
+// On SQLite the reference works on its own copy of the seeded registry (the app is its file's only
+// writer); on PostgreSQL it shares the database, as a second instance would.
+const raw = (() => {
+  if (databaseUrl !== undefined) return makeRawPostgresReference(databaseUrl, seeded)
+  const rawFile = join(config.dataDirectory, "raw-reference.db")
+  const seededFile = new DatabaseSync(NodeServices.sqliteFile(config))
+  seededFile.exec(`VACUUM INTO '${rawFile}'`)
+  seededFile.close()
+  return makeRawReference(rawFile, join(config.dataDirectory, "raw-signatures.db"), seeded)
+})()
 
 const root = new Hono()
 root.get("/__bench/cpu", (c) => {
@@ -102,10 +111,10 @@ serve({ fetch: root.fetch, port: 0, hostname: "127.0.0.1" }, (info) => {
   process.stdout.write(`${JSON.stringify({ ready: true, port: info.port })}\n`)
 })
 const stop = () =>
-  void runtime.dispose().then(() => {
-    raw.close()
-    process.exit(0)
-  })
+  void runtime
+    .dispose()
+    .then(() => raw.close())
+    .then(() => process.exit(0))
 process.once("SIGTERM", stop)
 // The load generator holds our stdin: when it ends (even by a crash), so do we.
 process.stdin.on("end", stop).resume()
