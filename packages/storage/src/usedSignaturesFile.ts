@@ -1,14 +1,15 @@
 /**
- * Replay protection for one instance that never writes the registry's database: signatures are
- * claimed in an in-process set (exact: check and record are one synchronous step) and written behind,
- * every `FLUSH_INTERVAL_MILLIS`, to a SQLite file of their own, whose WAL the registry's writer never
- * waits on. A restart reads back the signatures still inside their window, so after a crash a replay
- * is refused for every signature claimed at least one interval before it. Node only (`node:sqlite`).
+ * Replay protection for one instance that never writes the registry's database: a signature is
+ * checked against the in-process set of claims not yet written, then against a SQLite file of their
+ * own (a read, never the registry's WAL), and recorded in the set; every `FLUSH_INTERVAL_MILLIS` the
+ * set is written to the file in one transaction. Check and record are one synchronous step, so the
+ * answer is exact; memory holds one interval of signatures, the file the window. After a crash a
+ * replay is refused for every signature claimed at least one interval before it. Node only.
  */
 import { mkdirSync } from "node:fs"
 import { dirname } from "node:path"
 import { DatabaseSync } from "node:sqlite"
-import { makeClaimSet, UsedSignatureStoreError, UsedSignatures } from "@senderid/domain"
+import { UsedSignatureStoreError, UsedSignatures } from "@senderid/domain"
 import { Clock, Duration, Effect, Layer, Schedule } from "effect"
 
 /** How often claims reach the file: a crash forgets at most the claims of the last interval. */
@@ -63,20 +64,17 @@ export const layerFile = (options: FileOptions): Layer.Layer<UsedSignatures, Use
         ON CONFLICT (signature) DO UPDATE SET expires_at = max(expires_at, excluded.expires_at)`)
       const prune = db.prepare("DELETE FROM used_signatures WHERE expires_at <= ?")
 
-      const claims = makeClaimSet()
+      const stored = db.prepare("SELECT expires_at FROM used_signatures WHERE signature = ?")
+      // The claims since the last flush: the only ones the file does not have yet. Memory holds one
+      // interval's worth of signatures, however long the window; the file holds the window.
+      let unflushed = new Map<string, number>()
       const start = yield* Clock.currentTimeMillis
-      const live = db
-        .prepare("SELECT signature, expires_at FROM used_signatures WHERE expires_at > ? ORDER BY expires_at")
-        .all(start)
-      for (const row of live) claims.remember(String(row.signature), Number(row.expires_at))
-
-      let pending: Array<readonly [string, number]> = []
       let nextPrune = start + PRUNE_EVERY_MILLIS
       const flush = Effect.gen(function* () {
         const now = yield* Clock.currentTimeMillis
-        if (pending.length === 0 && now < nextPrune) return
-        const batch = pending
-        pending = []
+        if (unflushed.size === 0 && now < nextPrune) return
+        const batch = unflushed
+        unflushed = new Map()
         yield* Effect.try({
           try: () => {
             db.exec("BEGIN")
@@ -94,11 +92,12 @@ export const layerFile = (options: FileOptions): Layer.Layer<UsedSignatures, Use
           },
           catch: storeError
         }).pipe(
-          Effect.tap(() => Effect.sync(() => options.onFlush?.(batch.length))),
+          Effect.tap(() => Effect.sync(() => options.onFlush?.(batch.size))),
           // Kept for the next round: a full disk must not silently drop claims.
           Effect.tapError(() =>
             Effect.sync(() => {
-              pending = batch.concat(pending)
+              for (const [signature, expiresAt] of batch)
+                if (!unflushed.has(signature)) unflushed.set(signature, expiresAt)
             })
           )
         )
@@ -112,15 +111,28 @@ export const layerFile = (options: FileOptions): Layer.Layer<UsedSignatures, Use
       // On a clean stop every claim reaches the file, whatever the interval.
       yield* Effect.addFinalizer(() => flush.pipe(Effect.ignore))
 
+      /** Whether the signature was claimed and its window has not passed: in memory, or in the file.
+       * Synchronous, like the record that follows it, so no other claim can come between. */
+      const live = (signature: string, now: number) => {
+        const pendingExpiry = unflushed.get(signature)
+        if (pendingExpiry !== undefined) return pendingExpiry > now
+        const row = stored.get(signature)
+        return row !== undefined && Number(row.expires_at) > now
+      }
+
       return UsedSignatures.of({
         claim: (signature, window) =>
           Clock.currentTimeMillis.pipe(
-            Effect.map((now) => {
-              const windowMillis = Math.ceil(Duration.toMillis(window))
-              if (!claims.claim(signature, windowMillis, now)) return false
-              pending.push([signature, now + windowMillis])
-              return true
-            })
+            Effect.flatMap((now) =>
+              Effect.try({
+                try: () => {
+                  if (live(signature, now)) return false
+                  unflushed.set(signature, now + Math.ceil(Duration.toMillis(window)))
+                  return true
+                },
+                catch: storeError
+              })
+            )
           )
       })
     })

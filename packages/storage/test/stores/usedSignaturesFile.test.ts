@@ -1,7 +1,8 @@
 /**
- * The single instance's replay protection (`usedSignaturesFile.ts`): exact in process, and what it
- * wrote behind survives a restart — a clean stop writes every claim, a SIGKILL forgets at most the
- * claims since the last flush, and signatures whose window has passed are not read back.
+ * The single instance's replay protection (`usedSignaturesFile.ts`): exact in process, answered from
+ * the file once a claim is flushed, and what it wrote survives a restart — a clean stop writes every
+ * claim, a SIGKILL forgets at most the claims since the last flush, and a signature whose window has
+ * passed is accepted again.
  */
 import { spawn } from "node:child_process"
 import { mkdtempSync } from "node:fs"
@@ -10,7 +11,7 @@ import { join } from "node:path"
 import { createInterface } from "node:readline"
 import { assert, describe, it } from "@effect/vitest"
 import { UsedSignatures } from "@senderid/domain"
-import { Context, Effect, Exit, Layer, Scope } from "effect"
+import { Context, Deferred, Effect, Exit, Layer, Scope } from "effect"
 import { TestClock } from "effect/testing"
 import { layerFile } from "../../src/usedSignaturesFile.ts"
 
@@ -53,7 +54,27 @@ describe("UsedSignatures written behind to a file of their own", () => {
     })
   )
 
-  it.effect("does not read back a signature whose window has passed", () =>
+  it.live("refuses a replay once its claim is in the file and no longer in memory", () =>
+    Effect.gen(function* () {
+      const flushed = yield* Deferred.make<void>()
+      const store = yield* Layer.buildWithScope(
+        layerFile({
+          filename: freshFile(),
+          flushIntervalMillis: 10,
+          onFlush: (written) => {
+            if (written > 0) Deferred.doneUnsafe(flushed, Exit.void)
+          }
+        }),
+        yield* Effect.scope
+      ).pipe(Effect.map(Context.get(UsedSignatures)))
+      assert.isTrue(yield* store.claim("sig-flushed", "15 minutes"))
+      yield* Deferred.await(flushed)
+      assert.isFalse(yield* store.claim("sig-flushed", "15 minutes"))
+      assert.isTrue(yield* store.claim("sig-next", "15 minutes"))
+    })
+  )
+
+  it.effect("accepts again, after a restart, a signature whose window has passed", () =>
     Effect.gen(function* () {
       const filename = freshFile()
       const first = yield* Scope.make()
