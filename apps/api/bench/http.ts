@@ -106,7 +106,11 @@ interface Measured {
 }
 
 const serverCpu = async () =>
-  (await (await fetch(`${origin}/__bench/cpu`)).json()) as { cpuMicros: number; rss: number }
+  (await (await fetch(`${origin}/__bench/cpu`)).json()) as {
+    cpuMicros: number
+    rss: number
+    heapUsed: number
+  }
 
 const load = (scenario: Scenario, duration: number, amount?: number) =>
   new Promise<autocannon.Result>((resolve, reject) => {
@@ -338,7 +342,7 @@ if (soakRequests > 0) {
     }
   ]
   const step = Math.max(1, Math.floor(soakRequests / 10))
-  const rss: Array<readonly [number, number]> = []
+  const rss: Array<readonly [number, number, number]> = []
   let sent = 0
   presigned = []
   while (sent < soakRequests) {
@@ -346,11 +350,14 @@ if (soakRequests > 0) {
     const perScenario = Math.ceil(chunk / mixed.length)
     for (const scenario of mixed) await load(scenario, 0, perScenario)
     sent += perScenario * mixed.length
-    rss.push([sent, (await serverCpu()).rss])
+    const memory = await serverCpu()
+    rss.push([sent, memory.rss, memory.heapUsed])
   }
   const mib = (bytes: number) => (bytes / 1024 / 1024).toFixed(1)
-  process.stdout.write(`\nsoak: ${sent} mixed requests, server RSS (MiB) after each tenth:\n`)
-  process.stdout.write(`${rss.map(([n, bytes]) => `${n}: ${mib(bytes)}`).join("  ")}\n`)
+  process.stdout.write(
+    `\nsoak: ${sent} mixed requests, server RSS (and V8 heap used), MiB, after each tenth:\n`
+  )
+  process.stdout.write(`${rss.map(([n, bytes, heap]) => `${n}: ${mib(bytes)} (${mib(heap)})`).join("  ")}\n`)
   const at = (n: number) => rss.find(([count]) => count >= n)?.[1] ?? 0
   const last = rss.at(-1)?.[1] ?? 0
   const growth = last / at(Math.min(100_000, sent)) - 1

@@ -97,7 +97,8 @@ const raw = (() => {
 const root = new Hono()
 root.get("/__bench/cpu", (c) => {
   const { user, system } = process.cpuUsage()
-  return c.json({ cpuMicros: user + system, rss: process.memoryUsage.rss() })
+  const memory = process.memoryUsage()
+  return c.json({ cpuMicros: user + system, rss: memory.rss, heapUsed: memory.heapUsed })
 })
 root.route("/raw", raw.app)
 const bareActive = ["07020000000", "07020000002"]
