@@ -5,14 +5,12 @@
  * in 2 round trips — one data-modifying CTE (slot, sender ID, audit entry, event) and one `json_agg`
  * book. It skips what the product does beyond that, so it is the limit we measure ourselves against.
  */
-import { createHmac, randomUUID, timingSafeEqual } from "node:crypto"
-import { makeClaimSet, PhoneNumber } from "@senderid/domain"
-import { type Context, Hono } from "hono"
+import { randomUUID } from "node:crypto"
+import { PhoneNumber } from "@senderid/domain"
+import { Hono } from "hono"
 import pg from "pg"
-import type { RawKey } from "./rawReference.ts"
+import { makeRawAuthentication, type RawKey } from "./rawAuthentication.ts"
 
-const HEADER = /^HMAC-SHA256 apiKey=([^,]+), date=([^,]+), salt=([^,]+), signature=([0-9a-f]{64})$/u
-const WINDOW_MILLIS = 15 * 60_000
 const PENDING_TTL = 12 * 24 * 3_600_000
 
 const REGISTER = `WITH
@@ -41,30 +39,9 @@ const BOOK = `SELECT a.lim,
 const iso = (millis: unknown) => (millis === null ? null : new Date(Number(millis)).toISOString())
 
 export const makeRawPostgresReference = (url: string, keys: ReadonlyArray<RawKey>) => {
-  const byKey = new Map(keys.map((k) => [k.apiKey, k]))
   const pool = new pg.Pool({ connectionString: url, max: 8 })
-  const claims = makeClaimSet()
 
-  const authenticate = (c: Context): string | Response => {
-    const match = HEADER.exec(c.req.header("authorization") ?? "")
-    if (match === null) return c.json({ errorCode: "InvalidAuthorization" }, 403)
-    const [, apiKey = "", date = "", salt = "", signature = ""] = match
-    const key = byKey.get(apiKey)
-    if (key === undefined) return c.json({ errorCode: "InvalidAPIKey" }, 403)
-    const now = Date.now()
-    const dated = Date.parse(date)
-    if (!(Math.abs(dated - now) <= WINDOW_MILLIS)) return c.json({ errorCode: "RequestTimeTooSkewed" }, 403)
-    const expected = createHmac("sha256", key.secret)
-      .update(date + salt)
-      .digest()
-    if (!timingSafeEqual(expected, Buffer.from(signature, "hex"))) {
-      return c.json({ errorCode: "SignatureDoesNotMatch" }, 403)
-    }
-    if (!claims.claim(signature, dated + WINDOW_MILLIS + 1 - now, now)) {
-      return c.json({ errorCode: "DuplicatedSignature" }, 403)
-    }
-    return key.accountId
-  }
+  const authenticate = makeRawAuthentication(keys)
 
   const bookOf = async (accountId: string) => {
     const { rows } = await pool.query<{ lim: number; senders: Array<Record<string, unknown>> }>(BOOK, [

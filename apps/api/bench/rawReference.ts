@@ -7,24 +7,15 @@
  * context, events' identifiers from a CSPRNG, typed errors, logs, rate limits), so it is the limit we
  * measure ourselves against, not a peer.
  */
-import { createHmac, randomUUID, timingSafeEqual } from "node:crypto"
+import { randomUUID } from "node:crypto"
 import { DatabaseSync } from "node:sqlite"
-import { makeClaimSet, PhoneNumber } from "@senderid/domain"
-import { type Context, Hono } from "hono"
-
-export interface RawKey {
-  readonly apiKey: string
-  readonly secret: string
-  readonly accountId: string
-}
-
-const HEADER = /^HMAC-SHA256 apiKey=([^,]+), date=([^,]+), salt=([^,]+), signature=([0-9a-f]{64})$/u
-const WINDOW_MILLIS = 15 * 60_000
+import { PhoneNumber } from "@senderid/domain"
+import { Hono } from "hono"
+import { makeRawAuthentication, type RawKey } from "./rawAuthentication.ts"
 
 const iso = (millis: number | null) => (millis === null ? null : new Date(millis).toISOString())
 
 export const makeRawReference = (registryFile: string, journalFile: string, keys: ReadonlyArray<RawKey>) => {
-  const byKey = new Map(keys.map((k) => [k.apiKey, k]))
   const db = new DatabaseSync(registryFile)
   db.exec("PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 5000")
 
@@ -35,7 +26,6 @@ export const makeRawReference = (registryFile: string, journalFile: string, keys
   const journalInsert = journal.prepare(
     "INSERT INTO used_signatures VALUES (?, ?) ON CONFLICT (signature) DO UPDATE SET expires_at = excluded.expires_at"
   )
-  const claims = makeClaimSet()
   let pendingClaims: Array<readonly [string, number]> = []
   const flushTimer = setInterval(() => {
     if (pendingClaims.length === 0) return
@@ -47,27 +37,9 @@ export const makeRawReference = (registryFile: string, journalFile: string, keys
   }, 100)
   flushTimer.unref()
 
-  /** The caller's account, or a 403 as SOLAPI words it. */
-  const authenticate = (c: Context): string | Response => {
-    const match = HEADER.exec(c.req.header("authorization") ?? "")
-    if (match === null) return c.json({ errorCode: "InvalidAuthorization" }, 403)
-    const [, apiKey = "", date = "", salt = "", signature = ""] = match
-    const key = byKey.get(apiKey)
-    if (key === undefined) return c.json({ errorCode: "InvalidAPIKey" }, 403)
-    const now = Date.now()
-    const dated = Date.parse(date)
-    if (!(Math.abs(dated - now) <= WINDOW_MILLIS)) return c.json({ errorCode: "RequestTimeTooSkewed" }, 403)
-    const expected = createHmac("sha256", key.secret)
-      .update(date + salt)
-      .digest()
-    if (!timingSafeEqual(expected, Buffer.from(signature, "hex"))) {
-      return c.json({ errorCode: "SignatureDoesNotMatch" }, 403)
-    }
-    const window = dated + WINDOW_MILLIS + 1 - now
-    if (!claims.claim(signature, window, now)) return c.json({ errorCode: "DuplicatedSignature" }, 403)
-    pendingClaims.push([signature, now + window])
-    return key.accountId
-  }
+  const authenticate = makeRawAuthentication(keys, (signature, expiresAt) => {
+    pendingClaims.push([signature, expiresAt])
+  })
 
   const usable = db.prepare(`SELECT phone_number FROM sender_ids
     WHERE account_id = ? AND status = 'ACTIVE' AND (expire_at IS NULL OR expire_at > ?)

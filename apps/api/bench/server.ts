@@ -111,11 +111,16 @@ serve({ fetch: root.fetch, port: 0, hostname: "127.0.0.1" }, (info) => {
   writeFileSync(join(config.dataDirectory, "keys.json"), JSON.stringify(seeded))
   process.stdout.write(`${JSON.stringify({ ready: true, port: info.port })}\n`)
 })
-const stop = () =>
+let stopping = false
+// SIGTERM and the end of stdin both arrive when the load generator is done: stop once.
+const stop = () => {
+  if (stopping) return
+  stopping = true
   void runtime
     .dispose()
     .then(() => raw.close())
     .then(() => process.exit(0))
+}
 process.once("SIGTERM", stop)
 // The load generator holds our stdin: when it ends (even by a crash), so do we.
 process.stdin.on("end", stop).resume()
