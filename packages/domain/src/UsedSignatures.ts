@@ -31,11 +31,10 @@ export interface UsedSignaturesShape {
  * many concurrent claims of one signature exactly one wins. Insertion order is close to expiry
  * order (a window ends with its signed date, which moves with the clock), so sweeping from the
  * front stops at the first live entry: amortised O(1), and memory stays bounded by one window of
- * signatures. `remember` loads a claim made earlier (read back from a journal after a restart).
+ * signatures.
  */
 export interface ClaimSet {
   readonly claim: (signature: string, windowMillis: number, now: number) => boolean
-  readonly remember: (signature: string, expiresAt: number) => void
   /** Forgets a claim whose request went no further (its shared store failed). */
   readonly release: (signature: string) => void
 }
@@ -56,9 +55,6 @@ export const makeClaimSet = (): ClaimSet => {
       expiresAt.delete(signature)
       expiresAt.set(signature, now + windowMillis)
       return true
-    },
-    remember: (signature, expiry) => {
-      expiresAt.set(signature, Math.max(expiry, expiresAt.get(signature) ?? expiry))
     },
     release: (signature) => {
       expiresAt.delete(signature)
